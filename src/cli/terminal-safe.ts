@@ -1,0 +1,26 @@
+/**
+ * Log text is hostile: before it reaches a terminal, escape sequences (which
+ * can move the cursor, rewrite the title, or hide text) and bare CR/LF (which
+ * can forge lines) are neutralised. Visible stand-ins keep the evidence.
+ */
+
+// CSI, OSC, DCS/PM/APC strings and single ESC sequences, then any other C0/C1 control.
+const ESCAPES = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[PX^_][^\u001b]*(?:\u001b\\)?|\u001b[@-Z\\-_]?|\u009b[0-?]*[ -/]*[@-~]/g;
+const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+export const MAX_TERMINAL_TEXT = 16 * 1024;
+
+/** One line of text, safe to print: escapes removed (shown as ␛), CR/LF shown as ⏎, other controls as �. */
+export function terminalSafe(text: string): string {
+  const capped = text.length > MAX_TERMINAL_TEXT ? text.slice(0, MAX_TERMINAL_TEXT) + '…' : text;
+  return capped.replace(ESCAPES, '␛').replace(/\r\n|\r|\n/g, '⏎').replace(/\t/g, '  ').replace(CONTROLS, '�');
+}
+
+/** Multi-line text (a stack trace): each line made safe, newlines kept. */
+export function terminalSafeBlock(text: string): string {
+  return text
+    .slice(0, MAX_TERMINAL_TEXT)
+    .split(/\r\n|\n/)
+    .map((l) => terminalSafe(l))
+    .join('\n');
+}

@@ -1,0 +1,22 @@
+import type { Catalog } from '../catalog/catalog.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logging/logger.js';
+import type { TicketOptions } from '../queries/ticket.js';
+import type { Store } from '../store/store.js';
+
+export interface AppConfig {
+  ticket: TicketOptions;
+  /** Trust X-Forwarded-* from a proxy in front (Express "trust proxy"). */
+  trustProxy: boolean | string;
+  /** Largest accepted body for form and JSON routes. */
+  bodyLimit: string;
+}
+
+/** Everything the HTTP app needs, passed in: no globals, so tests build it with a real store in a temp dir. */
+export interface AppDeps {
+  store: Store;
+  catalog: Catalog;
+  logger: Logger;
+  clock: Clock;
+  config: AppConfig;
+}

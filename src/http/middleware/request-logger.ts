@@ -1,0 +1,37 @@
+/**
+ * pino-http for our own requests: the correlation id is `req.id` and also
+ * `correlation_id` on every line (both cp configurations at once), headers go
+ * through the same redaction as ingested logs.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pinoHttp } from 'pino-http';
+import type { Json } from '../../model/event.js';
+import { redactHeader, redactText } from '../../redact/redact.js';
+import type { Logger } from '../../logging/logger.js';
+import { genCorrelationId } from './correlation-id.js';
+
+function redactHeaders(h: Record<string, unknown> | undefined): Record<string, Json> {
+  const out: Record<string, Json> = {};
+  for (const [k, v] of Object.entries(h ?? {})) out[k] = redactHeader(k, (v ?? null) as Json);
+  return out;
+}
+
+export function requestLogger(logger: Logger) {
+  return pinoHttp({
+    logger,
+    genReqId: genCorrelationId,
+    customProps: (req: IncomingMessage) => ({ correlation_id: req.id }),
+    customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
+      err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+    serializers: {
+      req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown>; remoteAddress?: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: redactText(req.url),
+        headers: redactHeaders(req.headers),
+        remoteAddress: req.remoteAddress,
+      }),
+      res: (res: { statusCode: number; headers: Record<string, unknown> }) => ({ statusCode: res.statusCode, headers: redactHeaders(res.headers) }),
+    },
+  });
+}

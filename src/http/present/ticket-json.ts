@@ -1,0 +1,51 @@
+/** The ticket as GET /v1/tickets/:cid answers it. */
+import type { Ticket } from '../../model/ticket.js';
+import { eventJson, iso, type EventDetail, type EventJson } from './event-view.js';
+
+export interface TicketJson {
+  correlation_id: string;
+  request: {
+    method: string | null;
+    path: string | null;
+    status: number | null;
+    org: string | null;
+    user: string | null;
+    key_prefix: string | null;
+    wok: string | null;
+    time: string;
+    duration_ms: number | null;
+  } | null;
+  error: { code: string | null; message: string | null; hint: string | null } | null;
+  remediation: { code: string; catalogued: boolean; group: string | null; http: number | null; fix_side: string | null; text: string | null } | null;
+  events: EventJson[];
+  context: EventJson[];
+  context_window: { from: string; to: string } | null;
+}
+
+export function ticketJson(t: Ticket, detail: EventDetail): TicketJson {
+  const r = t.request;
+  const rem = t.remediation;
+  return {
+    correlation_id: t.cid,
+    request: r && {
+      method: r.method,
+      path: r.path,
+      status: r.status,
+      org: r.org,
+      user: r.user,
+      key_prefix: r.keyPrefix,
+      wok: r.wok,
+      time: iso(r.time),
+      duration_ms: r.durationMs,
+    },
+    error: t.error,
+    remediation:
+      rem &&
+      (rem.kind === 'catalogued'
+        ? { code: rem.code, catalogued: true, group: rem.group, http: rem.http, fix_side: rem.fixSide, text: rem.text }
+        : { code: rem.code, catalogued: false, group: null, http: rem.http, fix_side: null, text: rem.text }),
+    events: t.events.map((e) => eventJson(e, detail)),
+    context: t.context.map((e) => eventJson(e, detail)),
+    context_window: t.window && { from: iso(t.window.from), to: iso(t.window.to) },
+  };
+}

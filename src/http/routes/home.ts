@@ -1,0 +1,79 @@
+/**
+ * The paste box. GET / shows it (and the latest failed requests); POST /lookup
+ * and GET /?q= take whatever was pasted, find the correlation id in it and go
+ * to its ticket — or say what was found instead. POST /v1/lookup is the same
+ * for programs.
+ */
+import express, { Router, type Request } from 'express';
+import { analysePaste, MAX_PASTE, type PasteResult } from '../../queries/paste.js';
+import type { Store } from '../../store/store.js';
+import type { AppDeps } from '../app-deps.js';
+import { methodNotAllowed } from '../middleware/error-handler.js';
+import { DiagError } from '../../errors/diag-error.js';
+import { iso } from '../present/event-view.js';
+
+export interface LookupOutcome {
+  result: PasteResult;
+  /** For each id found: whether anything is stored under it. */
+  known: Record<string, boolean>;
+}
+
+export async function lookup(store: Store, text: string): Promise<LookupOutcome> {
+  const result = analysePaste(text);
+  const ids = result.kind === 'one' ? [result.cid] : result.kind === 'many' ? result.cids : [];
+  const known: Record<string, boolean> = {};
+  for (const id of ids) known[id] = (await store.eventsByCid(id)).length > 0;
+  return { result, known };
+}
+
+export function homeRoutes(deps: AppDeps): Router {
+  const r = Router();
+  const form = express.urlencoded({ extended: false, limit: MAX_PASTE * 2, parameterLimit: 10 });
+  const json = express.json({ limit: MAX_PASTE * 2 });
+
+  async function page(req: Request, text: string | null) {
+    const recent = await deps.store.search({ failed: true, limit: 15 });
+    const outcome = text === null ? null : await lookup(deps.store, text);
+    return {
+      title: 'tellwang-diag',
+      text: text ?? '',
+      outcome,
+      recent: recent.items.map((s) => ({ ...s, when: iso(s.time).replace('T', ' ').slice(0, 19) })),
+      csrfToken: (req as Request & { csrfToken?: string }).csrfToken ?? '',
+    };
+  }
+
+  async function answer(req: Request, res: express.Response, text: string) {
+    const model = await page(req, text.slice(0, MAX_PASTE));
+    const o = model.outcome!;
+    if (o.result.kind === 'one' && o.known[o.result.cid]) return res.redirect(303, `/tickets/${o.result.cid}`);
+    res.status(200).render('home', model);
+  }
+
+  r.route('/')
+    .get(async (req, res) => {
+      const q = typeof req.query.q === 'string' ? req.query.q : null;
+      if (q !== null) return answer(req, res, q);
+      res.render('home', await page(req, null));
+    })
+    .all(methodNotAllowed(['GET']));
+
+  r.route('/lookup')
+    .post(form, async (req, res) => {
+      const text = (req.body as Record<string, unknown> | undefined)?.text;
+      if (typeof text !== 'string') throw new DiagError('DIAG_BAD_REQUEST', 'the form has no "text" field');
+      await answer(req, res, text);
+    })
+    .all(methodNotAllowed(['POST']));
+
+  r.route('/v1/lookup')
+    .post(json, async (req, res) => {
+      const text = (req.body as Record<string, unknown> | undefined)?.text;
+      if (typeof text !== 'string') throw new DiagError('DIAG_BAD_REQUEST', 'send {"text": "…"} with the pasted text');
+      const { result, known } = await lookup(deps.store, text);
+      res.json({ ...result, known });
+    })
+    .all(methodNotAllowed(['POST']));
+
+  return r;
+}

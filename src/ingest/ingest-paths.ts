@@ -1,0 +1,161 @@
+/**
+ * One-shot ingest of files, directories, Docker container directories and
+ * stdin: what `tellwang-diag ingest PATH…` runs. Each stream resumes at its
+ * checkpoint, so ingesting the same files again stores nothing twice.
+ */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import type { ContainerRef, Source } from '../model/event.js';
+import type { StreamInfo, StreamKind } from '../model/stream.js';
+import type { Store } from '../store/store.js';
+import { fingerprintBytes, namedStreamKey, FINGERPRINT_BYTES } from './readers/file-identity.js';
+import { discover, type SourceSpec } from './readers/discover.js';
+import { DEFAULT_INGEST, StreamIngester, type IngestOptions, type StreamReport } from './stream-ingester.js';
+
+export interface IngestReport {
+  streams: StreamReport[];
+  skipped: { path: string; reason: string }[];
+  events: Record<Source, number>;
+  stored: number;
+  unparsed: number;
+  duplicates: number;
+  lines: number;
+  bytes: number;
+  seconds: number;
+}
+
+export interface PathIngestOptions extends IngestOptions {
+  /** Files will not grow: a last line without a newline is taken as complete. */
+  final: boolean;
+  onProgress?: (bytes: number, lines: number) => void;
+}
+
+const READ_CHUNK = 1024 * 1024;
+
+export async function ingestPaths(store: Store, paths: readonly string[], opts: Partial<PathIngestOptions> = {}): Promise<IngestReport> {
+  const o: PathIngestOptions = { ...DEFAULT_INGEST, final: false, ...opts };
+  const started = performance.now();
+  const report: IngestReport = { streams: [], skipped: [], events: { cp: 0, container: 0, audit: 0 }, stored: 0, unparsed: 0, duplicates: 0, lines: 0, bytes: 0, seconds: 0 };
+  const progress = { bytes: 0, lines: 0 };
+  for (const spec of discover(paths)) {
+    for (const r of await ingestSource(store, spec, o, progress)) {
+      if ('reason' in r) report.skipped.push(r);
+      else report.streams.push(r);
+    }
+  }
+  for (const s of report.streams) {
+    for (const k of Object.keys(s.parsed) as Source[]) report.events[k] += s.parsed[k];
+    report.stored += s.stored;
+    report.unparsed += s.unparsed;
+    report.duplicates += s.duplicates;
+    report.lines += s.lines;
+    report.bytes += s.bytes;
+  }
+  report.seconds = (performance.now() - started) / 1000;
+  return report;
+}
+
+type SourceResult = StreamReport | { path: string; reason: string };
+
+async function ingestSource(store: Store, spec: SourceSpec, o: PathIngestOptions, progress: { bytes: number; lines: number }): Promise<SourceResult[]> {
+  switch (spec.kind) {
+    case 'file':
+      return [await ingestFile(store, spec.path, 'file', null, null, o, o.final, progress)];
+    case 'docker': {
+      const { files, container, dir, configProblem } = spec.dir;
+      if (!files.length) return [{ path: dir, reason: configProblem ?? 'no *-json.log file' }];
+      const out: SourceResult[] = [];
+      // Rotated files (all but the last) will not grow: their last lines are complete.
+      for (let i = 0; i < files.length; i++) {
+        out.push(await ingestFile(store, files[i]!, 'docker', container, 'container', o, o.final || i < files.length - 1, progress));
+      }
+      return out;
+    }
+    case 'stdin':
+      return [await ingestStdin(store, o, progress)];
+  }
+}
+
+async function ingestFile(
+  store: Store,
+  file: string,
+  kind: StreamKind,
+  container: ContainerRef | null,
+  source: Source | null,
+  o: PathIngestOptions,
+  final: boolean,
+  progress: { bytes: number; lines: number },
+): Promise<SourceResult> {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (e) {
+    return { path: file, reason: `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
+  }
+  try {
+    const st = fstatSync(fd);
+    const head = Buffer.alloc(FINGERPRINT_BYTES);
+    const key = fingerprintBytes(head.subarray(0, readSync(fd, head, 0, FINGERPRINT_BYTES, 0)));
+    if (!key) return { path: file, reason: st.size === 0 ? 'empty' : 'no complete first line yet' };
+    const info: StreamInfo = { key, kind, path: file, container, source };
+    const ing = await StreamIngester.open(store, info, o, { dev: st.dev, ino: st.ino, size: st.size });
+    const buf = Buffer.allocUnsafe(READ_CHUNK);
+    let pos = ing.offset;
+    for (;;) {
+      const n = readSync(fd, buf, 0, READ_CHUNK, pos);
+      if (n === 0) break;
+      pos += n;
+      const before = ing.report.lines;
+      await ing.push(buf.subarray(0, n));
+      progress.bytes += n;
+      progress.lines += ing.report.lines - before;
+      o.onProgress?.(progress.bytes, progress.lines);
+    }
+    ing.setFileState({ dev: st.dev, ino: st.ino, size: Math.max(st.size, pos) });
+    await ing.flush(final);
+    return ing.report;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function ingestStdin(store: Store, o: PathIngestOptions, progress: { bytes: number; lines: number }): Promise<SourceResult> {
+  const chunks: Buffer[] = [];
+  let head = Buffer.alloc(0);
+  let ing: StreamIngester | null = null;
+  let skip = 0;
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+    if (!ing) {
+      chunks.push(chunk);
+      head = Buffer.concat(chunks);
+      const key = fingerprintBytes(head.subarray(0, FINGERPRINT_BYTES));
+      if (!key) continue;
+      ing = await StreamIngester.open(store, { key, kind: 'stdin', path: null, container: null, source: null }, o);
+      skip = ing.offset;
+      chunks.length = 0;
+      await feed(ing, head);
+    } else {
+      await feed(ing, chunk);
+    }
+  }
+  if (!ing) {
+    if (!head.length) return { path: '-', reason: 'empty' };
+    ing = await StreamIngester.open(store, { key: namedStreamKey('stdin', head.toString('latin1')), kind: 'stdin', path: null, container: null, source: null }, o);
+    skip = ing.offset;
+    await feed(ing, head);
+  }
+  await ing.flush(true);
+  return ing.report;
+
+  async function feed(i: StreamIngester, b: Buffer): Promise<void> {
+    // A stream seen before resumes where it stopped: the bytes before its checkpoint are already stored.
+    if (skip > 0) {
+      const drop = Math.min(skip, b.length);
+      skip -= drop;
+      b = b.subarray(drop);
+      if (!b.length) return;
+    }
+    await i.push(b);
+    progress.bytes += b.length;
+    o.onProgress?.(progress.bytes, progress.lines);
+  }
+}

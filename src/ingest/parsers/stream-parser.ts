@@ -1,0 +1,170 @@
+/**
+ * Turns the lines of one stream into events, statefully but without I/O: the
+ * reader hands it complete lines with their byte offsets; it detects each
+ * line's format, joins Docker's partial records, redacts, and collects events
+ * and unparsed lines for the next batch.
+ */
+import path from 'node:path';
+import type { ContainerRef, Event, Unparsed } from '../../model/event.js';
+import type { StreamInfo } from '../../model/stream.js';
+import { redactEvent } from '../../redact/redact-event.js';
+import { mayHoldSecret, redactText } from '../../redact/redact.js';
+import { isAuditRecord, parseAuditRecord } from './audit.js';
+import { parseContainerLine } from './container-line.js';
+import { DockerAssembler, type AssembledLine } from './docker-assembler.js';
+import { isDockerRecord, parseDockerRecord } from './docker-json.js';
+import { isPinoRecord, parseCpRecord } from './cp-pino.js';
+import { isObj, type Obj } from './pino-fields.js';
+import { parsePostgresText } from './postgres-text.js';
+
+export interface LineFlags {
+  invalidUtf8?: boolean;
+  /** The line was longer than the cap; `text` holds its first part. */
+  truncated?: boolean;
+  /** The line's full length in bytes (when truncated). */
+  bytes?: number;
+}
+
+export const UNPARSED_HEAD = 240;
+
+export class StreamParser {
+  readonly events: Event[] = [];
+  readonly unparsed: Unparsed[] = [];
+  private readonly assembler: DockerAssembler;
+  private readonly refs = new Map<string, ContainerRef>();
+  private fileContainer: ContainerRef | null = null;
+
+  constructor(
+    private readonly stream: StreamInfo,
+    maxLine: number,
+  ) {
+    this.assembler = new DockerAssembler(maxLine);
+  }
+
+  /** Feeds one complete line (without its newline) that starts at byte `offset` and is line number `lineNo`. */
+  push(text: string, offset: number, lineNo: number, flags: LineFlags = {}): void {
+    const id = `${this.stream.key}:${offset}`;
+    let o: Obj | null = null;
+    if (text.charCodeAt(0) === 123 /* { */ && !flags.truncated) {
+      try {
+        const v: unknown = JSON.parse(text);
+        if (isObj(v)) o = v;
+      } catch {
+        o = null;
+      }
+    }
+    if (o) {
+      if (isDockerRecord(o)) return this.docker(o, offset, lineNo, text, flags);
+      if (this.stream.kind !== 'docker') {
+        if (isPinoRecord(o)) return this.add(parseCpRecord(o, id), text, flags);
+        if (isAuditRecord(o)) {
+          const e = parseAuditRecord(o, id);
+          return e ? this.add(e, text, flags) : this.reject(text, offset, lineNo, 'audit line without a valid ISO 8601 time', flags);
+        }
+      }
+      return this.reject(text, offset, lineNo, 'JSON, but no known format (pino, Docker json-file, audit)', flags);
+    }
+    if (this.stream.kind !== 'docker' && !flags.truncated) {
+      const pg = parsePostgresText(text);
+      if (pg && pg.time !== null) {
+        const e = parseContainerLine({ id, text, stream: 'stderr', time: pg.time, container: this.standaloneContainer() });
+        return this.add(e, text, flags);
+      }
+    }
+    const reason = flags.truncated
+      ? `line of ${flags.bytes ?? '?'} bytes is over the length cap; kept truncated`
+      : text.charCodeAt(0) === 123
+        ? 'not valid JSON'
+        : this.stream.kind === 'docker'
+          ? 'not a Docker json-file record'
+          : 'not JSON and not a PostgreSQL log line';
+    this.reject(text, offset, lineNo, reason, flags);
+  }
+
+  /** Start (offset, line number) of the oldest Docker line still waiting for its last part: checkpoints stop there. */
+  pendingStart(): { offset: number; line: number } | null {
+    return this.assembler.pendingStart();
+  }
+
+  /** At the end of a stream that will not grow (a one-shot read), open Docker lines are kept as they are. */
+  finish(): void {
+    for (const a of this.assembler.flush()) this.addAssembled(a, '', { truncated: a.truncated }, true);
+  }
+
+  /** Empties the collected events and unparsed lines, for the next batch. */
+  take(): { events: Event[]; unparsed: Unparsed[] } {
+    const out = { events: this.events.splice(0), unparsed: this.unparsed.splice(0) };
+    return out;
+  }
+
+  private docker(o: Obj, offset: number, lineNo: number, raw: string, flags: LineFlags): void {
+    const rec = parseDockerRecord(o);
+    if (!rec) return this.reject(raw, offset, lineNo, 'Docker json-file record with an unreadable time', flags);
+    const a = this.assembler.push(rec, offset, lineNo);
+    if (a) this.addAssembled(a, raw, flags, false);
+  }
+
+  private addAssembled(a: AssembledLine, raw: string, flags: LineFlags, unfinished: boolean): void {
+    const fields: { [k: string]: string | number | boolean } = {};
+    if (a.parts > 1) fields._parts = a.parts;
+    if (a.truncated || flags.truncated) fields._truncated = true;
+    if (unfinished) fields._unfinished = true;
+    if (flags.invalidUtf8) fields._invalid_utf8 = true;
+    const e = parseContainerLine({
+      id: `${this.stream.key}:${a.offset}`,
+      text: a.record.log,
+      stream: a.record.stream,
+      time: a.record.time,
+      container: this.containerFor(a.record.attrs),
+      fields,
+    });
+    // A joined line's secrets may sit in any part: test the joined text, not just the last record.
+    this.add(e, a.parts > 1 ? a.record.log : raw || a.record.log, {});
+  }
+
+  private add(e: Event, raw: string, flags: LineFlags): void {
+    if (flags.invalidUtf8 && !('_invalid_utf8' in e.fields)) e.fields._invalid_utf8 = true;
+    this.events.push(mayHoldSecret(raw) || mayHoldSecret(e.message) ? redactEvent(e) : e);
+  }
+
+  private reject(text: string, offset: number, line: number, reason: string, flags: LineFlags): void {
+    this.unparsed.push({
+      stream: this.stream.key,
+      path: this.stream.path,
+      offset,
+      line,
+      reason: flags.invalidUtf8 ? `${reason} (invalid UTF-8)` : reason,
+      head: redactText(text.slice(0, UNPARSED_HEAD)),
+      time: Date.now(),
+    });
+  }
+
+  /** The stream's container, with per-line `attrs` labels (tellwang.wok / tellwang.role) where Docker wrote them. */
+  private containerFor(attrs: Record<string, string> | null): ContainerRef {
+    const base = this.stream.container ?? this.standaloneContainer();
+    if (!attrs) return base;
+    const wok = attrs['tellwang.wok'] ?? base.wok;
+    const role = attrs['tellwang.role'] ?? base.role;
+    const name = attrs.name ?? attrs['container_name'] ?? base.name;
+    if (wok === base.wok && role === base.role && name === base.name) return base;
+    const k = `${wok}\u0000${role}\u0000${name}`;
+    let ref = this.refs.get(k);
+    if (!ref) {
+      ref = { ...base, wok, role, name };
+      this.refs.set(k, ref);
+    }
+    return ref;
+  }
+
+  /** A log file outside Docker's layout still needs a container to hang its lines on: the file itself. */
+  private standaloneContainer(): ContainerRef {
+    this.fileContainer ??= {
+      id: `file:${this.stream.key}`,
+      name: this.stream.path ? path.basename(this.stream.path) : 'stdin',
+      wok: null,
+      role: null,
+      image: null,
+    };
+    return this.fileContainer;
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Paths given on the command line → the sources to read: plain files, Docker
+ * container directories (recognised by their layout), directories walked for
+ * both, and `-` for standard input. A path that does not exist or cannot be
+ * read is an error naming it.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { isDockerContainerDir, readDockerContainerDir, type DockerContainerDir } from './docker-container.js';
+
+export type SourceSpec = { kind: 'file'; path: string } | { kind: 'docker'; dir: DockerContainerDir } | { kind: 'stdin' };
+
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+/** Files we never read as logs. */
+const SKIP = /\.(?:gz|zst|xz|bz2|zip|sqlite|sqlite-wal|sqlite-shm|db|png|jpg|pdf)$|^config\.v2\.json$|^hostconfig\.json$|^\./i;
+const MAX_DEPTH = 8;
+
+export function discover(paths: readonly string[]): SourceSpec[] {
+  const out: SourceSpec[] = [];
+  const seen = new Set<string>();
+  for (const p of paths) {
+    if (p === '-') {
+      out.push({ kind: 'stdin' });
+      continue;
+    }
+    let st;
+    try {
+      st = statSync(p);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new InputError(code === 'ENOENT' ? `${p}: no such file or directory` : `${p}: cannot be read (${code ?? (e as Error).message})`);
+    }
+    if (st.isDirectory()) walk(p, 0, out, seen);
+    else addFile(p, out, seen);
+  }
+  return out;
+}
+
+function addFile(p: string, out: SourceSpec[], seen: Set<string>): void {
+  const abs = path.resolve(p);
+  const dir = path.dirname(abs);
+  // A container's log file named directly: read it as part of its container, for the labels.
+  if (/-json\.log(?:\.\d+)?$/.test(abs) && isDockerContainerDir(dir)) return addDocker(dir, out, seen);
+  if (seen.has(abs)) return;
+  seen.add(abs);
+  out.push({ kind: 'file', path: abs });
+}
+
+function addDocker(dir: string, out: SourceSpec[], seen: Set<string>): void {
+  const abs = path.resolve(dir);
+  if (seen.has(abs)) return;
+  seen.add(abs);
+  out.push({ kind: 'docker', dir: readDockerContainerDir(abs) });
+}
+
+function walk(dir: string, depth: number, out: SourceSpec[], seen: Set<string>): void {
+  if (isDockerContainerDir(dir)) return addDocker(dir, out, seen);
+  if (depth > MAX_DEPTH) return;
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort();
+  } catch (e) {
+    throw new InputError(`${dir}: cannot be listed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  for (const name of names) {
+    if (SKIP.test(name)) continue;
+    const p = path.join(dir, name);
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      continue;
+    }
+    if (st.isDirectory()) walk(p, depth + 1, out, seen);
+    else if (st.isFile()) addFile(p, out, seen);
+  }
+}

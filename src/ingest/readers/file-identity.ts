@@ -1,0 +1,37 @@
+/**
+ * A log file's identity, independent of its name: a fingerprint of its first
+ * line (up to 1 KiB). A renamed file and a rotated copy keep it, so reading
+ * resumes at the checkpoint instead of starting over; a truncated or new file
+ * gets a new one. Device and inode are kept beside it to find the stream
+ * again quickly and to notice truncation in place.
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
+
+export const FINGERPRINT_BYTES = 1024;
+
+/** The fingerprint of a file's first line, or null while the file has no complete first line (and is shorter than 1 KiB). */
+export function fingerprintBytes(head: Buffer): string | null {
+  const nl = head.indexOf(10);
+  let basis: Buffer;
+  if (nl >= 0 && nl < FINGERPRINT_BYTES) basis = head.subarray(0, nl + 1);
+  else if (head.length >= FINGERPRINT_BYTES) basis = head.subarray(0, FINGERPRINT_BYTES);
+  else return null;
+  return createHash('sha256').update(basis).digest('hex').slice(0, 16);
+}
+
+export function fingerprintFile(path: string): string | null {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(FINGERPRINT_BYTES);
+    const n = readSync(fd, head, 0, FINGERPRINT_BYTES, 0);
+    return fingerprintBytes(head.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Identity of a pushed or piped stream that has no file: a digest of a name the caller chose. */
+export function namedStreamKey(kind: string, name: string): string {
+  return createHash('sha256').update(`${kind}\u0000${name}`).digest('hex').slice(0, 16);
+}

@@ -1,0 +1,77 @@
+/**
+ * One correlation id → one ticket: every event carrying it from every source,
+ * the request it belongs to, its error and remediation, and the context that
+ * explains it — lines of the addressed wok's containers around the request
+ * that do not carry the id (errors, and start / stop / crash lines).
+ */
+import type { Catalog } from '../catalog/catalog.js';
+import type { CpEvent, Event } from '../model/event.js';
+import { wokFromPath } from '../model/request.js';
+import type { Ticket, TicketRequest } from '../model/ticket.js';
+import type { Store } from '../store/store.js';
+
+export interface TicketOptions {
+  /** Context starts this long before the request (ms): a crash just before explains a failure. */
+  contextBeforeMs: number;
+  /** …and ends this long after it. */
+  contextAfterMs: number;
+  contextLimit: number;
+}
+
+export const DEFAULT_TICKET_OPTIONS: TicketOptions = { contextBeforeMs: 120_000, contextAfterMs: 30_000, contextLimit: 50 };
+
+/** The cp line that ended the request: the one pino-http wrote with req and res. */
+function completion(events: Event[]): CpEvent | null {
+  let best: CpEvent | null = null;
+  for (const e of events) if (e.source === 'cp' && e.http && (!best || e.http.status >= best.http!.status)) best = e;
+  return best;
+}
+
+function first<T>(events: Event[], pick: (e: Event) => T | null | undefined): T | null {
+  for (const e of events) {
+    const v = pick(e);
+    if (v !== null && v !== undefined) return v;
+  }
+  return null;
+}
+
+export async function buildTicket(store: Store, catalog: Catalog, cid: string, opts: TicketOptions = DEFAULT_TICKET_OPTIONS): Promise<Ticket | null> {
+  const events = await store.eventsByCid(cid);
+  if (!events.length) return null;
+  const done = completion(events);
+  const http = done?.http ?? null;
+  const cpFirst = events.find((e) => e.source === 'cp');
+  const path = http?.path ?? (typeof cpFirst?.fields.url === 'string' ? cpFirst.fields.url : null);
+  const keyPrefix = http?.keyPrefix ?? null;
+  const owner = keyPrefix ? (await store.keysByPrefix(keyPrefix))[0] ?? null : null;
+  const start = http?.durationMs != null && done ? Math.round(done.time - http.durationMs) : events[0]!.time;
+  const request: TicketRequest = {
+    method: http?.method ?? (typeof cpFirst?.fields.method === 'string' ? cpFirst.fields.method : null),
+    path,
+    status: http?.status ?? null,
+    org: done?.org ?? first(events, (e) => e.org) ?? owner?.org ?? null,
+    user: http?.user ?? first(events, (e) => (e.source === 'audit' ? e.actor : null)) ?? owner?.user ?? null,
+    keyPrefix,
+    wok: done?.wok ?? first(events, (e) => e.wok) ?? (path ? wokFromPath(path) : null),
+    time: start,
+    durationMs: http?.durationMs ?? null,
+  };
+  const withCode = events.find((e) => e.source === 'cp' && e.code) ?? events.find((e) => e.code);
+  const err = (withCode && withCode.source !== 'audit' ? withCode.err : null) ?? (done?.err ?? null);
+  const failed = (http?.status ?? 0) >= 400 || events.some((e) => e.level === 'error' || e.level === 'fatal');
+  const code = withCode?.code ?? null;
+  const error =
+    code || failed
+      ? { code, message: err?.message ?? (withCode ? withCode.message : null) ?? null, hint: err?.hint ?? null }
+      : null;
+  const remediation = catalog.remediation(code, { hint: err?.hint ?? null, message: error?.message ?? null, http: http?.status ?? null });
+
+  let context: Event[] = [];
+  let window: Ticket['window'] = null;
+  if (request.wok) {
+    const end = done ? done.time : events[events.length - 1]!.time;
+    window = { from: start - opts.contextBeforeMs, to: end + opts.contextAfterMs };
+    context = (await store.containerEvents({ wok: request.wok, ...window, limit: opts.contextLimit, notable: true })).filter((e) => e.cid !== cid);
+  }
+  return { cid, request: http || cpFirst ? request : { ...request, method: null, path: null }, error, remediation, events, context, window };
+}

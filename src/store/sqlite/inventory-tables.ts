@@ -1,0 +1,69 @@
+/** The imported inventory (orgs, woks, API keys) in SQLite: a snapshot replaced whole on each import. */
+import type { Inventory, InventoryKey, InventoryWok } from '../../model/inventory.js';
+import type { Db } from './open-database.js';
+
+interface KeyRow {
+  prefix: string;
+  sha256: string;
+  org: string;
+  user: string;
+  kind: 'skl' | 'sllm';
+  revoked_at: number | null;
+}
+
+interface WokRow {
+  id: string;
+  org: string;
+  status: string;
+  functions_port: number | null;
+  created_at: number | null;
+}
+
+function keyOf(r: KeyRow): InventoryKey {
+  return { prefix: r.prefix, sha256: r.sha256, org: r.org, user: r.user, kind: r.kind, revokedAt: r.revoked_at };
+}
+
+function wokOf(r: WokRow): InventoryWok {
+  return { id: r.id, org: r.org, status: r.status, functionsPort: r.functions_port, createdAt: r.created_at };
+}
+
+export class InventoryTables {
+  constructor(private readonly db: Db) {}
+
+  put(inv: Inventory): { orgs: number; woks: number; keys: number } {
+    const db = this.db;
+    db.transaction(() => {
+      db.exec('DELETE FROM inv_orgs; DELETE FROM inv_woks; DELETE FROM inv_keys;');
+      const org = db.prepare('INSERT OR IGNORE INTO inv_orgs (slug) VALUES (?)');
+      for (const o of inv.orgs) org.run(o.slug);
+      const wok = db.prepare('INSERT OR REPLACE INTO inv_woks (id, org, status, functions_port, created_at) VALUES (?, ?, ?, ?, ?)');
+      for (const w of inv.woks) wok.run(w.id, w.org, w.status, w.functionsPort ?? null, w.createdAt ?? null);
+      const key = db.prepare('INSERT OR REPLACE INTO inv_keys (prefix, sha256, org, user, kind, revoked_at) VALUES (?, ?, ?, ?, ?, ?)');
+      for (const k of inv.keys) key.run(k.prefix, k.sha256, k.org, k.user, k.kind, k.revokedAt ?? null);
+      // Requests logged before the inventory was known get their caller now.
+      db.prepare(
+        `UPDATE requests SET org = (SELECT org FROM inv_keys k WHERE k.prefix = requests.key_prefix LIMIT 1),
+           user = COALESCE(user, (SELECT user FROM inv_keys k WHERE k.prefix = requests.key_prefix LIMIT 1))
+         WHERE org IS NULL AND key_prefix IS NOT NULL AND key_prefix IN (SELECT prefix FROM inv_keys)`,
+      ).run();
+    }).immediate();
+    return { orgs: inv.orgs.length, woks: inv.woks.length, keys: inv.keys.length };
+  }
+
+  keysByPrefix(prefix: string): InventoryKey[] {
+    return (this.db.prepare('SELECT * FROM inv_keys WHERE prefix = ?').all(prefix) as KeyRow[]).map(keyOf);
+  }
+
+  wok(id: string): InventoryWok | null {
+    const r = this.db.prepare('SELECT * FROM inv_woks WHERE id = ?').get(id) as WokRow | undefined;
+    return r ? wokOf(r) : null;
+  }
+
+  all(): Inventory {
+    return {
+      orgs: this.db.prepare('SELECT slug FROM inv_orgs ORDER BY slug').all() as { slug: string }[],
+      woks: (this.db.prepare('SELECT * FROM inv_woks ORDER BY id').all() as WokRow[]).map(wokOf),
+      keys: (this.db.prepare('SELECT * FROM inv_keys ORDER BY prefix').all() as KeyRow[]).map(keyOf),
+    };
+  }
+}

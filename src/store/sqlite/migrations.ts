@@ -1,0 +1,141 @@
+/**
+ * The SQLite schema, as numbered migrations applied at open (user_version
+ * records how far a file has come). Events live in blocks: each block holds the
+ * encoded lines of one stream, one source and one container, so a batch of
+ * thousands of lines is a handful of rows. The correlation-id index is written
+ * in sorted segments (one per batch, merged later), so its inserts are appends
+ * rather than random B-tree writes — see cid-index.ts.
+ */
+export const MIGRATIONS: readonly string[] = [
+  /* 1 */ `
+  CREATE TABLE streams (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    path TEXT,
+    source TEXT,
+    container_id TEXT,
+    dev INTEGER,
+    ino INTEGER,
+    offset INTEGER NOT NULL DEFAULT 0,
+    line INTEGER NOT NULL DEFAULT 0,
+    size INTEGER,
+    last_time INTEGER,
+    events INTEGER NOT NULL DEFAULT 0,
+    unparsed INTEGER NOT NULL DEFAULT 0,
+    invalid_utf8 INTEGER NOT NULL DEFAULT 0,
+    truncated INTEGER NOT NULL DEFAULT 0,
+    -- offsets past the checkpoint already stored (lines that overtook an unfinished Docker line), JSON
+    ahead TEXT,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX streams_inode ON streams(dev, ino);
+
+  CREATE TABLE containers (
+    id TEXT PRIMARY KEY,
+    name TEXT,
+    wok TEXT,
+    role TEXT,
+    image TEXT,
+    first_seen INTEGER,
+    last_seen INTEGER
+  );
+  CREATE INDEX containers_wok ON containers(wok);
+
+  CREATE TABLE blocks (
+    id INTEGER PRIMARY KEY,
+    stream INTEGER NOT NULL,
+    off0 INTEGER NOT NULL,
+    off1 INTEGER NOT NULL,
+    t0 INTEGER NOT NULL,
+    t1 INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    wok TEXT,
+    container TEXT,
+    n INTEGER NOT NULL,
+    notable INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    UNIQUE (stream, off0)
+  );
+  CREATE INDEX blocks_wok_time ON blocks(wok, t0) WHERE wok IS NOT NULL;
+  CREATE INDEX blocks_t1 ON blocks(t1);
+
+  CREATE TABLE segs (
+    seg INTEGER PRIMARY KEY,
+    n INTEGER NOT NULL,
+    t1 INTEGER NOT NULL,
+    level INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE cidx (
+    seg INTEGER NOT NULL,
+    cid TEXT NOT NULL,
+    blk INTEGER NOT NULL,
+    PRIMARY KEY (seg, cid, blk)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE requests (
+    id INTEGER PRIMARY KEY,
+    cid TEXT NOT NULL,
+    time INTEGER NOT NULL,
+    method TEXT NOT NULL,
+    path TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    code TEXT,
+    org TEXT,
+    user TEXT,
+    key_prefix TEXT,
+    wok TEXT,
+    duration_ms REAL,
+    message TEXT,
+    blk INTEGER NOT NULL
+  );
+  CREATE INDEX requests_time ON requests(time);
+  CREATE INDEX requests_code_time ON requests(code, time) WHERE code IS NOT NULL;
+  CREATE INDEX requests_org_time ON requests(org, time) WHERE org IS NOT NULL;
+  CREATE INDEX requests_wok_time ON requests(wok, time) WHERE wok IS NOT NULL;
+  CREATE INDEX requests_key ON requests(key_prefix) WHERE org IS NULL AND key_prefix IS NOT NULL;
+
+  CREATE TABLE counters (
+    source TEXT PRIMARY KEY,
+    events INTEGER NOT NULL
+  );
+
+  CREATE TABLE unparsed (
+    id INTEGER PRIMARY KEY,
+    stream INTEGER NOT NULL,
+    offset INTEGER NOT NULL,
+    line INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    head TEXT NOT NULL,
+    time INTEGER NOT NULL,
+    UNIQUE (stream, offset)
+  );
+
+  CREATE TABLE inv_orgs (slug TEXT PRIMARY KEY);
+  CREATE TABLE inv_woks (
+    id TEXT PRIMARY KEY,
+    org TEXT NOT NULL,
+    status TEXT NOT NULL,
+    functions_port INTEGER,
+    created_at INTEGER
+  );
+  CREATE TABLE inv_keys (
+    prefix TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    org TEXT NOT NULL,
+    user TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    revoked_at INTEGER,
+    PRIMARY KEY (prefix, sha256)
+  );
+
+  CREATE TABLE idempotency (
+    key TEXT PRIMARY KEY,
+    digest TEXT NOT NULL,
+    result TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  `,
+];

@@ -1,0 +1,276 @@
+/**
+ * The SQLite Store: one file, WAL, better-sqlite3. Reads are short indexed
+ * lookups safe on a request path; writes (writeBatch, prune, compaction) are
+ * meant for an ingest worker with its own connection.
+ */
+import type { ContainerRef, Event, Source, Unparsed } from '../../model/event.js';
+import { SOURCES } from '../../model/event.js';
+import type { Inventory, InventoryKey, InventoryWok } from '../../model/inventory.js';
+import type { RequestSummary } from '../../model/request.js';
+import type { Checkpoint, StreamState } from '../../model/stream.js';
+import { decodeEvent, isNotable } from '../event-codec.js';
+import { compareEvents } from '../event-order.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import type { CodeCount, ContextFilter, Page, SearchFilter, Stats, Store, WriteBatch, WriteResult } from '../store.js';
+import { BLOCK_SPAN_MS, BlockWriter } from './block-writer.js';
+import { CidIndex } from './cid-index.js';
+import { InventoryTables } from './inventory-tables.js';
+import { mapSqliteError, openDatabase, type Db, type OpenOptions } from './open-database.js';
+
+interface BlockRow {
+  id: number;
+  key: string;
+  source: Source;
+  container: string | null;
+  data: string;
+}
+
+interface RequestRow {
+  id: number;
+  cid: string;
+  time: number;
+  method: string;
+  path: string;
+  status: number;
+  code: string | null;
+  org: string | null;
+  user: string | null;
+  key_prefix: string | null;
+  wok: string | null;
+  duration_ms: number | null;
+  message: string | null;
+}
+
+const PRUNE_CHUNK = 500;
+
+export class SqliteStore implements Store {
+  readonly db: Db;
+  private readonly cids: CidIndex;
+  private readonly writer: BlockWriter;
+  private readonly inv: InventoryTables;
+  private readonly blocksById;
+  private readonly containerCache = new Map<string, ContainerRef>();
+
+  constructor(readonly file: string, opts: OpenOptions = {}) {
+    this.db = openDatabase(file, opts);
+    this.cids = new CidIndex(this.db);
+    this.writer = new BlockWriter(this.db, this.cids);
+    this.inv = new InventoryTables(this.db);
+    this.blocksById = this.db.prepare(
+      'SELECT b.id, s.key, b.source, b.container, b.data FROM blocks b JOIN streams s ON s.id = b.stream WHERE b.id = ?',
+    );
+  }
+
+  async writeBatch(batch: WriteBatch): Promise<WriteResult> {
+    const result = this.writer.write(batch);
+    this.cids.compactSmall();
+    return result;
+  }
+
+  async checkpoint(streamKey: string): Promise<Checkpoint | null> {
+    const r = this.db.prepare('SELECT * FROM streams WHERE key = ?').get(streamKey) as Record<string, unknown> | undefined;
+    return r ? streamState(r) : null;
+  }
+
+  async eventsByCid(cid: string): Promise<Event[]> {
+    const out: Event[] = [];
+    for (const blk of this.cids.blocksFor(cid)) {
+      const row = this.blocksById.get(blk) as BlockRow | undefined;
+      if (!row) continue;
+      for (const line of row.data.split('\n')) {
+        if (!line.includes(cid)) continue;
+        const e = this.decode(line, row);
+        if (e.cid === cid) out.push(e);
+      }
+    }
+    return out.sort(compareEvents);
+  }
+
+  async containerEvents(f: ContextFilter): Promise<Event[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT b.id, s.key, b.source, b.container, b.data FROM blocks b JOIN streams s ON s.id = b.stream
+         WHERE b.wok = ? AND b.t0 >= ? AND b.t0 <= ? AND b.t1 >= ? ${f.notable ? 'AND b.notable > 0' : ''} ORDER BY b.t0 LIMIT 2000`,
+      )
+      .all(f.wok, f.from - BLOCK_SPAN_MS, f.to, f.from) as BlockRow[];
+    const out: Event[] = [];
+    for (const row of rows) {
+      for (const line of row.data.split('\n')) {
+        const e = this.decode(line, row);
+        if (e.time < f.from || e.time > f.to) continue;
+        if (f.notable && !isNotable(e)) continue;
+        out.push(e);
+      }
+    }
+    out.sort(compareEvents);
+    return out.length > f.limit ? out.slice(out.length - f.limit) : out;
+  }
+
+  async search(f: SearchFilter, cursor?: string | null): Promise<Page<RequestSummary>> {
+    const limit = Math.min(Math.max(f.limit ?? 50, 1), 500);
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (f.from !== undefined) (where.push('time >= ?'), args.push(f.from));
+    if (f.to !== undefined) (where.push('time <= ?'), args.push(f.to));
+    if (f.code) (where.push('code = ?'), args.push(f.code));
+    if (f.org) (where.push('org = ?'), args.push(f.org));
+    if (f.wok) (where.push('wok = ?'), args.push(f.wok));
+    if (f.status !== undefined) (where.push('status = ?'), args.push(f.status));
+    if (f.failed) where.push('status >= 400');
+    const c = decodeCursor(cursor);
+    if (c) (where.push('(time < ? OR (time = ? AND id < ?))'), args.push(c.time, c.time, c.id));
+    const rows = this.db
+      .prepare(`SELECT * FROM requests ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY time DESC, id DESC LIMIT ?`)
+      .all(...args, limit + 1) as RequestRow[];
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return { items: page.map(requestSummary), next: rows.length > limit && last ? encodeCursor({ time: last.time, id: last.id }) : null };
+  }
+
+  async codeCounts(f: { from: number; to: number; wok?: string; org?: string }): Promise<CodeCount[]> {
+    const where = ['code IS NOT NULL', 'time >= ?', 'time <= ?'];
+    const args: (string | number)[] = [f.from, f.to];
+    if (f.wok) (where.push('wok = ?'), args.push(f.wok));
+    if (f.org) (where.push('org = ?'), args.push(f.org));
+    const rows = this.db
+      .prepare(
+        `SELECT code, COUNT(*) AS count, MAX(time) AS lastSeen, (SELECT r2.cid FROM requests r2 WHERE r2.code = r.code AND r2.time = MAX(r.time) LIMIT 1) AS sampleCid
+         FROM requests r WHERE ${where.join(' AND ')} GROUP BY code ORDER BY count DESC, code`,
+      )
+      .all(...args) as CodeCount[];
+    return rows;
+  }
+
+  async unparsed(cursor?: string | null, limit = 100): Promise<Page<Unparsed>> {
+    const c = decodeCursor(cursor);
+    const rows = this.db
+      .prepare(
+        `SELECT u.id, s.key AS stream, s.path, u.offset, u.line, u.reason, u.head, u.time FROM unparsed u JOIN streams s ON s.id = u.stream
+         ${c ? 'WHERE u.id < ?' : ''} ORDER BY u.id DESC LIMIT ?`,
+      )
+      .all(...(c ? [c.id] : []), limit + 1) as (Unparsed & { id: number })[];
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(({ id: _id, ...u }) => u),
+      next: rows.length > limit && last ? encodeCursor({ time: last.time, id: last.id }) : null,
+    };
+  }
+
+  async stats(): Promise<Stats> {
+    const events = Object.fromEntries(SOURCES.map((s) => [s, 0])) as Record<Source, number>;
+    for (const r of this.db.prepare('SELECT source, events FROM counters').all() as { source: Source; events: number }[]) events[r.source] = r.events;
+    const streams = (this.db.prepare('SELECT * FROM streams ORDER BY path, key').all() as Record<string, unknown>[]).map(streamState);
+    return {
+      events,
+      unparsed: this.db.prepare('SELECT COUNT(*) FROM unparsed').pluck().get() as number,
+      correlationIds: this.db.prepare('SELECT COUNT(*) FROM (SELECT DISTINCT cid FROM cidx)').pluck().get() as number,
+      requests: this.db.prepare('SELECT COUNT(*) FROM requests').pluck().get() as number,
+      streams,
+    };
+  }
+
+  async putInventory(inv: Inventory) {
+    return this.inv.put(inv);
+  }
+
+  async keysByPrefix(prefix: string): Promise<InventoryKey[]> {
+    return this.inv.keysByPrefix(prefix);
+  }
+
+  async wok(id: string): Promise<InventoryWok | null> {
+    return this.inv.wok(id);
+  }
+
+  async inventory(): Promise<Inventory> {
+    return this.inv.all();
+  }
+
+  async prune(before: number): Promise<number> {
+    let removed = 0;
+    try {
+      const select = this.db.prepare('SELECT id, n FROM blocks WHERE t1 < ? ORDER BY id LIMIT ?');
+      for (;;) {
+        const chunk = select.all(before, PRUNE_CHUNK) as { id: number; n: number }[];
+        if (!chunk.length) break;
+        const ids = chunk.map((c) => c.id).join(',');
+        this.db.transaction(() => {
+          this.db.prepare(`DELETE FROM requests WHERE blk IN (${ids})`).run();
+          this.db.prepare(`DELETE FROM blocks WHERE id IN (${ids})`).run();
+        }).immediate();
+        removed += chunk.reduce((n, c) => n + c.n, 0);
+      }
+      this.db.prepare('DELETE FROM unparsed WHERE time < ?').run(before);
+      this.db.prepare('DELETE FROM idempotency WHERE created_at < ?').run(before);
+      this.cids.dropBefore(before);
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch (e) {
+      throw mapSqliteError(e, 'pruning');
+    }
+    return removed;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) {
+      try {
+        this.db.pragma('wal_checkpoint(PASSIVE)');
+      } catch {
+        // another connection may hold the lock; the next checkpoint will do
+      }
+      this.db.close();
+    }
+  }
+
+  private decode(line: string, row: BlockRow): Event {
+    return decodeEvent(line, { streamKey: row.key, source: row.source, container: this.container(row.container) });
+  }
+
+  private container(json: string | null): ContainerRef | null {
+    if (!json) return null;
+    let ref = this.containerCache.get(json);
+    if (!ref) {
+      ref = JSON.parse(json) as ContainerRef;
+      if (this.containerCache.size > 1000) this.containerCache.clear();
+      this.containerCache.set(json, ref);
+    }
+    return ref;
+  }
+}
+
+function requestSummary(r: RequestRow): RequestSummary {
+  return {
+    cid: r.cid,
+    time: r.time,
+    method: r.method,
+    path: r.path,
+    status: r.status,
+    code: r.code,
+    org: r.org,
+    user: r.user,
+    keyPrefix: r.key_prefix,
+    wok: r.wok,
+    durationMs: r.duration_ms,
+    message: r.message,
+  };
+}
+
+function streamState(r: Record<string, unknown>): StreamState {
+  return {
+    stream: r.key as string,
+    kind: r.kind as StreamState['kind'],
+    path: (r.path as string | null) ?? null,
+    source: (r.source as Source | null) ?? null,
+    containerId: (r.container_id as string | null) ?? null,
+    offset: r.offset as number,
+    line: r.line as number,
+    dev: (r.dev as number | null) ?? null,
+    ino: (r.ino as number | null) ?? null,
+    size: (r.size as number | null) ?? null,
+    lastTime: (r.last_time as number | null) ?? null,
+    unparsed: r.unparsed as number,
+    invalidUtf8: r.invalid_utf8 as number,
+    truncated: r.truncated as number,
+    events: r.events as number,
+    updatedAt: r.updated_at as number,
+  };
+}
