@@ -3,7 +3,10 @@
  * implementation slots in unchanged; one contract suite (test/store/contract.ts)
  * runs against every implementation. HTTP and CLI never see SQL.
  */
-import type { Event, Source, Unparsed } from '../model/event.js';
+import type { ApiToken, Operator, Session, TokenScope } from '../model/access.js';
+import type { AuditRecord, LifecycleRecord } from '../model/activity.js';
+import type { ContainerRef, Event, Source, Unparsed } from '../model/event.js';
+import type { CheckRecord } from '../model/health.js';
 import type { Inventory, InventoryKey, InventoryWok } from '../model/inventory.js';
 import type { RequestSummary } from '../model/request.js';
 import type { Checkpoint, StreamInfo, StreamState } from '../model/stream.js';
@@ -72,7 +75,28 @@ export interface Stats {
   streams: StreamState[];
 }
 
-export interface Store {
+export interface RequestCounts {
+  total: number;
+  failed: number;
+  /** Requests per error code in the range. */
+  byCode: Record<string, number>;
+}
+
+export interface WindowFilter {
+  from: number;
+  to: number;
+  wok?: string;
+  org?: string;
+  limit?: number;
+}
+
+export interface ContainerInfo extends ContainerRef {
+  firstSeen: number | null;
+  lastSeen: number | null;
+}
+
+/** Events, requests and the inventory: what ingest writes and tickets read. */
+export interface EventStore {
   /** Atomic: the events, unparsed lines and checkpoints are all stored, or none. */
   writeBatch(batch: WriteBatch): Promise<WriteResult>;
   checkpoint(streamKey: string): Promise<Checkpoint | null>;
@@ -86,6 +110,17 @@ export interface Store {
   unparsed(cursor?: string | null, limit?: number): Promise<Page<Unparsed>>;
   stats(): Promise<Stats>;
 
+  /** Request totals, failures and per-code counts in a window (optionally for one wok or org). */
+  requestCounts(filter: WindowFilter): Promise<RequestCounts>;
+  /** Audit actions, newest first. */
+  audits(filter: WindowFilter): Promise<AuditRecord[]>;
+  /** Container lifecycle changes (start, ready, shutdown, crash…), newest first. */
+  lifecycle(filter: WindowFilter): Promise<LifecycleRecord[]>;
+  /** Containers seen in the logs for a wok. */
+  containers(wok: string): Promise<ContainerInfo[]>;
+  /** The newest lines of one container, in time order. */
+  containerTail(containerId: string, limit: number): Promise<Event[]>;
+
   putInventory(inv: Inventory): Promise<{ orgs: number; woks: number; keys: number }>;
   keysByPrefix(prefix: string): Promise<InventoryKey[]>;
   wok(id: string): Promise<InventoryWok | null>;
@@ -93,6 +128,44 @@ export interface Store {
 
   /** Deletes what is older than `before` (epoch ms), in bounded batches; returns the number of events removed. */
   prune(before: number): Promise<number>;
+}
+
+/** Operators, their sessions, and API tokens. Secrets are stored only as hashes. */
+export interface AccessStore {
+  addOperator(email: string, passwordHash: string): Promise<Operator>;
+  operatorByEmail(email: string): Promise<Operator | null>;
+  operatorById(id: number): Promise<Operator | null>;
+  listOperators(): Promise<Operator[]>;
+  /** Returns false when there is no such operator. */
+  setOperatorDisabled(email: string, disabled: boolean): Promise<boolean>;
+  setOperatorPassword(email: string, passwordHash: string): Promise<boolean>;
+
+  createSession(s: Session): Promise<void>;
+  /** A live session (not expired at `now`, operator not disabled), or null. */
+  session(idHash: string, now: number): Promise<{ session: Session; operator: Operator } | null>;
+  deleteSession(idHash: string): Promise<void>;
+  /** Ends every session of an operator (on disable or password change). */
+  deleteSessionsOf(operatorId: number): Promise<void>;
+
+  createToken(t: { name: string; scope: TokenScope; hash: string; createdAt: number }): Promise<ApiToken>;
+  /** A token by its hash, revoked or not (the caller decides). */
+  tokenByHash(hash: string): Promise<ApiToken | null>;
+  listTokens(): Promise<ApiToken[]>;
+  /** Returns false when there is no live token of that name. */
+  revokeToken(name: string, now: number): Promise<boolean>;
+  touchToken(id: number, now: number): Promise<void>;
+}
+
+/** /diag results over time, for history on tickets and the wok view. */
+export interface HealthStore {
+  recordChecks(records: CheckRecord[]): Promise<void>;
+  /** Stored results in a window, oldest first. */
+  checkHistory(filter: { from: number; to: number; check?: string }): Promise<CheckRecord[]>;
+  /** Drops results older than `before`. */
+  pruneChecks(before: number): Promise<number>;
+}
+
+export interface Store extends EventStore, AccessStore, HealthStore {
   close(): Promise<void>;
 }
 

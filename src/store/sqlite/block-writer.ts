@@ -52,6 +52,8 @@ export class BlockWriter {
       container: db.prepare(`INSERT INTO containers (id, name, wok, role, image, first_seen, last_seen) VALUES (@id, @name, @wok, @role, @image, @t, @t)
         ON CONFLICT(id) DO UPDATE SET name = COALESCE(excluded.name, name), wok = COALESCE(excluded.wok, wok), role = COALESCE(excluded.role, role),
         image = COALESCE(excluded.image, image), first_seen = MIN(first_seen, excluded.first_seen), last_seen = MAX(last_seen, excluded.last_seen)`),
+      audit: db.prepare('INSERT INTO audits (event_id, time, cid, actor, org, wok, action, outcome, blk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      lifecycle: db.prepare('INSERT INTO lifecycle (event_id, container_id, wok, time, state, message, blk) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       idemGet: db.prepare('SELECT digest, result FROM idempotency WHERE key = ?'),
       idemPut: db.prepare('INSERT INTO idempotency (key, digest, result, created_at) VALUES (?, ?, ?, ?)'),
     };
@@ -163,6 +165,8 @@ export class BlockWriter {
         cidEntries.push([e.cid, id]);
       }
       if (e.source === 'cp' && e.http) this.writeRequest(e, id);
+      else if (e.source === 'audit') this.s.audit.run(e.id, e.time, e.cid, e.actor, e.org, e.wok, e.action, e.outcome, id);
+      else if (e.source === 'container' && e.lifecycle) this.s.lifecycle.run(e.id, e.container.id, e.container.wok ?? e.wok, e.time, e.lifecycle, e.message.slice(0, 500), id);
     }
     if (container) this.s.container.run({ ...container, t: block.t1 });
     return id;

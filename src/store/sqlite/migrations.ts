@@ -136,6 +136,72 @@ export const MIGRATIONS: readonly string[] = [
     created_at INTEGER NOT NULL
   );
 
+  CREATE TABLE audits (
+    id INTEGER PRIMARY KEY,
+    event_id TEXT NOT NULL,
+    time INTEGER NOT NULL,
+    cid TEXT,
+    actor TEXT,
+    org TEXT,
+    wok TEXT,
+    action TEXT NOT NULL,
+    outcome TEXT,
+    blk INTEGER NOT NULL
+  );
+  CREATE INDEX audits_time ON audits(time);
+  CREATE INDEX audits_wok_time ON audits(wok, time) WHERE wok IS NOT NULL;
+  CREATE INDEX audits_org_time ON audits(org, time) WHERE org IS NOT NULL;
+
+  CREATE TABLE lifecycle (
+    id INTEGER PRIMARY KEY,
+    event_id TEXT NOT NULL,
+    container_id TEXT NOT NULL,
+    wok TEXT,
+    time INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    message TEXT NOT NULL,
+    blk INTEGER NOT NULL
+  );
+  CREATE INDEX lifecycle_wok_time ON lifecycle(wok, time);
+  CREATE INDEX lifecycle_time ON lifecycle(time);
+  CREATE INDEX blocks_stream ON blocks(stream, id);
+
+  CREATE TABLE operators (
+    id INTEGER PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    password_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    disabled_at INTEGER
+  );
+  CREATE TABLE sessions (
+    id_hash TEXT PRIMARY KEY,
+    operator_id INTEGER NOT NULL,
+    csrf_token TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX sessions_operator ON sessions(operator_id);
+  CREATE TABLE tokens (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER,
+    last_used_at INTEGER
+  );
+  CREATE UNIQUE INDEX tokens_live_name ON tokens(name) WHERE revoked_at IS NULL;
+
+  CREATE TABLE checks (
+    id INTEGER PRIMARY KEY,
+    check_name TEXT NOT NULL,
+    status TEXT NOT NULL,
+    time INTEGER NOT NULL,
+    output TEXT
+  );
+  CREATE INDEX checks_time ON checks(time);
+  CREATE INDEX checks_name_time ON checks(check_name, time);
+
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   `,
 ];

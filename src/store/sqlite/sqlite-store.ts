@@ -3,7 +3,10 @@
  * lookups safe on a request path; writes (writeBatch, prune, compaction) are
  * meant for an ingest worker with its own connection.
  */
+import type { ApiToken, Operator, Session, TokenScope } from '../../model/access.js';
+import type { AuditRecord, LifecycleRecord } from '../../model/activity.js';
 import type { ContainerRef, Event, Source, Unparsed } from '../../model/event.js';
+import type { CheckRecord } from '../../model/health.js';
 import { SOURCES } from '../../model/event.js';
 import type { Inventory, InventoryKey, InventoryWok } from '../../model/inventory.js';
 import type { RequestSummary } from '../../model/request.js';
@@ -11,7 +14,21 @@ import type { Checkpoint, StreamState } from '../../model/stream.js';
 import { decodeEvent, isNotable } from '../event-codec.js';
 import { compareEvents } from '../event-order.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
-import type { CodeCount, ContextFilter, Page, SearchFilter, Stats, Store, WriteBatch, WriteResult } from '../store.js';
+import type {
+  CodeCount,
+  ContainerInfo,
+  ContextFilter,
+  Page,
+  RequestCounts,
+  SearchFilter,
+  Stats,
+  Store,
+  WindowFilter,
+  WriteBatch,
+  WriteResult,
+} from '../store.js';
+import { AccessTables } from './access-tables.js';
+import { ActivityQueries } from './activity-queries.js';
 import { BLOCK_SPAN_MS, BlockWriter } from './block-writer.js';
 import { CidIndex } from './cid-index.js';
 import { InventoryTables } from './inventory-tables.js';
@@ -48,6 +65,8 @@ export class SqliteStore implements Store {
   private readonly cids: CidIndex;
   private readonly writer: BlockWriter;
   private readonly inv: InventoryTables;
+  private readonly access: AccessTables;
+  private readonly activity: ActivityQueries;
   private readonly blocksById;
   private readonly containerCache = new Map<string, ContainerRef>();
 
@@ -56,6 +75,8 @@ export class SqliteStore implements Store {
     this.cids = new CidIndex(this.db);
     this.writer = new BlockWriter(this.db, this.cids);
     this.inv = new InventoryTables(this.db);
+    this.access = new AccessTables(this.db);
+    this.activity = new ActivityQueries(this.db);
     this.blocksById = this.db.prepare(
       'SELECT b.id, s.key, b.source, b.container, b.data FROM blocks b JOIN streams s ON s.id = b.stream WHERE b.id = ?',
     );
@@ -186,6 +207,107 @@ export class SqliteStore implements Store {
     return this.inv.all();
   }
 
+  async requestCounts(f: WindowFilter): Promise<RequestCounts> {
+    return this.activity.requestCounts(f);
+  }
+
+  async audits(f: WindowFilter): Promise<AuditRecord[]> {
+    return this.activity.audits(f);
+  }
+
+  async lifecycle(f: WindowFilter): Promise<LifecycleRecord[]> {
+    return this.activity.lifecycle(f);
+  }
+
+  async containers(wok: string): Promise<ContainerInfo[]> {
+    return this.activity.containers(wok);
+  }
+
+  async containerTail(containerId: string, limit: number): Promise<Event[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT b.id, s.key, b.source, b.container, b.data FROM blocks b JOIN streams s ON s.id = b.stream
+         WHERE s.container_id = ? ORDER BY b.t1 DESC, b.id DESC LIMIT ?`,
+      )
+      .all(containerId, Math.max(1, Math.ceil(limit / 64))) as BlockRow[];
+    const out: Event[] = [];
+    for (const row of rows) for (const line of row.data.split('\n')) out.push(this.decode(line, row));
+    out.sort(compareEvents);
+    return out.slice(-limit);
+  }
+
+  async recordChecks(records: CheckRecord[]): Promise<void> {
+    this.activity.recordChecks(records);
+  }
+
+  async checkHistory(f: { from: number; to: number; check?: string }): Promise<CheckRecord[]> {
+    return this.activity.checkHistory(f);
+  }
+
+  async pruneChecks(before: number): Promise<number> {
+    return this.activity.pruneChecks(before);
+  }
+
+  async addOperator(email: string, passwordHash: string): Promise<Operator> {
+    return this.access.addOperator(email, passwordHash);
+  }
+
+  async operatorByEmail(email: string): Promise<Operator | null> {
+    return this.access.operatorByEmail(email);
+  }
+
+  async operatorById(id: number): Promise<Operator | null> {
+    return this.access.operatorById(id);
+  }
+
+  async listOperators(): Promise<Operator[]> {
+    return this.access.listOperators();
+  }
+
+  async setOperatorDisabled(email: string, disabled: boolean): Promise<boolean> {
+    return this.access.setOperatorDisabled(email, disabled);
+  }
+
+  async setOperatorPassword(email: string, passwordHash: string): Promise<boolean> {
+    return this.access.setOperatorPassword(email, passwordHash);
+  }
+
+  async createSession(s: Session): Promise<void> {
+    this.access.createSession(s);
+  }
+
+  async session(idHash: string, now: number): Promise<{ session: Session; operator: Operator } | null> {
+    return this.access.session(idHash, now);
+  }
+
+  async deleteSession(idHash: string): Promise<void> {
+    this.access.deleteSession(idHash);
+  }
+
+  async deleteSessionsOf(operatorId: number): Promise<void> {
+    this.access.deleteSessionsOf(operatorId);
+  }
+
+  async createToken(t: { name: string; scope: TokenScope; hash: string; createdAt: number }): Promise<ApiToken> {
+    return this.access.createToken(t);
+  }
+
+  async tokenByHash(hash: string): Promise<ApiToken | null> {
+    return this.access.tokenByHash(hash);
+  }
+
+  async listTokens(): Promise<ApiToken[]> {
+    return this.access.listTokens();
+  }
+
+  async revokeToken(name: string, now: number): Promise<boolean> {
+    return this.access.revokeToken(name, now);
+  }
+
+  async touchToken(id: number, now: number): Promise<void> {
+    this.access.touchToken(id, now);
+  }
+
   async prune(before: number): Promise<number> {
     let removed = 0;
     try {
@@ -196,6 +318,8 @@ export class SqliteStore implements Store {
         const ids = chunk.map((c) => c.id).join(',');
         this.db.transaction(() => {
           this.db.prepare(`DELETE FROM requests WHERE blk IN (${ids})`).run();
+          this.db.prepare(`DELETE FROM audits WHERE blk IN (${ids})`).run();
+          this.db.prepare(`DELETE FROM lifecycle WHERE blk IN (${ids})`).run();
           this.db.prepare(`DELETE FROM blocks WHERE id IN (${ids})`).run();
         }).immediate();
         removed += chunk.reduce((n, c) => n + c.n, 0);

@@ -1,0 +1,42 @@
+/** What every command gets: the environment, read once, and the shared option helpers. */
+import { InvalidArgumentError } from 'commander';
+import { dbPath, type Env } from '../config.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+
+export interface CliContext {
+  env: Env;
+}
+
+/** A mistake in how the command was called: exit code 2, one line. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const DB_OPTION = ['--db <file>', 'store file (default $DIAG_DB or ./data/diag.sqlite)'] as const;
+
+export function openStore(flag: string | undefined, ctx: CliContext): SqliteStore {
+  return new SqliteStore(dbPath(flag, ctx.env));
+}
+
+/** Runs `fn` with a store that is closed afterwards, whatever happens. */
+export async function withStore<T>(flag: string | undefined, ctx: CliContext, fn: (store: SqliteStore) => Promise<T>): Promise<T> {
+  const store = openStore(flag, ctx);
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+export function portArg(v: string): number {
+  const n = Number(v);
+  if (!/^\d{1,5}$/.test(v) || n > 65535) throw new InvalidArgumentError('a port is a number from 0 to 65535');
+  return n;
+}
+
+export function bytesArg(v: string): number {
+  const m = /^(\d+)(k|m|kib|mib)?$/i.exec(v);
+  if (!m) throw new InvalidArgumentError('a size like 1048576, 512k or 1m');
+  const unit = (m[2] ?? '').toLowerCase();
+  return Number(m[1]) * (unit.startsWith('m') ? 1048576 : unit.startsWith('k') ? 1024 : 1);
+}

@@ -1,0 +1,99 @@
+/** Reads for the wok view, the timeline and /diag: request counts, audits, lifecycle, containers, tails. */
+import type { AuditRecord, LifecycleRecord } from '../../model/activity.js';
+import type { CheckRecord, CheckStatus } from '../../model/health.js';
+import type { ContainerInfo, RequestCounts, WindowFilter } from '../store.js';
+import type { Db } from './open-database.js';
+
+function scoped(f: WindowFilter, table: string): { where: string; args: (string | number)[] } {
+  const where = [`${table}.time >= ?`, `${table}.time <= ?`];
+  const args: (string | number)[] = [f.from, f.to];
+  if (f.wok) (where.push(`${table}.wok = ?`), args.push(f.wok));
+  if (f.org) (where.push(`${table}.org = ?`), args.push(f.org));
+  return { where: where.join(' AND '), args };
+}
+
+export class ActivityQueries {
+  constructor(private readonly db: Db) {}
+
+  requestCounts(f: WindowFilter): RequestCounts {
+    const { where, args } = scoped(f, 'requests');
+    const totals = this.db
+      .prepare(`SELECT COUNT(*) AS total, COALESCE(SUM(status >= 400), 0) AS failed FROM requests WHERE ${where}`)
+      .get(...args) as { total: number; failed: number };
+    const byCode: Record<string, number> = {};
+    for (const r of this.db.prepare(`SELECT code, COUNT(*) AS n FROM requests WHERE ${where} AND code IS NOT NULL GROUP BY code`).all(...args) as { code: string; n: number }[]) {
+      byCode[r.code] = r.n;
+    }
+    return { total: totals.total, failed: totals.failed, byCode };
+  }
+
+  audits(f: WindowFilter): AuditRecord[] {
+    const { where, args } = scoped(f, 'audits');
+    const rows = this.db
+      .prepare(`SELECT event_id, time, cid, actor, org, wok, action, outcome FROM audits WHERE ${where} ORDER BY time DESC, id DESC LIMIT ?`)
+      .all(...args, f.limit ?? 100) as { event_id: string; time: number; cid: string | null; actor: string | null; org: string | null; wok: string | null; action: string; outcome: string | null }[];
+    return rows.map((r) => ({ eventId: r.event_id, time: r.time, cid: r.cid, actor: r.actor, org: r.org, wok: r.wok, action: r.action, outcome: r.outcome }));
+  }
+
+  lifecycle(f: WindowFilter): LifecycleRecord[] {
+    const where = ['l.time >= ?', 'l.time <= ?'];
+    const args: (string | number)[] = [f.from, f.to];
+    if (f.wok) (where.push('l.wok = ?'), args.push(f.wok));
+    const rows = this.db
+      .prepare(
+        `SELECT l.event_id, l.container_id, c.name, l.wok, c.role, l.time, l.state, l.message FROM lifecycle l LEFT JOIN containers c ON c.id = l.container_id
+         WHERE ${where.join(' AND ')} ORDER BY l.time DESC, l.id DESC LIMIT ?`,
+      )
+      .all(...args, f.limit ?? 200) as {
+      event_id: string;
+      container_id: string;
+      name: string | null;
+      wok: string | null;
+      role: string | null;
+      time: number;
+      state: LifecycleRecord['state'];
+      message: string;
+    }[];
+    return rows.map((r) => ({
+      eventId: r.event_id,
+      containerId: r.container_id,
+      containerName: r.name,
+      wok: r.wok,
+      role: r.role,
+      time: r.time,
+      state: r.state,
+      message: r.message,
+    }));
+  }
+
+  containers(wok: string): ContainerInfo[] {
+    const rows = this.db.prepare('SELECT * FROM containers WHERE wok = ? ORDER BY role, name, id').all(wok) as {
+      id: string;
+      name: string | null;
+      wok: string | null;
+      role: string | null;
+      image: string | null;
+      first_seen: number | null;
+      last_seen: number | null;
+    }[];
+    return rows.map((r) => ({ id: r.id, name: r.name, wok: r.wok, role: r.role, image: r.image, firstSeen: r.first_seen, lastSeen: r.last_seen }));
+  }
+
+  recordChecks(records: CheckRecord[]): void {
+    const ins = this.db.prepare('INSERT INTO checks (check_name, status, time, output) VALUES (?, ?, ?, ?)');
+    this.db.transaction(() => {
+      for (const r of records) ins.run(r.check, r.status, r.time, r.output);
+    }).immediate();
+  }
+
+  checkHistory(f: { from: number; to: number; check?: string }): CheckRecord[] {
+    const rows = this.db
+      .prepare(`SELECT check_name, status, time, output FROM checks WHERE time >= ? AND time <= ? ${f.check ? 'AND check_name = ?' : ''} ORDER BY time, id`)
+      .all(...[f.from, f.to, ...(f.check ? [f.check] : [])]) as { check_name: string; status: CheckStatus; time: number; output: string | null }[];
+    return rows.map((r) => ({ check: r.check_name, status: r.status, time: r.time, output: r.output }));
+  }
+
+  pruneChecks(before: number): number {
+    return this.db.prepare('DELETE FROM checks WHERE time < ?').run(before).changes;
+  }
+}
