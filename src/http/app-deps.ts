@@ -1,6 +1,7 @@
 import type { Catalog } from '../catalog/catalog.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logging/logger.js';
+import type { InventorySource } from '../model/inventory.js';
 import type { TicketOptions } from '../queries/ticket.js';
 import type { Store } from '../store/store.js';
 
@@ -15,6 +16,8 @@ export interface AppConfig {
 /** Everything the HTTP app needs, passed in: no globals, so tests build it with a real store in a temp dir. */
 export interface AppDeps {
   store: Store;
+  /** Orgs, woks and keys: the imported snapshot, or the cp database when configured. */
+  inventory: InventorySource;
   catalog: Catalog;
   logger: Logger;
   clock: Clock;

@@ -38,3 +38,14 @@ export function keyPrefix(key: string): string | null {
   const m = KEY.exec(key);
   return m ? `${m[1]}_${m[2]}` : null;
 }
+
+/**
+ * Where the console learns orgs, woks and keys: the imported snapshot (in the
+ * store) or, when configured, the cp's own database (src/cpdb/). Access rules
+ * and the wok view read it through this interface only.
+ */
+export interface InventorySource {
+  wok(id: string): Promise<InventoryWok | null>;
+  woks(): Promise<InventoryWok[]>;
+  keysByPrefix(prefix: string): Promise<InventoryKey[]>;
+}

@@ -7,6 +7,7 @@ import { listen } from '../../http/serve.js';
 import { createLogger } from '../../logging/logger.js';
 import { DEFAULT_TICKET_OPTIONS } from '../../queries/ticket.js';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
+import { storeInventory } from '../../store/store-inventory.js';
 import { DB_OPTION, portArg, type CliContext } from '../context.js';
 
 export interface ServeOptions {
@@ -34,6 +35,7 @@ export async function serve(o: ServeOptions): Promise<void> {
   const store = new SqliteStore(o.db);
   const app = createApp({
     store,
+    inventory: storeInventory(store),
     catalog,
     logger,
     clock: systemClock,
