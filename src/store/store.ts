@@ -169,6 +169,14 @@ export interface Store extends EventStore, AccessStore, HealthStore {
   close(): Promise<void>;
 }
 
+/** An Idempotency-Key seen before with a different body. */
+export class IdempotencyConflict extends Error {
+  override name = 'IdempotencyConflict';
+  constructor(readonly key: string) {
+    super(`Idempotency-Key ${key} was used before for a different body`);
+  }
+}
+
 export class StoreError extends Error {
   override name = 'StoreError';
   constructor(

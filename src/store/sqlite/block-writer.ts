@@ -1,21 +1,20 @@
 /**
- * writeBatch for SQLite: one IMMEDIATE transaction per batch holding the
- * blocks, the cid-index segment, request summaries, unparsed lines, counters
- * and the streams' checkpoints — all or nothing. Lines at or before a stream's
- * committed checkpoint are dropped, so a re-read (a crash before the commit,
- * or two readers of one file) never doubles an event.
+ * writePrepared for SQLite: one IMMEDIATE transaction per batch holding the
+ * blocks, the cid-index segment, request / audit / lifecycle rows, unparsed
+ * lines, counters and the streams' checkpoints — all or nothing. Lines at or
+ * before a stream's committed checkpoint, or already stored past it, are
+ * dropped, so a re-read (a crash before the commit, or two readers of one
+ * file) never doubles an event. The encoding work happened before, in
+ * prepare-blocks.ts; this thread only runs SQL.
  */
-import type { ContainerRef, Event, Source } from '../../model/event.js';
-import { summarize } from '../../model/request.js';
-import type { StreamBatch, WriteBatch, WriteResult } from '../store.js';
-import { encodeEvent, isNotable, offsetOf } from '../event-codec.js';
+import type { Source } from '../../model/event.js';
+import type { RequestSummary } from '../../model/request.js';
+import type { WriteResult } from '../store.js';
+import { IdempotencyConflict } from '../store.js';
+import { decodeEvent } from '../event-codec.js';
 import type { CidIndex } from './cid-index.js';
 import { mapSqliteError, type Db } from './open-database.js';
-
-/** A block closes at this many events, bytes of encoded lines, or milliseconds of time span. */
-export const BLOCK_EVENTS = 512;
-export const BLOCK_BYTES = 128 * 1024;
-export const BLOCK_SPAN_MS = 15 * 60 * 1000;
+import { prepareBlocks, type PreparedBatch, type PreparedBlock, type PreparedStream } from './prepare-blocks.js';
 
 interface StreamRow {
   id: number;
@@ -37,7 +36,7 @@ export class BlockWriter {
         'INSERT INTO streams (key, kind, path, source, container_id, updated_at) VALUES (@key, @kind, @path, @source, @container, @now) RETURNING id, offset, line, ahead',
       ),
       checkpoint: db.prepare(`UPDATE streams SET path = COALESCE(@path, path), dev = @dev, ino = @ino,
-        offset = MAX(offset, @offset), line = MAX(line, @line), size = @size, last_time = MAX(COALESCE(last_time, 0), COALESCE(@lastTime, 0)),
+        offset = MAX(offset, @offset), line = MAX(line, @line), size = @size, last_time = CASE WHEN @lastTime IS NULL THEN last_time WHEN last_time IS NULL THEN @lastTime ELSE MAX(last_time, @lastTime) END,
         events = events + @events, unparsed = unparsed + @unparsed, invalid_utf8 = invalid_utf8 + @invalid, truncated = truncated + @truncated,
         ahead = @ahead, updated_at = @now WHERE id = @id`),
       block: db.prepare(
@@ -46,10 +45,10 @@ export class BlockWriter {
       request: db.prepare(
         'INSERT INTO requests (cid, time, method, path, status, code, org, user, key_prefix, wok, duration_ms, message, blk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      keyOwner: db.prepare('SELECT org, user FROM inv_keys WHERE prefix = ? ORDER BY revoked_at IS NOT NULL LIMIT 1'),
+      keyOwner: db.prepare('SELECT org, user FROM inv_keys WHERE prefix = ? ORDER BY revoked_at IS NOT NULL, sha256 LIMIT 1'),
       counter: db.prepare('INSERT INTO counters (source, events) VALUES (?, ?) ON CONFLICT(source) DO UPDATE SET events = events + excluded.events'),
       unparsed: db.prepare('INSERT OR IGNORE INTO unparsed (stream, offset, line, reason, head, time) VALUES (?, ?, ?, ?, ?, ?)'),
-      container: db.prepare(`INSERT INTO containers (id, name, wok, role, image, first_seen, last_seen) VALUES (@id, @name, @wok, @role, @image, @t, @t)
+      container: db.prepare(`INSERT INTO containers (id, name, wok, role, image, first_seen, last_seen) VALUES (@id, @name, @wok, @role, @image, @t0, @t1)
         ON CONFLICT(id) DO UPDATE SET name = COALESCE(excluded.name, name), wok = COALESCE(excluded.wok, wok), role = COALESCE(excluded.role, role),
         image = COALESCE(excluded.image, image), first_seen = MIN(first_seen, excluded.first_seen), last_seen = MAX(last_seen, excluded.last_seen)`),
       audit: db.prepare('INSERT INTO audits (event_id, time, cid, actor, org, wok, action, outcome, blk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
@@ -59,7 +58,7 @@ export class BlockWriter {
     };
   }
 
-  write(batch: WriteBatch): WriteResult {
+  write(batch: PreparedBatch): WriteResult {
     try {
       return this.db.transaction(() => this.writeInTransaction(batch)).immediate();
     } catch (e) {
@@ -67,7 +66,7 @@ export class BlockWriter {
     }
   }
 
-  private writeInTransaction(batch: WriteBatch): WriteResult {
+  private writeInTransaction(batch: PreparedBatch): WriteResult {
     if (batch.idempotency) {
       const prior = this.s.idemGet.get(batch.idempotency.key) as { digest: string; result: string } | undefined;
       if (prior) {
@@ -81,26 +80,31 @@ export class BlockWriter {
     let unparsed = 0;
     let offered = 0;
     let t1 = 0;
+    let oldest = Number.POSITIVE_INFINITY;
     const now = Date.now();
     for (const sb of batch.streams) {
       const row = this.stream(sb, now);
       const fresh = freshFilter(row);
-      const kept = sb.events.filter((e) => fresh(offsetOf(e.id)));
       const keptUnparsed = sb.unparsed.filter((u) => fresh(u.offset));
-      offered += sb.events.length + sb.unparsed.length;
+      const blocks = freshBlocks(sb, fresh);
+      offered += sb.unparsed.length + sb.blocks.reduce((n, b) => n + b.offsets.length, 0);
       let streamEvents = 0;
-      for (const block of groupBlocks(kept)) {
+      const keptOffsets: number[] = [];
+      for (const block of blocks) {
         const id = this.writeBlock(row.id, block, cidEntries);
         if (id === null) continue;
-        streamEvents += block.events.length;
-        const source = block.events[0]!.source;
-        counts[source] = (counts[source] ?? 0) + block.events.length;
+        const n = block.offsets.length;
+        streamEvents += n;
+        for (const o of block.offsets) keptOffsets.push(o);
+        counts[block.source] = (counts[block.source] ?? 0) + n;
         t1 = Math.max(t1, block.t1);
+        oldest = Math.min(oldest, block.t1);
       }
       events += streamEvents;
       for (const u of keptUnparsed) unparsed += this.s.unparsed.run(row.id, u.offset, u.line, u.reason, u.head, u.time).changes;
       const cp = sb.checkpoint;
-      const ahead = [...kept.map((e) => offsetOf(e.id)), ...keptUnparsed.map((u) => u.offset), ...parseAhead(row.ahead)].filter((o) => o >= Math.max(cp.offset, row.offset));
+      const floor = Math.max(cp.offset, row.offset);
+      const ahead = [...keptOffsets, ...keptUnparsed.map((u) => u.offset), ...parseAhead(row.ahead)].filter((o) => o >= floor);
       this.s.checkpoint.run({
         id: row.id,
         path: sb.stream.path,
@@ -118,14 +122,14 @@ export class BlockWriter {
         now,
       });
     }
-    this.cids.addSegment(cidEntries, t1);
+    this.cids.addSegment(cidEntries, t1, oldest);
     for (const [source, n] of Object.entries(counts)) this.s.counter.run(source, n);
     const result: WriteResult = { events, unparsed, duplicate: offered > 0 && events + unparsed === 0 };
     if (batch.idempotency) this.s.idemPut.run(batch.idempotency.key, batch.idempotency.digest, JSON.stringify(result), now);
     return result;
   }
 
-  private stream(sb: StreamBatch, now: number): StreamRow {
+  private stream(sb: PreparedStream, now: number): StreamRow {
     const got = this.s.getStream.get(sb.stream.key) as StreamRow | undefined;
     if (got) return got;
     return this.s.newStream.get({
@@ -139,59 +143,44 @@ export class BlockWriter {
   }
 
   /** Stores one block; returns its id, or null if the same block was stored before. */
-  private writeBlock(stream: number, block: Block, cidEntries: [string, number][]): number | null {
-    const { events } = block;
-    const first = events[0]!;
-    const container: ContainerRef | null = first.source === 'container' ? first.container : null;
+  private writeBlock(stream: number, block: PreparedBlock, cidEntries: [string, number][]): number | null {
+    const { container, offsets } = block;
     const info = this.s.block.run(
       stream,
-      offsetOf(first.id),
-      offsetOf(events[events.length - 1]!.id),
+      offsets[0],
+      offsets[offsets.length - 1],
       block.t0,
       block.t1,
-      first.source,
+      block.source,
       container ? container.wok : null,
       container ? JSON.stringify(container) : null,
-      events.length,
+      offsets.length,
       block.notable,
-      block.lines.join('\n'),
+      block.data,
     );
     if (info.changes === 0) return null;
     const id = Number(info.lastInsertRowid);
-    const seen = new Set<string>();
-    for (const e of events) {
-      if (e.cid && !seen.has(e.cid)) {
-        seen.add(e.cid);
-        cidEntries.push([e.cid, id]);
-      }
-      if (e.source === 'cp' && e.http) this.writeRequest(e, id);
-      else if (e.source === 'audit') this.s.audit.run(e.id, e.time, e.cid, e.actor, e.org, e.wok, e.action, e.outcome, id);
-      else if (e.source === 'container' && e.lifecycle) this.s.lifecycle.run(e.id, e.container.id, e.container.wok ?? e.wok, e.time, e.lifecycle, e.message.slice(0, 500), id);
-    }
-    if (container) this.s.container.run({ ...container, t: block.t1 });
+    for (const cid of block.cids) cidEntries.push([cid, id]);
+    for (const r of block.requests) this.writeRequest(r, id);
+    for (const a of block.audits) this.s.audit.run(a.eventId, a.time, a.cid, a.actor, a.org, a.wok, a.action, a.outcome, id);
+    for (const l of block.lifecycle) this.s.lifecycle.run(l.eventId, l.containerId, l.wok, l.time, l.state, l.message, id);
+    if (container) this.s.container.run({ ...container, t0: block.t0, t1: block.t1 });
     return id;
   }
 
-  private writeRequest(e: Extract<Event, { source: 'cp' }>, blk: number): void {
-    const r = summarize(e);
-    if (!r) return;
-    if ((r.org === null || r.user === null) && r.keyPrefix) {
+  private writeRequest(r: RequestSummary, blk: number): void {
+    let { org, user } = r;
+    if ((org === null || user === null) && r.keyPrefix) {
       const owner = this.s.keyOwner.get(r.keyPrefix) as { org: string; user: string } | undefined;
       if (owner) {
-        r.org ??= owner.org;
-        r.user ??= owner.user;
+        org ??= owner.org;
+        user ??= owner.user;
       }
     }
-    this.s.request.run(r.cid, r.time, r.method, r.path, r.status, r.code, r.org, r.user, r.keyPrefix, r.wok, r.durationMs, r.message, blk);
+    this.s.request.run(r.cid, r.time, r.method, r.path, r.status, r.code, org, user, r.keyPrefix, r.wok, r.durationMs, r.message, blk);
   }
 }
 
-export class IdempotencyConflict extends Error {
-  override name = 'IdempotencyConflict';
-  constructor(readonly key: string) {
-    super(`Idempotency-Key ${key} was used before for a different body`);
-  }
-}
 
 function parseAhead(s: string | null): number[] {
   return s ? (JSON.parse(s) as number[]) : [];
@@ -203,41 +192,21 @@ function freshFilter(row: StreamRow): (offset: number) => boolean {
   return (offset) => offset >= row.offset && !ahead.has(offset);
 }
 
-export interface Block {
-  events: Event[];
-  lines: string[];
-  t0: number;
-  t1: number;
-  notable: number;
-}
-
-function blockKey(e: Event): string {
-  return e.source === 'container' ? `c\u0000${e.container.id}\u0000${e.container.wok}\u0000${e.container.role}` : e.source;
-}
-
-/** Splits a stream's events into blocks: one source and container each, bounded in count, encoded bytes and time span. */
-export function* groupBlocks(events: Event[]): Generator<Block> {
-  let cur: Block | null = null;
-  let bytes = 0;
-  let key = '';
-  for (const e of events) {
-    const line = encodeEvent(e);
-    const k = blockKey(e);
-    if (cur && (k !== key || cur.events.length >= BLOCK_EVENTS || bytes + line.length > BLOCK_BYTES || Math.max(cur.t1, e.time) - Math.min(cur.t0, e.time) > BLOCK_SPAN_MS)) {
-      yield cur;
-      cur = null;
+/**
+ * The blocks of a stream with only the lines not stored yet. Whole blocks pass
+ * as they are; a block with some stale lines (rare: a re-read overlapping the
+ * checkpoint) is decoded and prepared again from its fresh lines.
+ */
+function freshBlocks(sb: PreparedStream, fresh: (offset: number) => boolean): PreparedBlock[] {
+  const out: PreparedBlock[] = [];
+  for (const b of sb.blocks) {
+    const keep = b.offsets.map(fresh);
+    if (keep.every(Boolean)) out.push(b);
+    else if (keep.some(Boolean)) {
+      const ctx = { streamKey: sb.stream.key, source: b.source, container: b.container };
+      const events = b.data.split('\n').filter((_, i) => keep[i]).map((line) => decodeEvent(line, ctx));
+      out.push(...prepareBlocks(events));
     }
-    if (!cur) {
-      cur = { events: [], lines: [], t0: e.time, t1: e.time, notable: 0 };
-      key = k;
-      bytes = 0;
-    }
-    cur.events.push(e);
-    cur.lines.push(line);
-    bytes += line.length + 1;
-    if (e.time < cur.t0) cur.t0 = e.time;
-    if (e.time > cur.t1) cur.t1 = e.time;
-    if (isNotable(e)) cur.notable++;
   }
-  if (cur) yield cur;
+  return out;
 }

@@ -23,13 +23,16 @@ export class CidIndex {
   constructor(private readonly db: Db) {
     this.insertOne = db.prepare('INSERT OR IGNORE INTO cidx (seg, cid, blk) VALUES (?, ?, ?)');
     this.insertChunk = db.prepare(`INSERT OR IGNORE INTO cidx (seg, cid, blk) VALUES ${Array(CHUNK).fill('(?, ?, ?)').join(', ')}`);
-    this.addSeg = db.prepare('INSERT INTO segs (seg, n, t1, level) VALUES (?, ?, ?, 0)');
+    this.addSeg = db.prepare('INSERT INTO segs (seg, n, t1, oldest, level) VALUES (?, ?, ?, ?, 0)');
     this.nextSeg = db.prepare('SELECT COALESCE(MAX(seg), 0) + 1 AS seg FROM segs').pluck();
     this.lookupStmt = db.prepare('SELECT DISTINCT blk FROM cidx WHERE seg IN (SELECT seg FROM segs) AND cid = ?').pluck();
   }
 
-  /** Adds a segment for one batch. `entries` is [cid, block] pairs; must run inside the batch's transaction. */
-  addSegment(entries: [string, number][], t1: number): void {
+  /**
+   * Adds a segment for one batch. `entries` is [cid, block] pairs; `t1` and `oldest` the newest and the
+   * oldest end time (t1) of its blocks. Must run inside the batch's transaction.
+   */
+  addSegment(entries: [string, number][], t1: number, oldest: number): void {
     if (entries.length === 0) return;
     entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
     const seg = this.nextSeg.get() as number;
@@ -41,7 +44,7 @@ export class CidIndex {
       this.insertChunk.run(args);
     }
     for (; i < entries.length; i++) this.insertOne.run(seg, entries[i]![0], entries[i]![1]);
-    this.addSeg.run(seg, entries.length, t1);
+    this.addSeg.run(seg, entries.length, t1, oldest);
   }
 
   blocksFor(cid: string): number[] {
@@ -54,27 +57,36 @@ export class CidIndex {
    * Returns true if it merged something.
    */
   compactSmall(): boolean {
-    const small = this.db.prepare('SELECT seg, n, t1 FROM segs WHERE n < ? ORDER BY seg LIMIT ?').all(SMALL_SEGMENT, MERGE_AT * 2) as { seg: number; n: number; t1: number }[];
-    if (small.length < MERGE_AT) return false;
-    this.merge(small.map((s) => s.seg));
-    return true;
+    const pick = () => this.db.prepare('SELECT seg FROM segs WHERE n < ? ORDER BY seg LIMIT ?').pluck().all(SMALL_SEGMENT, MERGE_AT * 2) as number[];
+    if (pick().length < MERGE_AT) return false;
+    // Chosen again under the write lock: another connection may have merged them meanwhile.
+    return this.db.transaction(() => {
+      const small = pick();
+      if (small.length < MERGE_AT) return false;
+      this.mergeLocked(small);
+      return true;
+    }).immediate();
   }
 
   /** Merges the given segments into one new segment, in one transaction. */
   merge(segs: number[]): void {
     if (segs.length < 2) return;
-    const list = segs.join(',');
-    this.db.transaction(() => {
-      const seg = this.nextSeg.get() as number;
-      const info = this.db
-        .prepare(`INSERT OR IGNORE INTO cidx (seg, cid, blk) SELECT ?, cid, blk FROM cidx WHERE seg IN (${list}) AND EXISTS (SELECT 1 FROM blocks WHERE blocks.id = cidx.blk) ORDER BY cid, blk`)
-        .run(seg);
-      const t1 = this.db.prepare(`SELECT MAX(t1) FROM segs WHERE seg IN (${list})`).pluck().get() as number;
-      const level = this.db.prepare(`SELECT MAX(level) FROM segs WHERE seg IN (${list})`).pluck().get() as number;
-      this.db.prepare(`DELETE FROM cidx WHERE seg IN (${list})`).run();
-      this.db.prepare(`DELETE FROM segs WHERE seg IN (${list})`).run();
-      this.db.prepare('INSERT INTO segs (seg, n, t1, level) VALUES (?, ?, ?, ?)').run(seg, info.changes, t1, level + 1);
-    }).immediate();
+    this.db.transaction(() => this.mergeLocked(segs)).immediate();
+  }
+
+  private mergeLocked(segs: number[]): void {
+    const list = segs.map(Number).join(',');
+    if ((this.db.prepare(`SELECT COUNT(*) FROM segs WHERE seg IN (${list})`).pluck().get() as number) < 2) return;
+    const seg = this.nextSeg.get() as number;
+    const info = this.db
+      .prepare(`INSERT OR IGNORE INTO cidx (seg, cid, blk) SELECT ?, cid, blk FROM cidx WHERE seg IN (${list}) AND EXISTS (SELECT 1 FROM blocks WHERE blocks.id = cidx.blk) ORDER BY cid, blk`)
+      .run(seg);
+    const t1 = this.db.prepare(`SELECT MAX(t1) FROM segs WHERE seg IN (${list})`).pluck().get() as number;
+    const level = this.db.prepare(`SELECT MAX(level) FROM segs WHERE seg IN (${list})`).pluck().get() as number;
+    const oldest = this.db.prepare(`SELECT CASE WHEN COUNT(oldest) < COUNT(*) THEN NULL ELSE MIN(oldest) END FROM segs WHERE seg IN (${list})`).pluck().get() as number | null;
+    this.db.prepare(`DELETE FROM cidx WHERE seg IN (${list})`).run();
+    this.db.prepare(`DELETE FROM segs WHERE seg IN (${list})`).run();
+    this.db.prepare('INSERT INTO segs (seg, n, t1, oldest, level) VALUES (?, ?, ?, ?, ?)').run(seg, info.changes, t1, oldest, level + 1);
   }
 
   /** Drops whole segments whose newest block is older than `before`. */
@@ -87,6 +99,23 @@ export class CidIndex {
       }).immediate();
     }
     return old.length;
+  }
+
+  /**
+   * After prune removed the blocks that ended before `before`: drops the entries pointing at them from the
+   * segments that also hold newer blocks (whole old segments went in dropBefore). One segment per transaction.
+   */
+  cleanBefore(before: number): number {
+    const segs = this.db.prepare('SELECT seg FROM segs WHERE t1 >= ? AND (oldest IS NULL OR oldest < ?)').pluck().all(before, before) as number[];
+    let removed = 0;
+    for (const seg of segs) {
+      removed += this.db.transaction(() => {
+        const gone = this.db.prepare('DELETE FROM cidx WHERE seg = ? AND NOT EXISTS (SELECT 1 FROM blocks WHERE blocks.id = cidx.blk)').run(seg).changes;
+        this.db.prepare('UPDATE segs SET n = n - ?, oldest = ? WHERE seg = ?').run(gone, before, seg);
+        return gone;
+      }).immediate();
+    }
+    return removed;
   }
 
   segmentCount(): number {

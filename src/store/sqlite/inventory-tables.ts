@@ -41,17 +41,18 @@ export class InventoryTables {
       const key = db.prepare('INSERT OR REPLACE INTO inv_keys (prefix, sha256, org, user, kind, revoked_at) VALUES (?, ?, ?, ?, ?, ?)');
       for (const k of inv.keys) key.run(k.prefix, k.sha256, k.org, k.user, k.kind, k.revokedAt ?? null);
       // Requests logged before the inventory was known get their caller now.
+      // The owner is chosen as at ingest (block-writer.ts): a live key before a revoked one.
       db.prepare(
-        `UPDATE requests SET org = (SELECT org FROM inv_keys k WHERE k.prefix = requests.key_prefix LIMIT 1),
-           user = COALESCE(user, (SELECT user FROM inv_keys k WHERE k.prefix = requests.key_prefix LIMIT 1))
-         WHERE org IS NULL AND key_prefix IS NOT NULL AND key_prefix IN (SELECT prefix FROM inv_keys)`,
+        `UPDATE requests SET org = COALESCE(org, (SELECT org FROM inv_keys k WHERE k.prefix = requests.key_prefix ORDER BY revoked_at IS NOT NULL, sha256 LIMIT 1)),
+           user = COALESCE(user, (SELECT user FROM inv_keys k WHERE k.prefix = requests.key_prefix ORDER BY revoked_at IS NOT NULL, sha256 LIMIT 1))
+         WHERE (org IS NULL OR user IS NULL) AND key_prefix IS NOT NULL AND key_prefix IN (SELECT prefix FROM inv_keys)`,
       ).run();
     }).immediate();
     return { orgs: inv.orgs.length, woks: inv.woks.length, keys: inv.keys.length };
   }
 
   keysByPrefix(prefix: string): InventoryKey[] {
-    return (this.db.prepare('SELECT * FROM inv_keys WHERE prefix = ?').all(prefix) as KeyRow[]).map(keyOf);
+    return (this.db.prepare('SELECT * FROM inv_keys WHERE prefix = ? ORDER BY revoked_at IS NOT NULL, sha256').all(prefix) as KeyRow[]).map(keyOf);
   }
 
   wok(id: string): InventoryWok | null {
@@ -63,7 +64,7 @@ export class InventoryTables {
     return {
       orgs: this.db.prepare('SELECT slug FROM inv_orgs ORDER BY slug').all() as { slug: string }[],
       woks: (this.db.prepare('SELECT * FROM inv_woks ORDER BY id').all() as WokRow[]).map(wokOf),
-      keys: (this.db.prepare('SELECT * FROM inv_keys ORDER BY prefix').all() as KeyRow[]).map(keyOf),
+      keys: (this.db.prepare('SELECT * FROM inv_keys ORDER BY prefix, sha256').all() as KeyRow[]).map(keyOf),
     };
   }
 }

@@ -204,4 +204,10 @@ export const MIGRATIONS: readonly string[] = [
 
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   `,
+  /* 2: the inventory names a request's user as well as its org, so look up requests missing either. */ `
+  DROP INDEX requests_key;
+  CREATE INDEX requests_key ON requests(key_prefix) WHERE (org IS NULL OR user IS NULL) AND key_prefix IS NOT NULL;
+  -- A lower bound of the t1 of every block a segment points at (NULL: unknown), so prune knows which segments to clean.
+  ALTER TABLE segs ADD COLUMN oldest INTEGER;
+  `,
 ];

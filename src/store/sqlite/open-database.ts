@@ -43,16 +43,19 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
 }
 
 function migrate(db: Db): void {
-  const have = db.pragma('user_version', { simple: true }) as number;
+  const version = () => db.pragma('user_version', { simple: true }) as number;
+  const have = version();
   if (have > MIGRATIONS.length) {
     throw new StoreError(`the store file is of a newer schema (version ${have}; this build knows ${MIGRATIONS.length})`, 'other');
   }
-  for (let v = have; v < MIGRATIONS.length; v++) {
-    db.transaction(() => {
+  if (have === MIGRATIONS.length) return;
+  // Under the write lock, read the version again: another connection may have migrated the file meanwhile.
+  db.transaction(() => {
+    for (let v = version(); v < MIGRATIONS.length; v++) {
       db.exec(MIGRATIONS[v]!);
       db.pragma(`user_version = ${v + 1}`);
-    }).immediate();
-  }
+    }
+  }).immediate();
 }
 
 /** better-sqlite3's SqliteError → StoreError with a reason callers can act on. */

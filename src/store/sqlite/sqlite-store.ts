@@ -29,7 +29,8 @@ import type {
 } from '../store.js';
 import { AccessTables } from './access-tables.js';
 import { ActivityQueries } from './activity-queries.js';
-import { BLOCK_SPAN_MS, BlockWriter } from './block-writer.js';
+import { BlockWriter } from './block-writer.js';
+import { BLOCK_SPAN_MS, prepareBatch, type PreparedBatch } from './prepare-blocks.js';
 import { CidIndex } from './cid-index.js';
 import { InventoryTables } from './inventory-tables.js';
 import { mapSqliteError, openDatabase, type Db, type OpenOptions } from './open-database.js';
@@ -83,8 +84,20 @@ export class SqliteStore implements Store {
   }
 
   async writeBatch(batch: WriteBatch): Promise<WriteResult> {
+    return this.writePrepared(prepareBatch(batch));
+  }
+
+  /**
+   * Writes a batch already turned into blocks (prepare-blocks.ts), as bulk
+   * ingest does in its parser threads: this thread then only runs SQL.
+   */
+  async writePrepared(batch: PreparedBatch): Promise<WriteResult> {
     const result = this.writer.write(batch);
-    this.cids.compactSmall();
+    try {
+      this.cids.compactSmall();
+    } catch {
+      // Upkeep in its own transaction after the batch committed: if the file is busy, the next write merges.
+    }
     return result;
   }
 
@@ -108,23 +121,23 @@ export class SqliteStore implements Store {
   }
 
   async containerEvents(f: ContextFilter): Promise<Event[]> {
+    // Newest blocks first; a block holds no line later than t0 + BLOCK_SPAN_MS, which bounds the scan.
     const rows = this.db
       .prepare(
-        `SELECT b.id, s.key, b.source, b.container, b.data FROM blocks b JOIN streams s ON s.id = b.stream
-         WHERE b.wok = ? AND b.t0 >= ? AND b.t0 <= ? AND b.t1 >= ? ${f.notable ? 'AND b.notable > 0' : ''} ORDER BY b.t0 LIMIT 2000`,
+        `SELECT b.id, s.key, b.source, b.container, b.data, b.t0 + ${BLOCK_SPAN_MS} AS bound FROM blocks b JOIN streams s ON s.id = b.stream
+         WHERE b.wok = ? AND b.t0 >= ? AND b.t0 <= ? AND b.t1 >= ? ${f.notable ? 'AND b.notable > 0' : ''} ORDER BY b.t0 DESC`,
       )
-      .all(f.wok, f.from - BLOCK_SPAN_MS, f.to, f.from) as BlockRow[];
-    const out: Event[] = [];
-    for (const row of rows) {
+      .iterate(f.wok, f.from - BLOCK_SPAN_MS, f.to, f.from) as IterableIterator<BlockRow & { bound: number }>;
+    return newestEvents(rows, f.limit, (row) => {
+      const out: Event[] = [];
       for (const line of row.data.split('\n')) {
         const e = this.decode(line, row);
         if (e.time < f.from || e.time > f.to) continue;
         if (f.notable && !isNotable(e)) continue;
         out.push(e);
       }
-    }
-    out.sort(compareEvents);
-    return out.length > f.limit ? out.slice(out.length - f.limit) : out;
+      return out;
+    });
   }
 
   async search(f: SearchFilter, cursor?: string | null): Promise<Page<RequestSummary>> {
@@ -153,13 +166,16 @@ export class SqliteStore implements Store {
     const args: (string | number)[] = [f.from, f.to];
     if (f.wok) (where.push('wok = ?'), args.push(f.wok));
     if (f.org) (where.push('org = ?'), args.push(f.org));
-    const rows = this.db
+    // The sample is the newest request of the code within the same filter (never one of another org or wok).
+    return this.db
       .prepare(
-        `SELECT code, COUNT(*) AS count, MAX(time) AS lastSeen, (SELECT r2.cid FROM requests r2 WHERE r2.code = r.code AND r2.time = MAX(r.time) LIMIT 1) AS sampleCid
-         FROM requests r WHERE ${where.join(' AND ')} GROUP BY code ORDER BY count DESC, code`,
+        `SELECT code, count, lastSeen, sampleCid FROM (
+           SELECT code, COUNT(*) OVER (PARTITION BY code) AS count, MAX(time) OVER (PARTITION BY code) AS lastSeen, cid AS sampleCid,
+                  ROW_NUMBER() OVER (PARTITION BY code ORDER BY time DESC, id DESC) AS rn
+           FROM requests WHERE ${where.join(' AND ')}
+         ) WHERE rn = 1 ORDER BY count DESC, code`,
       )
       .all(...args) as CodeCount[];
-    return rows;
   }
 
   async unparsed(cursor?: string | null, limit = 100): Promise<Page<Unparsed>> {
@@ -224,16 +240,14 @@ export class SqliteStore implements Store {
   }
 
   async containerTail(containerId: string, limit: number): Promise<Event[]> {
+    // Blocks newest first, however small they are (follow mode writes a few lines at a time), until `limit` lines are certain.
     const rows = this.db
       .prepare(
-        `SELECT b.id, s.key, b.source, b.container, b.data FROM blocks b JOIN streams s ON s.id = b.stream
-         WHERE s.container_id = ? ORDER BY b.t1 DESC, b.id DESC LIMIT ?`,
+        `SELECT b.id, s.key, b.source, b.container, b.data, b.t1 AS bound FROM blocks b JOIN streams s ON s.id = b.stream
+         WHERE s.container_id = ? AND b.source = 'container' ORDER BY b.t1 DESC, b.id DESC`,
       )
-      .all(containerId, Math.max(1, Math.ceil(limit / 64))) as BlockRow[];
-    const out: Event[] = [];
-    for (const row of rows) for (const line of row.data.split('\n')) out.push(this.decode(line, row));
-    out.sort(compareEvents);
-    return out.slice(-limit);
+      .iterate(containerId) as IterableIterator<BlockRow & { bound: number }>;
+    return newestEvents(rows, limit, (row) => row.data.split('\n').map((line) => this.decode(line, row)));
   }
 
   async recordChecks(records: CheckRecord[]): Promise<void> {
@@ -317,6 +331,9 @@ export class SqliteStore implements Store {
         if (!chunk.length) break;
         const ids = chunk.map((c) => c.id).join(',');
         this.db.transaction(() => {
+          this.db
+            .prepare(`UPDATE counters SET events = events - COALESCE((SELECT SUM(n) FROM blocks WHERE id IN (${ids}) AND blocks.source = counters.source), 0)`)
+            .run();
           this.db.prepare(`DELETE FROM requests WHERE blk IN (${ids})`).run();
           this.db.prepare(`DELETE FROM audits WHERE blk IN (${ids})`).run();
           this.db.prepare(`DELETE FROM lifecycle WHERE blk IN (${ids})`).run();
@@ -326,7 +343,9 @@ export class SqliteStore implements Store {
       }
       this.db.prepare('DELETE FROM unparsed WHERE time < ?').run(before);
       this.db.prepare('DELETE FROM idempotency WHERE created_at < ?').run(before);
+      this.db.prepare('DELETE FROM containers WHERE last_seen < ?').run(before);
       this.cids.dropBefore(before);
+      this.cids.cleanBefore(before);
       this.db.pragma('wal_checkpoint(TRUNCATE)');
     } catch (e) {
       throw mapSqliteError(e, 'pruning');
@@ -359,6 +378,26 @@ export class SqliteStore implements Store {
     }
     return ref;
   }
+}
+
+/**
+ * The newest `limit` events of rows read newest first, in time order. `bound`
+ * is the latest time any event of a row (and of every row after it) can have:
+ * once `limit` events later than that are held, no further row can matter.
+ */
+function newestEvents<R extends { bound: number }>(rows: IterableIterator<R>, limit: number, eventsOf: (row: R) => Event[]): Event[] {
+  const n = Math.max(0, Math.floor(limit));
+  let out: Event[] = [];
+  if (n === 0) return out;
+  for (const row of rows) {
+    if (out.length >= n && row.bound < out[0]!.time) break;
+    const got = eventsOf(row);
+    if (!got.length) continue;
+    out.push(...got);
+    out.sort(compareEvents);
+    if (out.length > n) out = out.slice(out.length - n);
+  }
+  return out;
 }
 
 function requestSummary(r: RequestRow): RequestSummary {

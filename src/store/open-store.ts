@@ -1,0 +1,35 @@
+/**
+ * A store from one target string: a `postgres://` or `postgresql://` URL opens
+ * the PostgreSQL store (schema from `?schema=`, default tellwang_diag),
+ * anything else is the path of a SQLite file.
+ */
+import { PostgresStore } from './postgres/postgres-store.js';
+import { SqliteStore } from './sqlite/sqlite-store.js';
+import { StoreError, type Store } from './store.js';
+
+export const DEFAULT_PG_SCHEMA = 'tellwang_diag';
+
+const PG_URL = /^postgres(?:ql)?:\/\//i;
+
+export function isPostgresTarget(target: string): boolean {
+  return PG_URL.test(target);
+}
+
+/** The connection string (without our own `schema` parameter) and the schema of a PostgreSQL target. */
+export function postgresTarget(target: string): { connectionString: string; schema: string } {
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    throw new StoreError('the PostgreSQL URL is not a valid URL (postgres://user@host:5432/database?schema=name)', 'other');
+  }
+  const schema = url.searchParams.get('schema') || DEFAULT_PG_SCHEMA;
+  url.searchParams.delete('schema');
+  return { connectionString: url.toString(), schema };
+}
+
+/** Opens (creating or migrating as needed) the store at `target`. */
+export async function openStore(target: string): Promise<Store> {
+  if (isPostgresTarget(target)) return PostgresStore.open(postgresTarget(target));
+  return new SqliteStore(target);
+}

@@ -1,0 +1,82 @@
+/** The wok view's reads and /diag history on PostgreSQL: request counts, audits, lifecycle, containers, checks. */
+import type { AuditRecord, LifecycleRecord } from '../../model/activity.js';
+import type { CheckRecord, CheckStatus } from '../../model/health.js';
+import type { ContainerInfo, RequestCounts, WindowFilter } from '../store.js';
+import type { Query } from './pg-event-reads.js';
+
+function scoped(f: WindowFilter, table: string): { where: string; args: unknown[] } {
+  const args: unknown[] = [f.from, f.to];
+  const where = [`${table}.time >= $1`, `${table}.time <= $2`];
+  if (f.wok) (args.push(f.wok), where.push(`${table}.wok = $${args.length}`));
+  if (f.org) (args.push(f.org), where.push(`${table}.org = $${args.length}`));
+  return { where: where.join(' AND '), args };
+}
+
+export class PgActivity {
+  constructor(private readonly q: Query) {}
+
+  async requestCounts(f: WindowFilter): Promise<RequestCounts> {
+    const { where, args } = scoped(f, 'requests');
+    const [totals] = await this.q<{ total: number; failed: number }>(
+      `SELECT count(*) AS total, count(*) FILTER (WHERE status >= 400) AS failed FROM requests WHERE ${where}`,
+      args,
+    );
+    const byCode: Record<string, number> = {};
+    for (const r of await this.q<{ code: string; n: number }>(`SELECT code, count(*) AS n FROM requests WHERE ${where} AND code IS NOT NULL GROUP BY code`, args)) {
+      byCode[r.code] = r.n;
+    }
+    return { total: totals!.total, failed: totals!.failed, byCode };
+  }
+
+  async audits(f: WindowFilter): Promise<AuditRecord[]> {
+    const { where, args } = scoped(f, 'audits');
+    args.push(f.limit ?? 100);
+    return this.q<AuditRecord>(
+      `SELECT event_id AS "eventId", time, cid, actor, org, wok, action, outcome FROM audits WHERE ${where} ORDER BY time DESC, id DESC LIMIT $${args.length}`,
+      args,
+    );
+  }
+
+  async lifecycle(f: WindowFilter): Promise<LifecycleRecord[]> {
+    const args: unknown[] = [f.from, f.to];
+    const where = ['l.time >= $1', 'l.time <= $2'];
+    if (f.wok) (args.push(f.wok), where.push(`l.wok = $${args.length}`));
+    args.push(f.limit ?? 200);
+    return this.q<LifecycleRecord>(
+      `SELECT l.event_id AS "eventId", l.container_id AS "containerId", c.name AS "containerName", l.wok, c.role, l.time, l.state, l.message
+       FROM lifecycle l LEFT JOIN containers c ON c.id = l.container_id
+       WHERE ${where.join(' AND ')} ORDER BY l.time DESC, l.id DESC LIMIT $${args.length}`,
+      args,
+    );
+  }
+
+  async containers(wok: string): Promise<ContainerInfo[]> {
+    return this.q<ContainerInfo>(
+      `SELECT id, name, wok, role, image, first_seen AS "firstSeen", last_seen AS "lastSeen" FROM containers WHERE wok = $1
+       ORDER BY role NULLS FIRST, name NULLS FIRST, id`,
+      [wok],
+    );
+  }
+
+  async recordChecks(records: CheckRecord[]): Promise<void> {
+    if (!records.length) return;
+    await this.q(
+      `INSERT INTO checks (check_name, status, time, output)
+       SELECT check_name, status, time, output FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) WITH ORDINALITY AS c(check_name, status, time, output, ord) ORDER BY ord`,
+      [records.map((r) => r.check), records.map((r) => r.status), records.map((r) => r.time), records.map((r) => r.output)],
+    );
+  }
+
+  async checkHistory(f: { from: number; to: number; check?: string }): Promise<CheckRecord[]> {
+    const rows = await this.q<{ check_name: string; status: CheckStatus; time: number; output: string | null }>(
+      `SELECT check_name, status, time, output FROM checks WHERE time >= $1 AND time <= $2 ${f.check ? 'AND check_name = $3' : ''} ORDER BY time, id`,
+      f.check ? [f.from, f.to, f.check] : [f.from, f.to],
+    );
+    return rows.map((r) => ({ check: r.check_name, status: r.status, time: r.time, output: r.output }));
+  }
+
+  async pruneChecks(before: number): Promise<number> {
+    const [r] = await this.q<{ n: number }>('WITH gone AS (DELETE FROM checks WHERE time < $1 RETURNING 1) SELECT count(*) AS n FROM gone', [before]);
+    return r!.n;
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * The rows PostgreSQL derives from newly stored events, inside the batch's
+ * transaction: request summaries (callers named from the inventory as SQLite
+ * does at ingest), audit and lifecycle records, and the containers seen.
+ */
+import type { ContainerRef, Event } from '../../model/event.js';
+import { summarize, type RequestSummary } from '../../model/request.js';
+import type { Client } from './pg-connect.js';
+
+/** An event of the batch and the id of its stream's row. */
+export interface Stored {
+  e: Event;
+  stream: number;
+}
+
+/** Log text for a derived text column: PostgreSQL text cannot hold NUL, so it becomes U+FFFD. */
+export function pgText(s: string | null): string | null {
+  return s !== null && s.includes('\u0000') ? s.replaceAll('\u0000', '\uFFFD') : s;
+}
+
+async function insertRequests(c: Client, rows: { r: RequestSummary; eventTime: number }[]): Promise<void> {
+  if (!rows.length) return;
+  const col = <T>(f: (x: { r: RequestSummary; eventTime: number }) => T) => rows.map(f);
+  // A caller named only by key prefix gets the key's owner (a live key before a revoked one), as SQLite does.
+  await c.query(
+    `INSERT INTO requests (cid, time, method, path, status, code, org, user_name, key_prefix, wok, duration_ms, message, event_time)
+     SELECT r.cid, r.time, r.method, r.path, r.status, r.code, COALESCE(r.org, k.org), COALESCE(r.user_name, k.user_name), r.key_prefix, r.wok, r.duration_ms, r.message, r.event_time
+     FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::float8[], $12::text[], $13::bigint[])
+          WITH ORDINALITY AS r(cid, time, method, path, status, code, org, user_name, key_prefix, wok, duration_ms, message, event_time, ord)
+     LEFT JOIN LATERAL (
+       SELECT org, user_name FROM inv_keys WHERE prefix = r.key_prefix AND (r.org IS NULL OR r.user_name IS NULL)
+       ORDER BY revoked_at IS NOT NULL, sha256 LIMIT 1
+     ) k ON true
+     ORDER BY r.ord`,
+    [
+      col((x) => x.r.cid),
+      col((x) => x.r.time),
+      col((x) => pgText(x.r.method)),
+      col((x) => pgText(x.r.path)),
+      col((x) => x.r.status),
+      col((x) => pgText(x.r.code)),
+      col((x) => pgText(x.r.org)),
+      col((x) => pgText(x.r.user)),
+      col((x) => pgText(x.r.keyPrefix)),
+      col((x) => pgText(x.r.wok)),
+      col((x) => x.r.durationMs),
+      col((x) => pgText(x.r.message)),
+      col((x) => x.eventTime),
+    ],
+  );
+}
+
+export async function insertActivity(c: Client, stored: Stored[]): Promise<void> {
+  const requests: { r: RequestSummary; eventTime: number }[] = [];
+  const audits: Extract<Event, { source: 'audit' }>[] = [];
+  const life: Extract<Event, { source: 'container' }>[] = [];
+  for (const { e } of stored) {
+    if (e.source === 'cp' && e.http) {
+      const r = summarize(e);
+      if (r) requests.push({ r, eventTime: e.time });
+    } else if (e.source === 'audit') audits.push(e);
+    else if (e.source === 'container' && e.lifecycle) life.push(e);
+  }
+  await insertRequests(c, requests);
+  if (audits.length) {
+    await c.query(
+      `INSERT INTO audits (event_id, time, cid, actor, org, wok, action, outcome)
+       SELECT event_id, time, cid, actor, org, wok, action, outcome
+       FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY
+            AS a(event_id, time, cid, actor, org, wok, action, outcome, ord) ORDER BY ord`,
+      [
+        audits.map((e) => e.id),
+        audits.map((e) => e.time),
+        audits.map((e) => e.cid),
+        audits.map((e) => pgText(e.actor)),
+        audits.map((e) => pgText(e.org)),
+        audits.map((e) => pgText(e.wok)),
+        audits.map((e) => pgText(e.action)),
+        audits.map((e) => pgText(e.outcome)),
+      ],
+    );
+  }
+  if (life.length) {
+    await c.query(
+      `INSERT INTO lifecycle (event_id, container_id, wok, time, state, message)
+       SELECT event_id, container_id, wok, time, state, message
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[]) WITH ORDINALITY
+            AS l(event_id, container_id, wok, time, state, message, ord) ORDER BY ord`,
+      [
+        life.map((e) => e.id),
+        life.map((e) => pgText(e.container.id)),
+        life.map((e) => pgText(e.container.wok ?? e.wok)),
+        life.map((e) => e.time),
+        life.map((e) => e.lifecycle),
+        life.map((e) => pgText(e.message.slice(0, 500))),
+      ],
+    );
+  }
+}
+
+/** Containers seen in the batch: newest non-null name/wok/role/image, first and last time seen. */
+export async function upsertContainers(c: Client, stored: Stored[]): Promise<void> {
+  const seen = new Map<string, ContainerRef & { t0: number; t1: number }>();
+  for (const { e } of stored) {
+    if (e.source !== 'container') continue;
+    const k = e.container;
+    const prev = seen.get(k.id);
+    seen.set(k.id, {
+      id: k.id,
+      name: k.name ?? prev?.name ?? null,
+      wok: k.wok ?? prev?.wok ?? null,
+      role: k.role ?? prev?.role ?? null,
+      image: k.image ?? prev?.image ?? null,
+      t0: Math.min(prev?.t0 ?? e.time, e.time),
+      t1: Math.max(prev?.t1 ?? e.time, e.time),
+    });
+  }
+  if (!seen.size) return;
+  const list = [...seen.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  await c.query(
+    `INSERT INTO containers (id, name, wok, role, image, first_seen, last_seen)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[])
+     ON CONFLICT (id) DO UPDATE SET name = COALESCE(EXCLUDED.name, containers.name), wok = COALESCE(EXCLUDED.wok, containers.wok),
+       role = COALESCE(EXCLUDED.role, containers.role), image = COALESCE(EXCLUDED.image, containers.image),
+       first_seen = LEAST(containers.first_seen, EXCLUDED.first_seen), last_seen = GREATEST(containers.last_seen, EXCLUDED.last_seen)`,
+    [list.map((x) => pgText(x.id)), list.map((x) => pgText(x.name)), list.map((x) => pgText(x.wok)), list.map((x) => pgText(x.role)), list.map((x) => pgText(x.image)), list.map((x) => x.t0), list.map((x) => x.t1)],
+  );
+}

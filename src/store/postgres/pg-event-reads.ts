@@ -1,0 +1,185 @@
+/** Event reads on PostgreSQL: by correlation id, container windows and tails, request search, counts, unparsed, stats. */
+import type { Event, Source, Unparsed } from '../../model/event.js';
+import { SOURCES } from '../../model/event.js';
+import type { RequestSummary } from '../../model/request.js';
+import type { Checkpoint, StreamState } from '../../model/stream.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import { decodeEvent } from '../event-codec.js';
+import { compareEvents } from '../event-order.js';
+import type { CodeCount, ContextFilter, Page, SearchFilter, Stats } from '../store.js';
+import type { RefCache } from './pg-refs.js';
+
+/** How the store runs one statement: after migrations, errors mapped. */
+export type Query = <T extends object>(sql: string, params?: unknown[]) => Promise<T[]>;
+
+interface EventRow {
+  key: string;
+  source: number;
+  ref: string | null;
+  data: string;
+}
+
+interface RequestRow {
+  id: number;
+  cid: string;
+  time: number;
+  method: string;
+  path: string;
+  status: number;
+  code: string | null;
+  org: string | null;
+  user_name: string | null;
+  key_prefix: string | null;
+  wok: string | null;
+  duration_ms: number | null;
+  message: string | null;
+}
+
+const EVENT_COLUMNS = 's.key, e.source, r.ref, e.data FROM events e JOIN streams s ON s.id = e.stream LEFT JOIN container_refs r ON r.id = e.ref';
+
+export function streamState(r: Record<string, unknown>): StreamState {
+  return {
+    stream: r.key as string,
+    kind: r.kind as StreamState['kind'],
+    path: (r.path as string | null) ?? null,
+    source: (r.source as Source | null) ?? null,
+    containerId: (r.container_id as string | null) ?? null,
+    offset: r.off as number,
+    line: r.line as number,
+    dev: (r.dev as number | null) ?? null,
+    ino: (r.ino as number | null) ?? null,
+    size: (r.size as number | null) ?? null,
+    lastTime: (r.last_time as number | null) ?? null,
+    unparsed: r.unparsed as number,
+    invalidUtf8: r.invalid_utf8 as number,
+    truncated: r.truncated as number,
+    events: r.events as number,
+    updatedAt: r.updated_at as number,
+  };
+}
+
+function requestSummary(r: RequestRow): RequestSummary {
+  return {
+    cid: r.cid,
+    time: r.time,
+    method: r.method,
+    path: r.path,
+    status: r.status,
+    code: r.code,
+    org: r.org,
+    user: r.user_name,
+    keyPrefix: r.key_prefix,
+    wok: r.wok,
+    durationMs: r.duration_ms,
+    message: r.message,
+  };
+}
+
+export class PgEventReads {
+  constructor(
+    private readonly q: Query,
+    private readonly refs: RefCache,
+  ) {}
+
+  async checkpoint(streamKey: string): Promise<Checkpoint | null> {
+    const [r] = await this.q<Record<string, unknown>>('SELECT * FROM streams WHERE key = $1', [streamKey]);
+    return r ? streamState(r) : null;
+  }
+
+  async eventsByCid(cid: string): Promise<Event[]> {
+    const rows = await this.q<EventRow>(`SELECT ${EVENT_COLUMNS} WHERE e.cid = $1`, [cid]);
+    return rows.map((r) => this.decode(r)).sort(compareEvents);
+  }
+
+  /** The newest `limit` lines in the window, returned in time order (as SQLite keeps them). */
+  async containerEvents(f: ContextFilter): Promise<Event[]> {
+    const rows = await this.q<EventRow>(
+      `SELECT ${EVENT_COLUMNS} WHERE e.wok = $1 AND e.time >= $2 AND e.time <= $3 AND e.source = 1 ${f.notable ? 'AND e.notable' : ''}
+       ORDER BY e.time DESC, s.key DESC, e.off DESC LIMIT $4`,
+      [f.wok, f.from, f.to, Math.max(0, Math.floor(f.limit))],
+    );
+    return rows.map((r) => this.decode(r)).sort(compareEvents);
+  }
+
+  async containerTail(containerId: string, limit: number): Promise<Event[]> {
+    // Newest lines per ref of the container (each an index walk on (ref, time)), then the newest of those.
+    const rows = await this.q<EventRow>(
+      `SELECT t.key, t.source, r.ref, t.data FROM container_refs r CROSS JOIN LATERAL (
+         SELECT s.key, e.source, e.data, e.time, e.off FROM events e JOIN streams s ON s.id = e.stream
+         WHERE e.ref = r.id AND e.source = 1 ORDER BY e.time DESC, s.key DESC, e.off DESC LIMIT $2
+       ) t
+       WHERE r.container_id = $1 ORDER BY t.time DESC, t.key DESC, t.off DESC LIMIT $2`,
+      [containerId, Math.max(0, Math.floor(limit))],
+    );
+    return rows.map((r) => this.decode(r)).sort(compareEvents);
+  }
+
+  async search(f: SearchFilter, cursor?: string | null): Promise<Page<RequestSummary>> {
+    const limit = Math.min(Math.max(f.limit ?? 50, 1), 500);
+    const where: string[] = [];
+    const args: unknown[] = [];
+    const arg = (v: unknown) => (args.push(v), `$${args.length}`);
+    if (f.from !== undefined) where.push(`time >= ${arg(f.from)}`);
+    if (f.to !== undefined) where.push(`time <= ${arg(f.to)}`);
+    if (f.code) where.push(`code = ${arg(f.code)}`);
+    if (f.org) where.push(`org = ${arg(f.org)}`);
+    if (f.wok) where.push(`wok = ${arg(f.wok)}`);
+    if (f.status !== undefined) where.push(`status = ${arg(f.status)}`);
+    if (f.failed) where.push('status >= 400');
+    const c = decodeCursor(cursor);
+    if (c) where.push(`(time, id) < (${arg(c.time)}, ${arg(c.id)})`);
+    const rows = await this.q<RequestRow>(
+      `SELECT * FROM requests ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY time DESC, id DESC LIMIT ${arg(limit + 1)}`,
+      args,
+    );
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return { items: page.map(requestSummary), next: rows.length > limit && last ? encodeCursor({ time: last.time, id: last.id }) : null };
+  }
+
+  async codeCounts(f: { from: number; to: number; wok?: string; org?: string }): Promise<CodeCount[]> {
+    const where = ['code IS NOT NULL', 'time >= $1', 'time <= $2'];
+    const args: unknown[] = [f.from, f.to];
+    if (f.wok) (args.push(f.wok), where.push(`wok = $${args.length}`));
+    if (f.org) (args.push(f.org), where.push(`org = $${args.length}`));
+    // The sample is the newest request of the code within the same filter, as in the SQLite store.
+    return this.q<CodeCount>(
+      `SELECT code, count, "lastSeen", "sampleCid" FROM (
+         SELECT code, count(*) OVER (PARTITION BY code) AS count, max(time) OVER (PARTITION BY code) AS "lastSeen", cid AS "sampleCid",
+                row_number() OVER (PARTITION BY code ORDER BY time DESC, id DESC) AS rn
+         FROM requests WHERE ${where.join(' AND ')}
+       ) x WHERE rn = 1 ORDER BY count DESC, code`,
+      args,
+    );
+  }
+
+  async unparsed(cursor?: string | null, limit = 100): Promise<Page<Unparsed>> {
+    const c = decodeCursor(cursor);
+    const rows = await this.q<Omit<Unparsed, 'head'> & { id: number; head: Buffer }>(
+      `SELECT u.id, s.key AS stream, s.path, u.off AS "offset", u.line, u.reason, u.head, u.time FROM unparsed u JOIN streams s ON s.id = u.stream
+       ${c ? 'WHERE u.id < $2' : ''} ORDER BY u.id DESC LIMIT $1`,
+      c ? [limit + 1, c.id] : [limit + 1],
+    );
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(({ id: _id, head, ...u }) => ({ ...u, head: head.toString('utf8') })),
+      next: rows.length > limit && last ? encodeCursor({ time: last.time, id: last.id }) : null,
+    };
+  }
+
+  async stats(): Promise<Stats> {
+    const events = Object.fromEntries(SOURCES.map((s) => [s, 0])) as Record<Source, number>;
+    for (const r of await this.q<{ source: Source; events: number }>('SELECT source, events FROM counters')) events[r.source] = r.events;
+    const [n] = await this.q<{ unparsed: number; cids: number; requests: number }>(
+      `SELECT (SELECT count(*) FROM unparsed) AS unparsed, (SELECT count(DISTINCT cid) FROM events WHERE cid IS NOT NULL) AS cids,
+              (SELECT count(*) FROM requests) AS requests`,
+    );
+    const streams = (await this.q<Record<string, unknown>>('SELECT * FROM streams ORDER BY path NULLS FIRST, key')).map(streamState);
+    return { events, unparsed: n!.unparsed, correlationIds: n!.cids, requests: n!.requests, streams };
+  }
+
+  private decode(r: EventRow): Event {
+    return decodeEvent(r.data, { streamKey: r.key, source: SOURCES[r.source]!, container: this.refs.parse(r.ref) });
+  }
+}

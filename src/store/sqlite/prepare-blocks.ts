@@ -1,0 +1,147 @@
+/**
+ * The CPU-heavy half of a SQLite write, as a pure function: events → blocks
+ * of encoded lines with the rows derived from them (request summaries, audit
+ * and lifecycle records, the distinct correlation ids). It touches no
+ * database, so bulk ingest runs it in parser threads and hands the result to
+ * the one writer (structured-clone friendly: strings, numbers, plain objects).
+ */
+import type { AuditRecord, LifecycleRecord } from '../../model/activity.js';
+import type { ContainerRef, Event, Source, Unparsed } from '../../model/event.js';
+import { summarize, type RequestSummary } from '../../model/request.js';
+import type { Checkpoint, StreamInfo } from '../../model/stream.js';
+import { encodeEvent, isNotable, offsetOf } from '../event-codec.js';
+import type { WriteBatch } from '../store.js';
+
+/** A block closes at this many events, bytes of encoded lines, or milliseconds of time span. */
+export const BLOCK_EVENTS = 512;
+export const BLOCK_BYTES = 128 * 1024;
+export const BLOCK_SPAN_MS = 15 * 60 * 1000;
+
+export interface PreparedBlock {
+  source: Source;
+  container: ContainerRef | null;
+  t0: number;
+  t1: number;
+  notable: number;
+  /** Byte offset of each line, in order. */
+  offsets: number[];
+  /** The encoded lines, joined by newlines. */
+  data: string;
+  /** Distinct correlation ids in the block. */
+  cids: string[];
+  requests: RequestSummary[];
+  audits: AuditRecord[];
+  lifecycle: LifecycleRecord[];
+}
+
+export interface PreparedStream {
+  stream: StreamInfo;
+  checkpoint: Checkpoint;
+  blocks: PreparedBlock[];
+  unparsed: Unparsed[];
+}
+
+export interface PreparedBatch {
+  streams: PreparedStream[];
+  idempotency?: WriteBatch['idempotency'];
+}
+
+/** Events share a block only if they decode with the same container (the block stores it once). */
+function sameBlock(a: Event, b: Event): boolean {
+  if (a.source !== b.source) return false;
+  if (a.source !== 'container' || b.source !== 'container') return true;
+  const x = a.container;
+  const y = b.container;
+  return x === y || (x.id === y.id && x.wok === y.wok && x.role === y.role && x.name === y.name && x.image === y.image);
+}
+
+function open(e: Event): PreparedBlock & { lines: string[]; seen: Set<string>; bytes: number } {
+  return {
+    source: e.source,
+    container: e.source === 'container' ? e.container : null,
+    t0: e.time,
+    t1: e.time,
+    notable: 0,
+    offsets: [],
+    data: '',
+    cids: [],
+    requests: [],
+    audits: [],
+    lifecycle: [],
+    lines: [],
+    seen: new Set(),
+    bytes: 0,
+  };
+}
+
+function close(b: ReturnType<typeof open>): PreparedBlock {
+  return {
+    source: b.source,
+    container: b.container,
+    t0: b.t0,
+    t1: b.t1,
+    notable: b.notable,
+    offsets: b.offsets,
+    data: b.lines.join('\n'),
+    cids: b.cids,
+    requests: b.requests,
+    audits: b.audits,
+    lifecycle: b.lifecycle,
+  };
+}
+
+function add(b: ReturnType<typeof open>, e: Event, line: string): void {
+  b.lines.push(line);
+  b.offsets.push(offsetOf(e.id));
+  b.bytes += line.length + 1;
+  if (e.time < b.t0) b.t0 = e.time;
+  if (e.time > b.t1) b.t1 = e.time;
+  if (isNotable(e)) b.notable++;
+  if (e.cid && !b.seen.has(e.cid)) {
+    b.seen.add(e.cid);
+    b.cids.push(e.cid);
+  }
+  if (e.source === 'cp') {
+    const r = e.http ? summarize(e) : null;
+    if (r) b.requests.push(r);
+  } else if (e.source === 'audit') {
+    b.audits.push({ eventId: e.id, time: e.time, cid: e.cid, actor: e.actor, org: e.org, wok: e.wok, action: e.action, outcome: e.outcome });
+  } else if (e.lifecycle) {
+    const c = e.container;
+    b.lifecycle.push({ eventId: e.id, containerId: c.id, containerName: c.name, wok: c.wok ?? e.wok, role: c.role, time: e.time, state: e.lifecycle, message: e.message.slice(0, 500) });
+  }
+}
+
+/** Splits one stream's events (in offset order) into blocks: one source and container each, bounded in count, bytes and time span. */
+export function prepareBlocks(events: readonly Event[]): PreparedBlock[] {
+  const out: PreparedBlock[] = [];
+  let cur: ReturnType<typeof open> | null = null;
+  let first: Event | null = null;
+  for (const e of events) {
+    const line = encodeEvent(e);
+    if (
+      cur &&
+      (!sameBlock(first!, e) ||
+        cur.lines.length >= BLOCK_EVENTS ||
+        cur.bytes + line.length > BLOCK_BYTES ||
+        Math.max(cur.t1, e.time) - Math.min(cur.t0, e.time) > BLOCK_SPAN_MS)
+    ) {
+      out.push(close(cur));
+      cur = null;
+    }
+    if (!cur) {
+      cur = open(e);
+      first = e;
+    }
+    add(cur, e, line);
+  }
+  if (cur) out.push(close(cur));
+  return out;
+}
+
+export function prepareBatch(batch: WriteBatch): PreparedBatch {
+  return {
+    streams: batch.streams.map((sb) => ({ stream: sb.stream, checkpoint: sb.checkpoint, blocks: prepareBlocks(sb.events), unparsed: sb.unparsed })),
+    ...(batch.idempotency ? { idempotency: batch.idempotency } : {}),
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * The Store contract: one suite every implementation must pass (SQLite and
+ * PostgreSQL). `make` opens a fresh, empty store; `reopen` (when given) opens a
+ * second connection to the same data, for persistence and concurrency cases.
+ */
+import { describe } from 'vitest';
+import type { Store } from '../../src/store/store.js';
+import { accessContract } from './contract/access.js';
+import { activityContract } from './contract/activity.js';
+import { inventoryContract } from './contract/inventory.js';
+import { pruneContract } from './contract/prune.js';
+import { queriesContract } from './contract/queries.js';
+import { searchContract } from './contract/search.js';
+import { writeContract } from './contract/write.js';
+
+export interface StoreHandle {
+  store: Store;
+  /** Another connection to the same data. */
+  reopen: () => Promise<Store>;
+  cleanup: () => Promise<void>;
+}
+
+export type MakeStore = () => Promise<StoreHandle>;
+
+export function storeContract(name: string, make: MakeStore): void {
+  describe(`Store contract: ${name}`, () => {
+    writeContract(make);
+    queriesContract(make);
+    searchContract(make);
+    activityContract(make);
+    inventoryContract(make);
+    accessContract(make);
+    pruneContract(make);
+  });
+}
