@@ -19,6 +19,7 @@ export function renderIngestReport(r: IngestReport): string {
     out.push(terminalSafe(`${s.path ?? s.stream}: ${s.invalidUtf8} lines with invalid UTF-8 (replaced), ${s.truncated} lines over the length cap (kept truncated)`));
   }
   for (const s of r.skipped) out.push(terminalSafe(`skipped ${s.path}: ${s.reason}`));
+  for (const w of r.warnings) out.push(terminalSafe(`warning ${w.path}: ${w.message}`));
   return out.join('\n') + '\n';
 }
 
@@ -34,5 +35,6 @@ export function ingestReportJson(r: IngestReport) {
     unparsed: r.unparsed,
     streams: r.streams.map((s) => ({ stream: s.stream, path: s.path, lines: s.lines, stored: s.stored, unparsed: s.unparsed, pending_bytes: s.pendingBytes })),
     skipped: r.skipped,
+    warnings: r.warnings,
   };
 }

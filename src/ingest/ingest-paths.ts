@@ -7,13 +7,16 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { ContainerRef, Source } from '../model/event.js';
 import type { StreamInfo, StreamKind } from '../model/stream.js';
 import type { Store } from '../store/store.js';
-import { fingerprintBytes, namedStreamKey, FINGERPRINT_BYTES } from './readers/file-identity.js';
+import { fingerprintBytes, FINGERPRINT_BYTES } from './readers/file-identity.js';
 import { discover, type SourceSpec } from './readers/discover.js';
+import { isJsonDocument, streamKey } from './readers/log-file-head.js';
 import { DEFAULT_INGEST, StreamIngester, type IngestOptions, type StreamReport } from './stream-ingester.js';
 
 export interface IngestReport {
   streams: StreamReport[];
   skipped: { path: string; reason: string }[];
+  /** Sources read, but with a problem worth saying (an unreadable config.v2.json: no labels). */
+  warnings: { path: string; message: string }[];
   events: Record<Source, number>;
   stored: number;
   unparsed: number;
@@ -30,15 +33,17 @@ export interface PathIngestOptions extends IngestOptions {
 }
 
 const READ_CHUNK = 1024 * 1024;
+const ROTATED = /-json\.log\.\d+$/;
 
 export async function ingestPaths(store: Store, paths: readonly string[], opts: Partial<PathIngestOptions> = {}): Promise<IngestReport> {
   const o: PathIngestOptions = { ...DEFAULT_INGEST, final: false, ...opts };
   const started = performance.now();
-  const report: IngestReport = { streams: [], skipped: [], events: { cp: 0, container: 0, audit: 0 }, stored: 0, unparsed: 0, duplicates: 0, lines: 0, bytes: 0, seconds: 0 };
+  const report: IngestReport = { streams: [], skipped: [], warnings: [], events: { cp: 0, container: 0, audit: 0 }, stored: 0, unparsed: 0, duplicates: 0, lines: 0, bytes: 0, seconds: 0 };
   const progress = { bytes: 0, lines: 0 };
   for (const spec of discover(paths)) {
     for (const r of await ingestSource(store, spec, o, progress)) {
       if ('reason' in r) report.skipped.push(r);
+      else if ('message' in r) report.warnings.push(r);
       else report.streams.push(r);
     }
   }
@@ -54,7 +59,7 @@ export async function ingestPaths(store: Store, paths: readonly string[], opts: 
   return report;
 }
 
-type SourceResult = StreamReport | { path: string; reason: string };
+type SourceResult = StreamReport | { path: string; reason: string } | { path: string; message: string };
 
 async function ingestSource(store: Store, spec: SourceSpec, o: PathIngestOptions, progress: { bytes: number; lines: number }): Promise<SourceResult[]> {
   switch (spec.kind) {
@@ -64,9 +69,10 @@ async function ingestSource(store: Store, spec: SourceSpec, o: PathIngestOptions
       const { files, container, dir, configProblem } = spec.dir;
       if (!files.length) return [{ path: dir, reason: configProblem ?? 'no *-json.log file' }];
       const out: SourceResult[] = [];
-      // Rotated files (all but the last) will not grow: their last lines are complete.
-      for (let i = 0; i < files.length; i++) {
-        out.push(await ingestFile(store, files[i]!, 'docker', container, 'container', o, o.final || i < files.length - 1, progress));
+      if (configProblem?.startsWith('config.v2.json:')) out.push({ path: dir, message: `${configProblem}; wok and role only from the records' attrs` });
+      // Rotated files (`…-json.log.N`) will not grow: their last lines are complete.
+      for (const file of files) {
+        out.push(await ingestFile(store, file, 'docker', container, 'container', o, o.final || ROTATED.test(file), progress));
       }
       return out;
     }
@@ -94,8 +100,10 @@ async function ingestFile(
   try {
     const st = fstatSync(fd);
     const head = Buffer.alloc(FINGERPRINT_BYTES);
-    const key = fingerprintBytes(head.subarray(0, readSync(fd, head, 0, FINGERPRINT_BYTES, 0)));
-    if (!key) return { path: file, reason: st.size === 0 ? 'empty' : 'no complete first line yet' };
+    const got = head.subarray(0, readSync(fd, head, 0, FINGERPRINT_BYTES, 0));
+    if (isJsonDocument(got)) return { path: file, reason: 'a pretty-printed JSON document, not a log (an inventory snapshot goes to `tellwang-diag inventory FILE`)' };
+    const key = streamKey(got, final);
+    if (!key) return { path: file, reason: st.size === 0 ? 'empty' : 'no complete first line yet (pass --final if the file is complete)' };
     const info: StreamInfo = { key, kind, path: file, container, source };
     const ing = await StreamIngester.open(store, info, o, { dev: st.dev, ino: st.ino, size: st.size });
     const buf = Buffer.allocUnsafe(READ_CHUNK);
@@ -118,12 +126,40 @@ async function ingestFile(
   }
 }
 
+const LIVE_COMMIT_MS = 1000;
+const QUIET = Symbol('quiet');
+
+/** Resolves after `ms` unless something else wins the race first (the timer does not hold the process open). */
+function quiet(ms: number): Promise<typeof QUIET> {
+  return new Promise((resolve) => setTimeout(resolve, ms, QUIET).unref());
+}
+
 async function ingestStdin(store: Store, o: PathIngestOptions, progress: { bytes: number; lines: number }): Promise<SourceResult> {
   const chunks: Buffer[] = [];
   let head = Buffer.alloc(0);
   let ing: StreamIngester | null = null;
   let skip = 0;
-  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+  // A live pipe (`journalctl -o json -f | tellwang-diag ingest -`) commits what it has at least every second.
+  const it = (process.stdin as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  let next = it.next();
+  let committedLines = 0;
+  let lastCommit = performance.now();
+  const commitLive = async (i: StreamIngester) => {
+    await i.flush(false);
+    committedLines = i.report.lines;
+    lastCommit = performance.now();
+  };
+  for (;;) {
+    const uncommitted = ing !== null && ing.report.lines > committedLines;
+    const r = uncommitted ? await Promise.race([next, quiet(LIVE_COMMIT_MS)]) : await next;
+    if (r === QUIET) {
+      await commitLive(ing!);
+      continue;
+    }
+    if (r.done) break;
+    next = it.next();
+    const chunk = r.value;
+    if (ing && ing.report.lines > committedLines && performance.now() - lastCommit >= LIVE_COMMIT_MS) await commitLive(ing);
     if (!ing) {
       chunks.push(chunk);
       head = Buffer.concat(chunks);
@@ -139,7 +175,7 @@ async function ingestStdin(store: Store, o: PathIngestOptions, progress: { bytes
   }
   if (!ing) {
     if (!head.length) return { path: '-', reason: 'empty' };
-    ing = await StreamIngester.open(store, { key: namedStreamKey('stdin', head.toString('latin1')), kind: 'stdin', path: null, container: null, source: null }, o);
+    ing = await StreamIngester.open(store, { key: streamKey(head, true)!, kind: 'stdin', path: null, container: null, source: null }, o);
     skip = ing.offset;
     await feed(ing, head);
   }

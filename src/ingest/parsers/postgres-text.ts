@@ -10,6 +10,8 @@ import { canonicalCid, type Level } from '../../model/event.js';
 export interface PostgresLine {
   time: number | null;
   pid: number;
+  /** The zone as `%m` printed it (`UTC`, `+03`, `CET`), or null when it printed none. */
+  zone: string | null;
   application: string | null;
   cid: string | null;
   severity: string;
@@ -22,8 +24,19 @@ const LINE = new RegExp(
   `^(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,6})?)(?: ([A-Za-z]{1,6}|[+-]\\d\\d(?::?\\d\\d)?))? \\[(\\d{1,10})\\] (?:(\\S{0,64}) )?(${SEVERITIES}):  ?`,
 );
 
-/** Only these zone names are safe to read as UTC; any other keeps the container's time. */
-const UTC_ZONES = new Set(['UTC', 'GMT', 'Z']);
+/**
+ * Zone abbreviations `%m` prints (log_timezone) that mean one offset only, in
+ * minutes east of UTC. Ambiguous ones (IST, CST, BST…) are left out: such a
+ * line still parses, with no time of its own (a container line keeps Docker's).
+ */
+const ZONES: ReadonlyMap<string, number> = new Map([
+  ['UTC', 0], ['UCT', 0], ['GMT', 0], ['Z', 0], ['WET', 0], ['WEST', 60],
+  ['CET', 60], ['CEST', 120], ['MET', 60], ['MEST', 120], ['EET', 120], ['EEST', 180], ['MSK', 180],
+  ['EST', -300], ['EDT', -240], ['MST', -420], ['MDT', -360], ['PST', -480], ['PDT', -420],
+  ['AKST', -540], ['AKDT', -480], ['HST', -600], ['NST', -210], ['NDT', -150],
+  ['JST', 540], ['KST', 540], ['HKT', 480], ['SGT', 480], ['AWST', 480], ['ACST', 570], ['ACDT', 630],
+  ['AEST', 600], ['AEDT', 660], ['NZST', 720], ['NZDT', 780], ['SAST', 120], ['WIB', 420], ['PKT', 300],
+]);
 
 export function severityLevel(sev: string): Level {
   switch (sev) {
@@ -51,21 +64,25 @@ export function severityLevel(sev: string): Level {
 }
 
 function zoneTime(stamp: string, zone: string | undefined): number | null {
-  if (zone === undefined || UTC_ZONES.has(zone)) return Date.parse(stamp.replace(' ', 'T') + 'Z');
+  const utc = Date.parse(stamp.replace(' ', 'T') + 'Z');
+  if (zone === undefined) return utc;
+  const named = ZONES.get(zone);
+  if (named !== undefined) return utc - named * 60_000;
   const off = /^([+-])(\d\d):?(\d\d)?$/.exec(zone);
   if (!off) return null;
-  return Date.parse(`${stamp.replace(' ', 'T')}${off[1]}${off[2]}:${off[3] ?? '00'}`);
+  return utc - (off[1] === '-' ? -1 : 1) * (Number(off[2]) * 60 + Number(off[3] ?? 0)) * 60_000;
 }
 
 export function parsePostgresText(text: string): PostgresLine | null {
   const m = LINE.exec(text.length > 512 ? text.slice(0, 512) : text);
   if (!m) return null;
   const application = m[4] ? m[4] : null;
-  const cid = application?.startsWith('cp:') ? canonicalCid(application.slice(3)) : null;
+  const cid = application && /^cp:/i.test(application) ? canonicalCid(application.slice(3)) : null;
   const time = zoneTime(m[1]!, m[2]);
   return {
     time: time !== null && Number.isFinite(time) ? time : null,
     pid: Number(m[3]),
+    zone: m[2] ?? null,
     application,
     cid,
     severity: m[5]!,

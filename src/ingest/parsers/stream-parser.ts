@@ -16,6 +16,8 @@ import { isDockerRecord, parseDockerRecord } from './docker-json.js';
 import { isPinoRecord, parseCpRecord } from './cp-pino.js';
 import { isObj, type Obj } from './pino-fields.js';
 import { parsePostgresText } from './postgres-text.js';
+import { isJournaldRecord, JournaldParser } from './journald.js';
+import { isPostgresJson, parsePostgresJson } from './postgres-json.js';
 
 export interface LineFlags {
   invalidUtf8?: boolean;
@@ -27,22 +29,36 @@ export interface LineFlags {
 
 export const UNPARSED_HEAD = 240;
 
+const BLANK = /^\s*$/;
+
+function offsetOf(id: string): number {
+  return Number(id.slice(id.lastIndexOf(':') + 1));
+}
+
 export class StreamParser {
   readonly events: Event[] = [];
   readonly unparsed: Unparsed[] = [];
   private readonly assembler: DockerAssembler;
   private readonly refs = new Map<string, ContainerRef>();
   private fileContainer: ContainerRef | null = null;
+  /** journalctl -o json entries (created at the first one). */
+  private journald: JournaldParser | null = null;
+  /** Set when an event was added out of offset order (a joined Docker line). */
+  private unordered = false;
 
   constructor(
     private readonly stream: StreamInfo,
-    maxLine: number,
+    private readonly maxLine: number,
   ) {
     this.assembler = new DockerAssembler(maxLine);
   }
 
   /** Feeds one complete line (without its newline) that starts at byte `offset` and is line number `lineNo`. */
   push(text: string, offset: number, lineNo: number, flags: LineFlags = {}): void {
+    // A byte-order mark (files saved by some editors) is not part of the line.
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    // Blank lines carry nothing to keep: neither events nor unparsed.
+    if (!flags.truncated && BLANK.test(text)) return;
     const id = `${this.stream.key}:${offset}`;
     let o: Obj | null = null;
     if (text.charCodeAt(0) === 123 /* { */ && !flags.truncated) {
@@ -61,6 +77,11 @@ export class StreamParser {
           const e = parseAuditRecord(o, id);
           return e ? this.add(e, text, flags) : this.reject(text, offset, lineNo, 'audit line without a valid ISO 8601 time', flags);
         }
+        if (isJournaldRecord(o)) return this.journaldEntry(o, offset, lineNo, text, flags);
+        if (isPostgresJson(o)) {
+          const e = parsePostgresJson(o, id, this.standaloneContainer());
+          return e ? this.add(e, text, flags) : this.reject(text, offset, lineNo, 'PostgreSQL jsonlog line with an unreadable timestamp', flags);
+        }
       }
       return this.reject(text, offset, lineNo, 'JSON, but no known format (pino, Docker json-file, audit)', flags);
     }
@@ -70,6 +91,7 @@ export class StreamParser {
         const e = parseContainerLine({ id, text, stream: 'stderr', time: pg.time, container: this.standaloneContainer() });
         return this.add(e, text, flags);
       }
+      if (pg) return this.reject(text, offset, lineNo, `PostgreSQL log line whose time zone ${JSON.stringify(pg.zone)} is ambiguous or unknown`, flags);
     }
     const reason = flags.truncated
       ? `line of ${flags.bytes ?? '?'} bytes is over the length cap; kept truncated`
@@ -83,18 +105,38 @@ export class StreamParser {
 
   /** Start (offset, line number) of the oldest Docker line still waiting for its last part: checkpoints stop there. */
   pendingStart(): { offset: number; line: number } | null {
-    return this.assembler.pendingStart();
+    const docker = this.assembler.pendingStart();
+    const journald = this.journald?.pendingStart() ?? null;
+    return docker && journald ? (docker.offset <= journald.offset ? docker : journald) : (docker ?? journald);
   }
 
   /** At the end of a stream that will not grow (a one-shot read), open Docker lines are kept as they are. */
   finish(): void {
     for (const a of this.assembler.flush()) this.addAssembled(a, '', { truncated: a.truncated }, true);
+    for (const e of this.journald?.finish() ?? []) {
+      this.unordered = true;
+      this.add(e, e.message, {});
+    }
   }
 
   /** Empties the collected events and unparsed lines, for the next batch. */
   take(): { events: Event[]; unparsed: Unparsed[] } {
     const out = { events: this.events.splice(0), unparsed: this.unparsed.splice(0) };
+    // A joined Docker line completes after lines that began later (the other stream's): batches go in offset order.
+    if (this.unordered) out.events.sort((a, b) => offsetOf(a.id) - offsetOf(b.id));
+    this.unordered = false;
     return out;
+  }
+
+  private journaldEntry(o: Obj, offset: number, lineNo: number, raw: string, flags: LineFlags): void {
+    this.journald ??= new JournaldParser(this.stream.key, this.maxLine);
+    const r = this.journald.push(o, offset, lineNo);
+    if ('reject' in r) return this.reject(raw, offset, lineNo, r.reject, flags);
+    if ('waiting' in r) return;
+    // A joined line completes after lines that began later (other containers'): batches go in offset order.
+    if (offsetOf(r.event.id) !== offset) this.unordered = true;
+    // The secret check looks at the whole entry and at the (joined) message.
+    this.add(r.event, r.text === raw ? raw : `${raw}\n${r.text}`, flags);
   }
 
   private docker(o: Obj, offset: number, lineNo: number, raw: string, flags: LineFlags): void {
@@ -105,6 +147,7 @@ export class StreamParser {
   }
 
   private addAssembled(a: AssembledLine, raw: string, flags: LineFlags, unfinished: boolean): void {
+    if (a.parts > 1 || unfinished) this.unordered = true;
     const fields: { [k: string]: string | number | boolean } = {};
     if (a.parts > 1) fields._parts = a.parts;
     if (a.truncated || flags.truncated) fields._truncated = true;

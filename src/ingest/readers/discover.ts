@@ -42,18 +42,22 @@ export function discover(paths: readonly string[]): SourceSpec[] {
 function addFile(p: string, out: SourceSpec[], seen: Set<string>): void {
   const abs = path.resolve(p);
   const dir = path.dirname(abs);
-  // A container's log file named directly: read it as part of its container, for the labels.
-  if (/-json\.log(?:\.\d+)?$/.test(abs) && isDockerContainerDir(dir)) return addDocker(dir, out, seen);
+  // A container's log file named directly: read that file alone, as part of its container (for the labels).
+  if (/-json\.log(?:\.\d+)?$/.test(abs) && isDockerContainerDir(dir)) return addDocker(dir, out, seen, abs);
   if (seen.has(abs)) return;
   seen.add(abs);
   out.push({ kind: 'file', path: abs });
 }
 
-function addDocker(dir: string, out: SourceSpec[], seen: Set<string>): void {
-  const abs = path.resolve(dir);
-  if (seen.has(abs)) return;
-  seen.add(abs);
-  out.push({ kind: 'docker', dir: readDockerContainerDir(abs) });
+/** A container directory (all its log files, oldest first), or one file of it; a file already taken is not taken again. */
+function addDocker(dir: string, out: SourceSpec[], seen: Set<string>, only?: string): void {
+  const d = readDockerContainerDir(path.resolve(dir));
+  const files = d.files.filter((f) => (only === undefined || f === only) && !seen.has(f));
+  for (const f of files) seen.add(f);
+  if (files.length || (only === undefined && !d.files.length && !seen.has(d.dir))) {
+    seen.add(d.dir);
+    out.push({ kind: 'docker', dir: { ...d, files } });
+  }
 }
 
 function walk(dir: string, depth: number, out: SourceSpec[], seen: Set<string>): void {

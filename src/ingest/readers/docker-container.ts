@@ -20,10 +20,16 @@ export interface DockerContainerDir {
 
 const LOG_FILE = /^(.+)-json\.log(?:\.(\d+))?$/;
 
+/**
+ * A container's directory: it holds config.v2.json, or a log named after the
+ * directory itself (`<id>/<id>-json.log`). Any other directory that happens to
+ * hold an `…-json.log` is an ordinary one, whose other files are logs too.
+ */
 export function isDockerContainerDir(dir: string): boolean {
   if (existsSync(path.join(dir, 'config.v2.json'))) return true;
+  const own = path.basename(path.resolve(dir));
   try {
-    return readdirSync(dir).some((f) => LOG_FILE.test(f));
+    return readdirSync(dir).some((f) => LOG_FILE.exec(f)?.[1] === own);
   } catch {
     return false;
   }

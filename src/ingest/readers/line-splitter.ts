@@ -2,9 +2,20 @@
  * Bytes → complete lines, on Buffers (no readline: splitting on Buffers with
  * indexOf is several times faster). Tracks each line's byte offset so the
  * caller can checkpoint exactly, caps line length (the rest of an over-long
- * line is skipped, not buffered), and flags lines that are not valid UTF-8.
+ * line is skipped, not buffered; the cut never splits a character), and flags
+ * lines that are not valid UTF-8.
  */
 import { isUtf8 } from 'node:buffer';
+
+/**
+ * Where to cut a line of more than `max` bytes (`b` holds at least max + 1 of
+ * them): at `max`, or at the start of the character the cap would split.
+ */
+export function capCut(b: Buffer, start: number, max: number): number {
+  let cut = start + max;
+  for (let i = 0; i < 3 && cut > start && (b[cut]! & 0xc0) === 0x80; i++) cut--;
+  return cut < start + max && b[cut]! >= 0xc0 ? cut - start : max;
+}
 
 export interface SplitLine {
   text: string;
@@ -20,7 +31,7 @@ export interface SplitLine {
 export type LineSink = (line: SplitLine) => void;
 
 export class LineSplitter {
-  /** Bytes of an unfinished line carried over from earlier chunks (at most `maxLine`). */
+  /** Bytes of an unfinished line carried over from earlier chunks (at most `maxLine` + 1: one more tells where to cut). */
   private carry: Buffer[] = [];
   private carryLength = 0;
   /** Total length of the unfinished line, including bytes beyond the cap that were dropped. */
@@ -62,13 +73,14 @@ export class LineSplitter {
         this.hold(chunk, pos, nl);
         const total = this.pendingBytes;
         const buf = this.carry.length === 1 ? this.carry[0]! : Buffer.concat(this.carry, this.carryLength);
-        this.emit(buf, 0, buf.length, total, sink, !isUtf8(buf));
+        const cut = total > this.maxLine ? capCut(buf, 0, this.maxLine) : buf.length;
+        this.emit(buf, 0, cut, total, sink, !isUtf8(buf.subarray(0, cut)));
         this.carry = [];
         this.carryLength = 0;
         this.pendingBytes = 0;
       } else {
         const total = nl - pos;
-        const cut = Math.min(total, this.maxLine);
+        const cut = total > this.maxLine ? capCut(chunk, pos, this.maxLine) : total;
         this.emit(chunk, pos, pos + cut, total, sink, !chunkValid && !isUtf8(chunk.subarray(pos, pos + cut)));
       }
       pos = nl + 1;
@@ -83,11 +95,12 @@ export class LineSplitter {
     this.carry = [];
     this.carryLength = 0;
     this.pendingBytes = 0;
-    this.emitAt(buf, 0, buf.length, total, 0, sink, !isUtf8(buf));
+    const cut = total > this.maxLine ? capCut(buf, 0, this.maxLine) : buf.length;
+    this.emitAt(buf, 0, cut, total, 0, sink, !isUtf8(buf.subarray(0, cut)));
   }
 
   private hold(chunk: Buffer, from: number, to: number): void {
-    const room = this.maxLine - this.carryLength;
+    const room = this.maxLine + 1 - this.carryLength;
     const take = Math.min(room, to - from);
     if (take > 0) {
       // Copy: the caller reuses its read buffer.
