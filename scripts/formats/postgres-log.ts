@@ -33,7 +33,8 @@ export function pgStartup(time: number, pid = 1, version = '16.4'): PgLineInput[
     { time, pid, severity: 'LOG', message: `starting PostgreSQL ${version} on x86_64-pc-linux-musl, compiled by gcc (Alpine 13.2.1_git20240309) 13.2.1 20240309, 64-bit` },
     { time: time + 1, pid, severity: 'LOG', message: 'listening on IPv4 address "0.0.0.0", port 5432' },
     { time: time + 2, pid, severity: 'LOG', message: 'listening on Unix socket "/var/run/postgresql/.s.PGSQL.5432"' },
-    { time: time + 9, pid: pid + 28, severity: 'LOG', message: `database system was shut down at ${pgTime(time - 5000)}` },
+    // PostgreSQL prints this time from pg_control with whole seconds (str_time: "%Y-%m-%d %H:%M:%S %Z").
+    { time: time + 9, pid: pid + 28, severity: 'LOG', message: `database system was shut down at ${pgTime(time - 5000).replace(/\.\d{3} /, ' ')}` },
     { time: time + 14, pid, severity: 'LOG', message: 'database system is ready to accept connections' },
   ];
 }
