@@ -1,6 +1,10 @@
 /**
  * What counts as a secret, in one place. Redaction at ingest, at render and in
  * our own request logs all read these rules.
+ *
+ * Every pattern that runs on text is linear: quantifiers next to each other
+ * never overlap without a bound, so hostile log text cannot make them
+ * backtrack (test/redact/redos.test.ts holds them to that).
  */
 
 export const REDACTED = '[REDACTED]';
@@ -14,13 +18,16 @@ export const SECRET_HEADERS: ReadonlySet<string> = new Set([
   'x-api-key',
   'x-auth-token',
   'x-csrf-token',
+  'x-amz-security-token',
 ]);
 
-/** Object keys, at any depth, whose string values are credentials. */
-export const SECRET_KEY = /pass(?:word|wd|phrase)?$|^pwd$|secret|token|api[-_]?key|credential|private[-_]?key|authorization|cookie|session[-_]?id|^dsn$|signature/i;
+/** Object keys, at any depth, whose values are credentials. */
+export const SECRET_KEY =
+  /pass(?:word|wd|phrase)|^pass$|^pwd$|secret|token|api[-_]?key|access[-_]?key|credential|private[-_]?key|authorization|cookie|session[-_]?id|^dsn$|signature|^sig$|^auth$|connection[-_]?string/i;
 
 /** Keys that look secret by name but carry counters (LLM usage and the like). */
-export const COUNTER_KEY = /^(?:max_|total_|prompt_|completion_)?tokens?(?:_used|_count)?$/i;
+export const COUNTER_KEY =
+  /^(?:(?:max|total|prompt|completion|input|output|cached|reasoning)_tokens?(?:_[a-z]+)?|tokens(?:_(?:used|count|limit|remaining))?|tokens?_(?:used|count|limit|remaining))$/i;
 
 export function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key) && !COUNTER_KEY.test(key);
@@ -28,21 +35,53 @@ export function isSecretKey(key: string): boolean {
 
 /**
  * A cheap test on a whole raw line: can it hold anything the rules below would
- * change? Lines that fail it skip the structured walk. JSON escapes (`\u…`) can
- * hide a pattern from a text test, so any escape sends the line down the full walk.
+ * change? Lines that fail it skip the structured walk, so it must stay a
+ * superset of every rule (test/redact/redact-properties.test.ts checks that).
+ * JSON escapes (`\u…`) can hide a pattern from a text test, so any escape
+ * sends the line down the full walk.
  */
-export const MAY_HOLD_SECRET = /skl_|sllm_|sdo_|bearer|basic |authoriz|cookie|pass|pwd|secret|token|api[-_]?key|credential|private|session|signature|dsn|:\/\/[^/\s]*@|\\u/i;
+export const MAY_HOLD_SECRET =
+  /skl_|sllm_|sdo_|bearer|basic|auth|cookie|pass|pwd|secret|token|api[-_]?key|access[-_]?key|credential|private|session|sig|dsn|connection|:\/\/[^/\s]*@|[?&]key=|eyJ|AKIA|\\u/i;
 
-/** Platform and console keys; the first group names the kind, the second the key body. */
-export const KEY_TOKEN = /\b(skl|sllm|sdo)_([A-Za-z0-9_-]+)/g;
-/** `Bearer <anything>` / `Basic <anything>` inside free text. */
-export const AUTH_SCHEME = /\b(Bearer|Basic|Token)\s+([^\s"',;]+)/gi;
-/** `scheme://user:password@host` */
-export const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/[^/\s:@]*):([^@\s/]*)@/gi;
-/** `?token=…&password=…` in a URL or form body, and `password=…` / `password: …` in free text. */
-export const SECRET_ASSIGNMENT = /\b((?:[A-Za-z_-]*(?:pass(?:word|wd)?|secret|token|api[-_]?key|credential|private[-_]?key|session[-_]?id|signature)[A-Za-z_-]*))(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s&"',;]+)/gi;
-/** SQL: `PASSWORD 'x'` (ALTER ROLE … PASSWORD …). */
-export const SQL_PASSWORD = /\b(PASSWORD)\s+('(?:[^']|'')*')/gi;
+/** Platform and console keys; groups: kind, key body, and the mark of a key already cut to its stub. */
+export const KEY_TOKEN = /(?<![A-Za-z0-9])(skl|sllm|sdo)_([A-Za-z0-9_-]+)(…?)/g;
+
+/** `Bearer <credential>` / `Basic <base64>` inside free text. Placeholders such as `Bearer <skl_…>` are left alone. */
+export const AUTH_SCHEME = /\b(Bearer)[ \t]+([^\s"',;<>()[\]{}]+)|\b(Basic)[ \t]+([A-Za-z0-9+/]{8,}={0,2})/gi;
+
+/** `scheme://user:password@host`: the password runs to the last `@` before the path. */
+export const URL_USERINFO = /\b([a-z][a-z0-9+.-]{0,30}:\/\/[^/\s:@]{0,256}):([^\s/]*)@/gi;
+
+/** The words that make a key name secret, inside free text (`password=…`, `"api_key": "…"`, `?token=…`). */
+const SECRET_WORD = 'pass(?:word|wd|phrase)?|pwd|secret|token|api[-_]?key|access[-_]?key|credential|private[-_]?key|authorization|session[-_]?id|signature|connection[-_]?string';
+
+/**
+ * `key=value`, `key: value`, `"key": "value"` where the key names a secret.
+ * Groups: key, separator, value. The key's letters around the secret word are
+ * bounded, so a long run of letters cannot make it backtrack.
+ */
+export const SECRET_ASSIGNMENT = new RegExp(
+  `([A-Za-z0-9_-]{0,32}?(?:${SECRET_WORD})[A-Za-z0-9_-]{0,32})(["']?[ \\t]{0,4}[=:][ \\t]{0,4})(\\[REDACTED\\]|"(?:[^"\\\\\\n]|\\\\.){0,4096}"|'[^'\\n]{0,4096}'|(?:Bearer |Basic )?[^\\s&"',;<>]+)`,
+  'gi',
+);
+
+/** `Cookie: …` / `Set-Cookie: …` in free text: the whole value, to the end of the line. */
+export const COOKIE_LINE = /\b((?:set-)?cookie)(["']?[ \t]{0,4}[:=][ \t]{0,4})("(?:[^"\\\n]|\\.){0,4096}"|[^\n]+)/gi;
+
+/** Query parameters whose short names are secrets by convention (`?key=`, `?sig=`, `?auth=`). */
+export const SECRET_QUERY = /([?&](?:key|sig|auth)=)([^&#\s"'<>]+)/gi;
+
+/** SQL: `PASSWORD 'x'` (CREATE / ALTER ROLE … PASSWORD …). */
+export const SQL_PASSWORD = /\b(PASSWORD)\s{1,8}('(?:[^']|''){0,4096}')/gi;
+
+/** A JSON Web Token. */
+export const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
+
+/** The body of a PEM private key (its BEGIN line is kept, so a reader knows what was there). */
+export const PEM_PRIVATE_KEY = /(-----BEGIN [A-Z ]{0,24}PRIVATE KEY-----)[A-Za-z0-9+/=\s\\]*/g;
+
+/** An AWS access key id. */
+export const AWS_ACCESS_KEY = /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g;
 
 /** Extra patterns from configuration: each match is replaced whole. */
 export function compileExtraPatterns(sources: readonly string[]): RegExp[] {

@@ -1,7 +1,7 @@
 /**
  * pino-http for our own requests: the correlation id is `req.id` and also
  * `correlation_id` on every line (both cp configurations at once), headers go
- * through the same redaction as ingested logs.
+ * through the same redaction as ingested logs, and so do the URL and errors.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pinoHttp } from 'pino-http';
@@ -13,6 +13,17 @@ import { genCorrelationId } from './correlation-id.js';
 function redactHeaders(h: Record<string, unknown> | undefined): Record<string, Json> {
   const out: Record<string, Json> = {};
   for (const [k, v] of Object.entries(h ?? {})) out[k] = redactHeader(k, (v ?? null) as Json);
+  return out;
+}
+
+/** Errors as pino writes them, with their message and stack passed through the same redaction. */
+function redactErr(err: unknown): Record<string, Json> {
+  if (!(err instanceof Error)) return { message: redactText(String(err)) };
+  const e = err as Error & { code?: unknown; status?: unknown };
+  const out: Record<string, Json> = { type: e.name, message: redactText(e.message) };
+  if (e.stack) out.stack = redactText(e.stack);
+  if (typeof e.code === 'string' || typeof e.code === 'number') out.code = e.code;
+  if (typeof e.status === 'number') out.status = e.status;
   return out;
 }
 
@@ -32,6 +43,7 @@ export function requestLogger(logger: Logger) {
         remoteAddress: req.remoteAddress,
       }),
       res: (res: { statusCode: number; headers: Record<string, unknown> }) => ({ statusCode: res.statusCode, headers: redactHeaders(res.headers) }),
+      err: redactErr,
     },
   });
 }
