@@ -1,0 +1,39 @@
+/**
+ * The read-only contract the console needs from the cp database
+ * (sql/cp-contract.sql creates it as views): four relations and their
+ * columns. checkContract reads one row of each, so a missing view, a
+ * renamed column or a revoked grant shows up as what it is.
+ */
+import type { CpDatabase } from './cp-database.js';
+import { toCpError } from './cp-database.js';
+
+export const CONTRACT = {
+  orgs: ['slug'],
+  woks: ['id', 'org_slug', 'status', 'functions_port', 'created_at'],
+  wok_status: ['wok_id', 'state', 'refreshed_at'],
+  api_keys: ['prefix', 'sha256', 'org_slug', 'user_id', 'kind', 'revoked_at'],
+} as const;
+
+export type ContractView = keyof typeof CONTRACT;
+
+export interface ViewCheck {
+  view: ContractView;
+  ok: boolean;
+  /** What went wrong reading it, if it did. */
+  error: string | null;
+}
+
+export async function checkContract(db: CpDatabase, signal?: AbortSignal): Promise<ViewCheck[]> {
+  const out: ViewCheck[] = [];
+  for (const [view, cols] of Object.entries(CONTRACT) as [ContractView, readonly string[]][]) {
+    try {
+      await db.query(`SELECT ${cols.join(', ')} FROM ${view} LIMIT 1`, [], signal);
+      out.push({ view, ok: true, error: null });
+    } catch (e) {
+      const ce = toCpError(e, signal);
+      if (ce.reason !== 'query' && ce.reason !== 'rejected') throw ce;
+      out.push({ view, ok: false, error: ce.message });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,96 @@
+/**
+ * What a subsystem check is: a function of its dependencies and an abort
+ * signal that resolves to measurements. The runner (runner.ts) adds the
+ * timeout, caching and single-flight; health-json.ts renders the outcome.
+ */
+import type { Catalog } from '../catalog/catalog.js';
+import type { Clock } from '../clock.js';
+import type { CpDatabase } from '../cpdb/cp-database.js';
+import type { CheckStatus } from '../model/health.js';
+import type { InventorySource } from '../model/inventory.js';
+import type { Store } from '../store/store.js';
+import type { DiagConfig } from './diag-config.js';
+
+export type ComponentType = 'datastore' | 'component' | 'system';
+
+/** One reading of a check: becomes one entry of `checks["<check>:<measurement>"]`. */
+export interface Measurement {
+  measurement: string;
+  componentId?: string;
+  componentType: ComponentType;
+  observedValue: number | string | boolean | null;
+  observedUnit: string;
+  status: CheckStatus;
+  /** Why it is not pass (the draft's `output`); omitted on pass. */
+  output?: string;
+  /** Per-component readings (one wok, one container, one stream): shown with ?verbose only. */
+  detail?: boolean;
+  /** Related pages, e.g. a sample ticket: shown with ?verbose only. */
+  links?: Record<string, string>;
+}
+
+export interface CheckResult {
+  measurements: Measurement[];
+}
+
+export interface CheckDeps {
+  store: Store;
+  inventory: InventorySource;
+  /** The cp's database, when DIAG_CP_DATABASE_URL is configured. */
+  cp: CpDatabase | null;
+  catalog: Catalog;
+  clock: Clock;
+  config: DiagConfig;
+  /**
+   * Readings shared by the checks of one round (set by the runner): several
+   * checks read the same window of request counts, which is then read once.
+   */
+  shared?: Map<string, Promise<unknown>>;
+}
+
+/** `compute` once per round under `key` (every time when there is no round). */
+export function sharedReading<T>(deps: CheckDeps, key: string, compute: () => Promise<T>): Promise<T> {
+  if (!deps.shared) return compute();
+  let p = deps.shared.get(key) as Promise<T> | undefined;
+  if (!p) deps.shared.set(key, (p = compute()));
+  return p;
+}
+
+export type CheckFn = (deps: CheckDeps, signal: AbortSignal) => Promise<CheckResult>;
+
+export interface CheckDefinition {
+  name: string;
+  componentType: ComponentType;
+  /** The measurement a timeout or a crash of the check is reported under. */
+  primary: string;
+  /** One line for the page and the README. */
+  description: string;
+  run: CheckFn;
+}
+
+/** A check's result as the runner hands it out. */
+export interface CheckOutcome {
+  check: string;
+  componentType: ComponentType;
+  status: CheckStatus;
+  /** When the reading completed (epoch ms). */
+  time: number;
+  durationMs: number;
+  measurements: Measurement[];
+}
+
+export function worst(statuses: Iterable<CheckStatus>): CheckStatus {
+  let w: CheckStatus = 'pass';
+  for (const s of statuses) {
+    if (s === 'fail') return 'fail';
+    if (s === 'warn') w = 'warn';
+  }
+  return w;
+}
+
+export const NOT_CONFIGURED = 'not configured: ';
+
+/** The "not configured" reading of something optional that a check needs. */
+export function notConfigured(measurement: string, componentType: ComponentType, what: string): Measurement {
+  return { measurement, componentType, observedValue: null, observedUnit: '', status: 'warn', output: `${NOT_CONFIGURED}${what}` };
+}

@@ -1,0 +1,103 @@
+/**
+ * ingest: is the console itself seeing the platform? Per source, when the
+ * newest line was logged — a source that went silent is warn, so "no errors"
+ * is never mistaken for "no data" — plus the bytes not read yet behind all
+ * streams and the share of lines that parsed as nothing.
+ */
+import type { Source } from '../../model/event.js';
+import type { StreamState } from '../../model/stream.js';
+import type { CheckDefinition, CheckDeps, CheckResult, Measurement } from '../check.js';
+import { span } from '../diag-config.js';
+
+async function newest(deps: CheckDeps, streams: StreamState[], now: number): Promise<Record<Source, number | null>> {
+  const [req] = (await deps.store.search({ limit: 1 })).items;
+  const [audit] = await deps.store.audits({ from: 0, to: now, limit: 1 });
+  let container: number | null = null;
+  for (const s of streams) if ((s.kind === 'docker' || s.source === 'container') && s.lastTime !== null) container = Math.max(container ?? 0, s.lastTime);
+  return {
+    cp: req ? req.time + (req.durationMs ?? 0) : null,
+    container,
+    audit: audit ? audit.time : null,
+  };
+}
+
+function lastLine(deps: CheckDeps, source: Source, t: number | null, now: number): Measurement {
+  const silent = deps.config.ingest.silentAfterMs[source];
+  const base = { measurement: 'lastLine', componentId: source, componentType: 'component' as const, observedUnit: 's ago' };
+  if (t === null) return { ...base, observedValue: null, status: 'warn', output: `no ${source} line has ever been ingested` };
+  const age = Math.max(0, now - t);
+  if (age > silent) {
+    return { ...base, observedValue: Math.round(age / 1000), status: 'warn', output: `no ${source} line for ${span(Math.round(age / 60_000) * 60_000 || 60_000)} (silent after ${span(silent)}): no errors here may mean no data` };
+  }
+  return { ...base, observedValue: Math.round(age / 1000), status: 'pass' };
+}
+
+function lag(deps: CheckDeps, streams: StreamState[]): Measurement[] {
+  let total = 0;
+  const details: Measurement[] = [];
+  for (const s of streams) {
+    const behind = s.size !== null ? Math.max(0, s.size - s.offset) : 0;
+    total += behind;
+    if (behind > 0) details.push({ measurement: 'lag', componentId: s.path ?? s.stream, componentType: 'component', observedValue: behind, observedUnit: 'bytes', status: 'pass', detail: true });
+  }
+  const warn = total > deps.config.ingest.lagWarnBytes;
+  const m: Measurement = { measurement: 'lag', componentType: 'component', observedValue: total, observedUnit: 'bytes', status: warn ? 'warn' : 'pass' };
+  if (warn) m.output = `${(total / 1048576).toFixed(1)} MiB not read yet across ${details.length} streams`;
+  return [m, ...details];
+}
+
+function unparsed(deps: CheckDeps, streams: StreamState[]): Measurement[] {
+  const { unparsedWarnPct, unparsedFailPct } = deps.config.ingest;
+  let lines = 0;
+  let bad = 0;
+  const details: Measurement[] = [];
+  for (const s of streams) {
+    lines += s.line;
+    bad += s.unparsed;
+    if (s.unparsed > 0) {
+      const pct = s.line ? (100 * s.unparsed) / s.line : 0;
+      details.push({
+        measurement: 'unparsed',
+        componentId: s.path ?? s.stream,
+        componentType: 'component',
+        observedValue: Math.round(pct * 100) / 100,
+        observedUnit: '%',
+        status: pct >= unparsedFailPct ? 'fail' : pct >= unparsedWarnPct ? 'warn' : 'pass',
+        output: `${s.unparsed} of ${s.line} lines unparsed`,
+        detail: true,
+        links: { unparsed: '/unparsed' },
+      });
+    }
+  }
+  const pct = lines ? (100 * bad) / lines : 0;
+  const status = pct >= unparsedFailPct ? 'fail' : pct >= unparsedWarnPct ? 'warn' : 'pass';
+  const m: Measurement = { measurement: 'unparsed', componentType: 'component', observedValue: Math.round(pct * 100) / 100, observedUnit: '%', status };
+  if (status !== 'pass') {
+    m.output = `${bad} of ${lines} lines parsed as nothing (${pct.toFixed(1)}%); see /unparsed`;
+    m.links = { unparsed: '/unparsed' };
+  }
+  return [m, ...details];
+}
+
+async function run(deps: CheckDeps): Promise<CheckResult> {
+  const now = deps.clock.now();
+  const { streams } = await deps.store.stats();
+  const t = await newest(deps, streams, now);
+  return {
+    measurements: [
+      lastLine(deps, 'cp', t.cp, now),
+      lastLine(deps, 'container', t.container, now),
+      lastLine(deps, 'audit', t.audit, now),
+      ...lag(deps, streams),
+      ...unparsed(deps, streams),
+    ],
+  };
+}
+
+export const ingestCheck: CheckDefinition = {
+  name: 'ingest',
+  componentType: 'component',
+  primary: 'lastLine',
+  description: "The console's own intake: newest line per source (silent is warn), unread bytes, unparsed share.",
+  run,
+};

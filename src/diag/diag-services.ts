@@ -1,0 +1,34 @@
+/**
+ * What the /diag routes and the background loop share: the runner (with its
+ * cache and single-flight) over the checks, the cp database connection when
+ * configured, and the configuration.
+ */
+import type { Catalog } from '../catalog/catalog.js';
+import type { Clock } from '../clock.js';
+import type { CpDatabase } from '../cpdb/cp-database.js';
+import type { InventorySource } from '../model/inventory.js';
+import type { Store } from '../store/store.js';
+import type { CheckDefinition, CheckDeps } from './check.js';
+import { ALL_CHECKS } from './checks/all-checks.js';
+import { DEFAULT_DIAG_CONFIG, type DiagConfig } from './diag-config.js';
+import { DiagRunner } from './runner.js';
+
+export interface DiagServices {
+  runner: DiagRunner;
+  deps: CheckDeps;
+}
+
+export interface DiagServicesInput {
+  store: Store;
+  inventory: InventorySource;
+  catalog: Catalog;
+  clock: Clock;
+  config?: DiagConfig;
+  cp?: CpDatabase | null;
+  checks?: readonly CheckDefinition[];
+}
+
+export function createDiagServices(i: DiagServicesInput): DiagServices {
+  const deps: CheckDeps = { store: i.store, inventory: i.inventory, catalog: i.catalog, clock: i.clock, cp: i.cp ?? null, config: i.config ?? DEFAULT_DIAG_CONFIG };
+  return { runner: new DiagRunner(i.checks ?? ALL_CHECKS, deps), deps };
+}

@@ -1,0 +1,100 @@
+/** The /diag/wok/<id> page's view model: strings prepared for the template (which escapes them). */
+import type { Condition } from '../../diag/container-state.js';
+import type { Freshness, WokReport } from '../../diag/wok-report.js';
+import type { TimelineItem } from '../../diag/timeline.js';
+import { iso } from './event-view.js';
+import { stripBars, type StripBar } from './diag-strip.js';
+import { ago, eventRow, type EventRow } from './ticket-page.js';
+
+export interface WokPageModel {
+  title: string;
+  r: WokReport;
+  operator: boolean;
+  freshness: { text: string; cls: string };
+  containers: {
+    label: string;
+    role: string;
+    condition: Condition;
+    cls: string;
+    since: string;
+    detail: string;
+    lastLine: string | null;
+    tail: EventRow[] | null;
+  }[];
+  errors: { code: string; count: number; lastSeen: string; sampleCid: string; fix: string | null; text: string | null }[];
+  timeline: { time: string; ago: string; kind: string; cls: string; text: string; cid: string | null; code: string | null }[];
+  health: { check: string; bars: StripBar[] }[];
+  windowText: string;
+}
+
+const CONDITION_CLASS: Record<Condition, string> = {
+  ready: 'ok',
+  starting: 'warn',
+  restarting: 'warn',
+  recovering: 'warn',
+  'shutting down': 'warn',
+  'shut down': 'bad',
+  crashed: 'bad',
+  'crash-looping': 'bad',
+  unknown: 'none',
+};
+
+const when = (t: number) => iso(t).replace('T', ' ').slice(0, 19);
+
+function freshnessText(f: Freshness, now: number): { text: string; cls: string } {
+  switch (f.kind) {
+    case 'fresh':
+    case 'stale':
+      return { text: `${f.state ?? 'no state'} · refreshed ${ago(f.refreshedAt, now)} (${when(f.refreshedAt)})`, cls: f.kind === 'fresh' ? 'ok' : 'warn' };
+    case 'missing':
+      return { text: 'no status row: the reconciler has not written one', cls: 'warn' };
+    case 'not-configured':
+      return { text: 'unknown: the status row is read from the cp database, which is not configured', cls: 'none' };
+    case 'unavailable':
+      return { text: `unknown: the cp database did not answer (${f.reason})`, cls: 'bad' };
+  }
+}
+
+function timelineText(t: TimelineItem): { cls: string; text: string; cid: string | null; code: string | null } {
+  switch (t.kind) {
+    case 'audit':
+      return { cls: t.outcome && t.outcome !== 'success' ? 'warn' : 'info', text: `${t.actor ?? 'someone'} · ${t.action}${t.outcome ? ` (${t.outcome})` : ''}`, cid: t.cid, code: null };
+    case 'request':
+      return { cls: t.status >= 500 ? 'bad' : 'warn', text: `${t.method} ${t.path} → ${t.status}`, cid: t.cid, code: t.code };
+    case 'lifecycle':
+      return { cls: t.state === 'ready' || t.state === 'start' ? 'ok' : t.state === 'recovery' ? 'warn' : 'bad', text: `${t.container}${t.role ? ` (${t.role})` : ''}: ${t.state}${t.message ? ` — ${t.message}` : ''}`, cid: null, code: null };
+    case 'check':
+      return { cls: t.to === 'pass' ? 'ok' : t.to === 'warn' ? 'warn' : 'bad', text: `${t.check}: ${t.from ?? '—'} → ${t.to}${t.output ? ` — ${t.output}` : ''}`, cid: null, code: null };
+  }
+}
+
+export function wokPage(r: WokReport, now: number): WokPageModel {
+  const operator = r.audience === 'operator';
+  return {
+    title: `Wok ${r.id}`,
+    r,
+    operator,
+    freshness: freshnessText(r.freshness, now),
+    containers: r.containers.map((c) => ({
+      label: operator ? `${c.name ?? c.id?.slice(0, 12) ?? '?'}` : `${c.role ?? 'container'}`,
+      role: c.role ?? '—',
+      condition: c.state.condition,
+      cls: CONDITION_CLASS[c.state.condition],
+      since: c.state.since !== null ? `${when(c.state.since)} (${ago(c.state.since, now)})` : '—',
+      detail: `${c.state.boots} boot${c.state.boots === 1 ? '' : 's'}${c.state.crashes ? `, ${c.state.crashes} crash${c.state.crashes === 1 ? '' : 'es'}` : ''} in the logs`,
+      lastLine: operator && c.state.last ? `${when(c.state.last.time)} ${c.state.last.message}` : null,
+      tail: c.tail ? c.tail.map((e) => eventRow(e, now)) : null,
+    })),
+    errors: r.errors.map((e) => ({
+      code: e.code,
+      count: e.count,
+      lastSeen: `${when(e.lastSeen)} (${ago(e.lastSeen, now)})`,
+      sampleCid: e.sampleCid,
+      fix: e.remediation?.kind === 'catalogued' ? e.remediation.fixSide : null,
+      text: e.remediation?.text ?? null,
+    })),
+    timeline: r.timeline.map((t) => ({ time: when(t.time), ago: ago(t.time, now), kind: t.kind, ...timelineText(t) })),
+    health: r.health.map((h) => ({ check: h.check, bars: stripBars(h.segments, r.window.from, r.window.to, operator) })),
+    windowText: `${when(r.window.from)} – ${when(r.window.to)} UTC`,
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * GET /v1/diag (application/health+json, 200 for pass and warn, 503 for
+ * fail), GET /v1/diag/:check (one subsystem), and GET /diag (the on-call
+ * page). Open to everyone; what is shown depends on who asks.
+ */
+import { Router, type Response } from 'express';
+import { DiagError } from '../../errors/diag-error.js';
+import { HEALTH_JSON, healthHttpStatus, healthJson, type HealthDoc } from '../../diag/health-json.js';
+import type { AppDeps } from '../app-deps.js';
+import { methodNotAllowed } from '../middleware/error-handler.js';
+import { timeParam } from '../params.js';
+import { diagPage } from '../present/diag-page.js';
+import { diagServicesOf, healthView, principalOf, verboseParam } from './diag-access.js';
+
+const STRIP_MS = 6 * 3_600_000;
+const REFRESH_SECONDS = 15;
+
+function sendHealth(res: Response, doc: HealthDoc): void {
+  res.status(healthHttpStatus(doc.status));
+  res.setHeader('Cache-Control', 'no-cache');
+  res.type(HEALTH_JSON).send(JSON.stringify(doc, res.app.get('json replacer') as ((k: string, v: unknown) => unknown) | undefined));
+}
+
+export function diagRoutes(deps: AppDeps): Router {
+  const r = Router();
+  const diag = diagServicesOf(deps);
+  const cfg = diag.deps.config;
+
+  function notes(): string[] {
+    return [`each check times out after ${cfg.timeoutMs} ms; results are reused for ${cfg.cacheMs} ms`, `log rates are over the last ${Math.round(cfg.windowMs / 60_000)} min`];
+  }
+
+  r.route('/v1/diag')
+    .get(async (req, res) => {
+      const view = healthView(principalOf(req));
+      const outcomes = await diag.runner.run();
+      sendHealth(res, healthJson(outcomes, { view, verbose: view === 'full' && verboseParam(req.query.verbose), notes: notes() }));
+    })
+    .all(methodNotAllowed(['GET']));
+
+  r.route('/v1/diag/:check')
+    .get(async (req, res) => {
+      const name = String(req.params.check);
+      if (!diag.runner.has(name)) {
+        throw new DiagError('DIAG_NOT_FOUND', `no check named ${JSON.stringify(name.slice(0, 40))}; the checks are ${diag.runner.names().join(', ')}`);
+      }
+      const view = healthView(principalOf(req));
+      const outcomes = await diag.runner.run([name]);
+      sendHealth(res, healthJson(outcomes, { view, verbose: view === 'full' && verboseParam(req.query.verbose), notes: notes() }));
+    })
+    .all(methodNotAllowed(['GET']));
+
+  r.route('/diag')
+    .get(async (req, res) => {
+      const since = timeParam('since', req.query.since, deps.clock.now()) ?? null;
+      const view = healthView(principalOf(req));
+      const outcomes = await diag.runner.run();
+      // Read after the checks, so "checked … ago" is never in the future.
+      const now = Math.max(deps.clock.now(), ...outcomes.map((o) => o.time));
+      const from = Math.min(now - STRIP_MS, since ?? now) - 3_600_000;
+      const history = await deps.store.checkHistory({ from, to: now });
+      const descriptions = Object.fromEntries(diag.runner.checks.map((c) => [c.name, c.description]));
+      res.setHeader('Cache-Control', 'no-store');
+      res.render(
+        'diag',
+        diagPage({ outcomes, descriptions, history, view, now, since, stripFromMs: now - STRIP_MS, maxGapMs: Math.max(3 * cfg.intervalMs, 90_000), refreshSeconds: REFRESH_SECONDS }),
+      );
+    })
+    .all(methodNotAllowed(['GET']));
+
+  return r;
+}
