@@ -1,0 +1,185 @@
+/**
+ * POST /v1/ingest: log lines pushed over HTTP. The body is NDJSON or any of
+ * the line formats we read (pino, audit, Docker json-file records, journald
+ * JSON, PostgreSQL text or jsonlog), optionally gzip-compressed
+ * (Content-Encoding: gzip). Lines are detected one by one; `?kind=cp|container|audit`
+ * keeps only that source (other lines are counted as unparsed, with why).
+ *
+ * The answer comes after the batch is committed — one transaction — with the
+ * counts. An `Idempotency-Key` makes a repeat of the same batch a no-op that
+ * answers the first one's counts (also when the repeats race: the store
+ * serialises them); the same key with another body is 409. Without a key, the
+ * body's digest names the batch, so a blind retry of the same bytes stores
+ * nothing twice either.
+ *
+ * Caps: the wire body is capped by the app's body limit, the decompressed
+ * body by `ingestMaxBytes` (a small gzip that inflates past it — a zip bomb —
+ * stops there): 413 DIAG_BODY_TOO_LARGE. Authorised by an ingest token or an
+ * operator (requireIngest).
+ */
+import { createHash } from 'node:crypto';
+import { gunzip } from 'node:zlib';
+import { Router, type Request } from 'express';
+import type { Principal } from '../../access/principal.js';
+import { DiagError } from '../../errors/diag-error.js';
+import { StreamParser } from '../../ingest/parsers/stream-parser.js';
+import { namedStreamKey } from '../../ingest/readers/file-identity.js';
+import { LineSplitter } from '../../ingest/readers/line-splitter.js';
+import { DEFAULT_INGEST } from '../../ingest/stream-ingester.js';
+import type { Event, Source, Unparsed } from '../../model/event.js';
+import type { StreamInfo } from '../../model/stream.js';
+import type { AppDeps } from '../app-deps.js';
+import { parseByteSize } from '../middleware/body-limit.js';
+import { methodNotAllowed } from '../middleware/error-handler.js';
+import { requireIngest } from '../middleware/guards.js';
+
+export const DEFAULT_INGEST_MAX_BYTES = 8 * 1024 * 1024;
+const KINDS = new Set(['auto', 'cp', 'container', 'audit']);
+const TYPES = /^(?:application\/(?:x-ndjson|ndjson|jsonl|x-jsonlines|json)|text\/plain)$/;
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+export function ingestRoutes(deps: AppDeps): Router {
+  const r = Router();
+  const wireMax = parseByteSize(deps.config.bodyLimit);
+  const max = deps.config.ingestMaxBytes ?? DEFAULT_INGEST_MAX_BYTES;
+
+  r.route('/v1/ingest')
+    .post(requireIngest, async (req, res) => {
+      const kind = typeof req.query.kind === 'string' && req.query.kind !== '' ? req.query.kind : 'auto';
+      if (!KINDS.has(kind)) throw new DiagError('DIAG_INVALID_QUERY', `kind must be one of ${[...KINDS].join(', ')}`);
+      const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      if (type !== '' && !TYPES.test(type)) {
+        throw new DiagError('DIAG_UNSUPPORTED_MEDIA_TYPE', `send NDJSON (application/x-ndjson) or text/plain, not ${JSON.stringify(type.slice(0, 80))}`);
+      }
+      const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+      if (encoding !== 'identity' && encoding !== 'gzip' && encoding !== 'x-gzip') {
+        throw new DiagError('DIAG_UNSUPPORTED_MEDIA_TYPE', `Content-Encoding ${JSON.stringify(encoding.slice(0, 40))} is not supported; send gzip or nothing`);
+      }
+      const rawKey = req.headers['idempotency-key'];
+      if (rawKey !== undefined && (typeof rawKey !== 'string' || !IDEMPOTENCY_KEY.test(rawKey))) {
+        throw new DiagError('DIAG_BAD_REQUEST', 'Idempotency-Key must be 1–200 printable ASCII characters without spaces');
+      }
+      const wire = await readCapped(req, wireMax);
+      const body = encoding === 'identity' ? capPlain(wire, max) : await inflate(wire, max);
+      const caller = callerOf(req.principal);
+      const digest = createHash('sha256').update(kind).update('\0').update(body).digest('hex');
+      const name = rawKey ? `key\0${caller}\0${rawKey}` : `body\0${caller}\0${digest}`;
+      const info: StreamInfo = { key: namedStreamKey('push', name), kind: 'push', path: null, container: null, source: null };
+      const batch = parseBody(info, body, kind as Source | 'auto', deps.clock.now());
+      let result;
+      try {
+        result = await deps.store.writeBatch({
+          streams: [{ stream: info, events: batch.events, unparsed: batch.unparsed, checkpoint: batch.checkpoint }],
+          ...(rawKey ? { idempotency: { key: `push:${caller}:${rawKey}`, digest } } : {}),
+        });
+      } catch (e) {
+        if (e instanceof Error && e.name === 'IdempotencyConflict') {
+          throw new DiagError('DIAG_IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was used before with a different body (or kind)');
+        }
+        throw e;
+      }
+      res.status(200).json({
+        accepted: result.events,
+        unparsed: result.unparsed,
+        lines: batch.lines,
+        duplicate: result.duplicate,
+        invalid_utf8: batch.checkpoint.invalidUtf8,
+        truncated: batch.checkpoint.truncated,
+      });
+    })
+    .all(methodNotAllowed(['POST']));
+
+  return r;
+}
+
+function callerOf(p: Principal): string {
+  if (p.kind === 'ingest') return `token:${p.token.name}`;
+  if (p.kind === 'operator') return `operator:${p.operator.email}`;
+  return p.kind;
+}
+
+function tooLarge(what: string, max: number): DiagError {
+  return new DiagError('DIAG_BODY_TOO_LARGE', `the ${what} is over the limit of ${max} bytes`, {
+    headers: { Connection: 'close' },
+    hint: 'Split the batch into smaller requests (each one is a transaction).',
+  });
+}
+
+/** Reads the body as sent, stopping as soon as it passes the cap (bodies without Content-Length too). */
+async function readCapped(req: Request, max: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const c of req as AsyncIterable<Buffer>) {
+    n += c.length;
+    if (n > max) {
+      req.unpipe();
+      throw tooLarge('request body', max);
+    }
+    chunks.push(c);
+  }
+  return Buffer.concat(chunks, n);
+}
+
+function capPlain(b: Buffer, max: number): Buffer {
+  if (b.length > max) throw tooLarge('request body', max);
+  return b;
+}
+
+/** gunzip with an output cap: a bomb stops at `max` bytes of output (in the thread pool, off the event loop). */
+function inflate(b: Buffer, max: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    gunzip(b, { maxOutputLength: max }, (err, out) => {
+      if (!err) return resolve(out);
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) return reject(tooLarge('decompressed body', max));
+      reject(new DiagError('DIAG_BAD_REQUEST', `the body is not valid gzip (${err.message})`));
+    });
+  });
+}
+
+interface ParsedBody {
+  events: Event[];
+  unparsed: Unparsed[];
+  lines: number;
+  checkpoint: { stream: string; offset: number; line: number; dev: null; ino: null; size: number; lastTime: number | null; unparsed: number; invalidUtf8: number; truncated: number };
+}
+
+/** The body's lines through the same splitter and parser as files (redaction included); the body is complete, so its last line needs no newline. */
+export function parseBody(info: StreamInfo, body: Buffer, kind: Source | 'auto', now: number): ParsedBody {
+  const parser = new StreamParser(info, DEFAULT_INGEST.maxLine);
+  const splitter = new LineSplitter(0, DEFAULT_INGEST.maxLine);
+  let lines = 0;
+  let invalid = 0;
+  let truncated = 0;
+  const sink = (l: { text: string; offset: number; invalidUtf8: boolean; truncatedBytes: number | null }) => {
+    lines++;
+    if (l.invalidUtf8) invalid++;
+    if (l.truncatedBytes !== null) truncated++;
+    parser.push(l.text, l.offset, lines, { invalidUtf8: l.invalidUtf8, truncated: l.truncatedBytes !== null, bytes: l.truncatedBytes ?? undefined });
+  };
+  splitter.push(body, sink);
+  splitter.end(sink);
+  parser.finish();
+  const taken = parser.take();
+  let events = taken.events;
+  const unparsed = taken.unparsed;
+  if (kind !== 'auto') {
+    const keep: Event[] = [];
+    for (const e of events) {
+      if (e.source === kind) keep.push(e);
+      else {
+        const offset = Number(e.id.slice(e.id.lastIndexOf(':') + 1));
+        unparsed.push({ stream: info.key, path: null, offset, line: 0, reason: `a ${e.source} line, but the batch was sent as kind=${kind}`, head: e.message.slice(0, 240), time: now });
+      }
+    }
+    events = keep;
+    unparsed.sort((a, b) => a.offset - b.offset);
+  }
+  let lastTime: number | null = null;
+  for (const e of events) if (lastTime === null || e.time > lastTime) lastTime = e.time;
+  return {
+    events,
+    unparsed,
+    lines,
+    checkpoint: { stream: info.key, offset: body.length, line: lines, dev: null, ino: null, size: body.length, lastTime, unparsed: unparsed.length, invalidUtf8: invalid, truncated },
+  };
+}

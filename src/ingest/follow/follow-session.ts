@@ -1,0 +1,54 @@
+/**
+ * `ingest --follow` in the foreground: follows until SIGINT or SIGTERM, then
+ * commits and returns the totals. A store error (full, read-only) ends it with
+ * that error and no checkpoint past what was committed. Messages go to `say`
+ * (stderr in the CLI).
+ */
+import type { Store } from '../../store/store.js';
+import type { FollowOptions, FollowTotals } from './follower.js';
+import { runFollow } from './run-follow.js';
+
+export interface FollowSessionOptions {
+  follow?: Partial<FollowOptions>;
+  retainMs?: number | null;
+  say: (line: string) => void;
+  /** Rewrite one status line in place (on a terminal). */
+  status?: (line: string) => void;
+}
+
+export async function followUntilSignalled(store: Store, roots: readonly string[], o: FollowSessionOptions): Promise<FollowTotals> {
+  const ac = new AbortController();
+  const stop = () => ac.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const started = performance.now();
+  let lastStatus = 0;
+  try {
+    return await runFollow(
+      store,
+      roots,
+      {
+        follow: o.follow,
+        retainMs: o.retainMs ?? null,
+        onStoreError: 'stop',
+        onProblem: (p, reason) => o.say(`${p}: ${reason}`),
+        onRestart: (p, reason) => o.say(`${p ?? 'a followed file'} was ${reason}: reading it from the start as a new stream`),
+        onPrune: (removed, before) => {
+          if (removed) o.say(`retention: removed ${removed} events older than ${new Date(before).toISOString()}`);
+        },
+        onCycle: (t, files) => {
+          if (!o.status) return;
+          const now = performance.now();
+          if (now - lastStatus < 1000) return;
+          lastStatus = now;
+          const secs = (now - started) / 1000;
+          o.status(`${files} files · ${t.lines} lines · ${(t.bytes / 1048576).toFixed(1)} MiB · ${Math.round(t.lines / Math.max(secs, 0.001))} lines/s · ${t.stored} stored · ${t.unparsed} unparsed`);
+        },
+      },
+      ac.signal,
+    );
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}

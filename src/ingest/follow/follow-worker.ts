@@ -1,0 +1,74 @@
+/**
+ * The follower inside the server, on a worker thread with its own store
+ * connection to the same file: tailing, parsing, committing and retention
+ * never run on the thread that answers HTTP. A store error (full, read-only)
+ * is reported and ingest starts over from the committed checkpoints after a
+ * pause, while the server keeps answering reads.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
+import type { FollowOptions, FollowTotals } from './follower.js';
+import { runFollow } from './run-follow.js';
+
+export interface FollowWorkerData {
+  db: string;
+  roots: string[];
+  follow?: Partial<FollowOptions>;
+  retainMs?: number | null;
+  /** How often a status message is sent (ms). */
+  statusEveryMs?: number;
+}
+
+export type FollowWorkerMessage =
+  | { type: 'started' }
+  | { type: 'status'; totals: FollowTotals; files: number }
+  | { type: 'problem'; path: string; reason: string }
+  | { type: 'restart'; path: string | null; reason: string }
+  | { type: 'store-error'; message: string; reason: string; retryInMs: number }
+  | { type: 'pruned'; removed: number; before: number }
+  | { type: 'fatal'; message: string }
+  | { type: 'stopped'; totals: FollowTotals | null };
+
+const port = parentPort;
+if (!port) throw new Error('follow-worker runs on a worker thread');
+const data = workerData as FollowWorkerData;
+const post = (m: FollowWorkerMessage) => port.postMessage(m);
+const ac = new AbortController();
+port.on('message', (m: unknown) => {
+  if (m === 'stop') ac.abort();
+});
+// The follow loop's timers keep the thread alive; the port alone must not once the loop has ended.
+port.unref();
+
+let totals: FollowTotals | null = null;
+let store: SqliteStore | null = null;
+try {
+  store = new SqliteStore(data.db);
+  post({ type: 'started' });
+  let lastStatus = 0;
+  const every = data.statusEveryMs ?? 1000;
+  totals = await runFollow(
+    store,
+    data.roots,
+    {
+      follow: data.follow,
+      retainMs: data.retainMs ?? null,
+      onProblem: (path, reason) => post({ type: 'problem', path, reason }),
+      onRestart: (path, reason) => post({ type: 'restart', path, reason }),
+      onStoreError: (e, retryInMs) => post({ type: 'store-error', message: e.message, reason: e.reason, retryInMs }),
+      onPrune: (removed, before) => post({ type: 'pruned', removed, before }),
+      onCycle: (t, files) => {
+        const now = Date.now();
+        if (now - lastStatus < every) return;
+        lastStatus = now;
+        post({ type: 'status', totals: t, files });
+      },
+    },
+    ac.signal,
+  );
+} catch (e) {
+  post({ type: 'fatal', message: (e as Error).message });
+} finally {
+  await store?.close();
+  post({ type: 'stopped', totals });
+}

@@ -1,0 +1,285 @@
+/**
+ * The follower: the I/O around the pure core (follow-state.ts). One `cycle()`
+ * scans the watched paths, looks at every known file through its open
+ * descriptor (so a renamed or deleted file is still drained), decides per
+ * file, reads what is new into that file's StreamIngester and commits; each
+ * commit writes the events together with the checkpoint that covers them.
+ * A process killed at any point restarts from the committed checkpoints:
+ * nothing is lost (lines not committed are read again) and nothing is doubled
+ * (lines already committed sit before the checkpoint and are dropped).
+ *
+ * `poll()` and `commit()` are the two halves of a cycle, apart so tests can
+ * stop (crash) a follower between reading and committing.
+ */
+import { fstatSync, readSync } from 'node:fs';
+import type { StreamInfo } from '../../model/stream.js';
+import { StoreError, type Store } from '../../store/store.js';
+import { StreamIngester } from '../stream-ingester.js';
+import { DEFAULT_FOLLOW, type FollowHooks, type FollowOptions, type FollowTotals } from './follow-options.js';
+import { closeQuietly, fingerprintOf, openIfSame, readTail } from './file-reads.js';
+import { advanced, decide, identified, newFileState, observed, released, restarted, type FileState, type Observation } from './follow-state.js';
+import { TargetScanner, type Hit, type Scan } from './follow-targets.js';
+import { resolveStream } from './stream-identity.js';
+
+export { DEFAULT_FOLLOW, type FollowHooks, type FollowOptions, type FollowTotals } from './follow-options.js';
+
+interface Entry {
+  s: FileState;
+  fd: number | null;
+  ing: StreamIngester | null;
+  /** The stream the ingester writes; its path follows renames (shown in stats and unparsed lines). */
+  info: StreamInfo | null;
+  hit: Hit | null;
+  /** The last bytes before the read position, as read: a file rewritten under us no longer has them there. */
+  tail: Buffer | null;
+  /** ing.report.lines at its last commit. */
+  committedLines: number;
+  statsBase: { lines: number; bytes: number; stored: number; unparsed: number; duplicates: number };
+}
+
+export class Follower {
+  private readonly entries = new Map<string, Entry>();
+  private readonly scanner: TargetScanner;
+  private readonly opts: FollowOptions;
+  private readonly buf: Buffer;
+  private readonly problems = new Map<string, string>();
+  private lastScan: Scan | null = null;
+  readonly totals: FollowTotals = { lines: 0, bytes: 0, stored: 0, unparsed: 0, duplicates: 0, restarts: 0, commits: 0 };
+
+  constructor(
+    private readonly store: Store,
+    roots: readonly string[],
+    opts: Partial<FollowOptions> = {},
+    private readonly hooks: FollowHooks = {},
+    private readonly now: () => number = Date.now,
+  ) {
+    this.opts = { ...DEFAULT_FOLLOW, ...opts };
+    this.scanner = new TargetScanner(roots);
+    this.buf = Buffer.allocUnsafe(this.opts.readChunk);
+  }
+
+  /** Directories seen by the last scan (for change notifications). */
+  get watchedDirs(): ReadonlySet<string> {
+    return this.lastScan?.dirs ?? new Set();
+  }
+
+  /** Files currently known, for status output. */
+  get files(): number {
+    return this.entries.size;
+  }
+
+  async cycle(): Promise<void> {
+    await this.poll();
+    await this.commit();
+  }
+
+  /** Scans, observes, decides and reads; ingesters commit on their own only when a batch fills. */
+  async poll(): Promise<void> {
+    const scan = this.scanner.scan();
+    this.lastScan = scan;
+    for (const [p, reason] of scan.problems) this.problem(p, reason);
+    const now = this.now();
+    for (const [id, hit] of scan.files) {
+      if (!this.entries.has(id)) this.entries.set(id, { s: newFileState(hit.dev, hit.ino, now), fd: null, ing: null, info: null, hit, tail: null, committedLines: 0, statsBase: zero() });
+    }
+    // Files that are no longer at a live name first: drain the old file, then the new one.
+    const order = [...this.entries.values()].sort((a, b) => rank(a, scan) - rank(b, scan));
+    for (const e of order) {
+      try {
+        await this.step(e, scan.files.get(e.s.id) ?? null);
+      } catch (err) {
+        if (err instanceof StoreError) throw err;
+        this.problem(e.hit?.path ?? e.s.id, (err as Error).message);
+        this.drop(e);
+      }
+    }
+  }
+
+  /** Commits what every stream has read: events and checkpoints in one transaction per stream. */
+  async commit(): Promise<void> {
+    for (const e of this.entries.values()) await this.flush(e, false);
+  }
+
+  /** Commits and closes everything. */
+  async close(): Promise<void> {
+    try {
+      await this.commit();
+    } finally {
+      this.abandon();
+    }
+  }
+
+  /** Closes every descriptor without committing: what a crash leaves behind. */
+  abandon(): void {
+    for (const e of this.entries.values()) if (e.fd !== null) closeQuietly(e.fd);
+    this.entries.clear();
+  }
+
+  private async step(e: Entry, hit: Hit | null): Promise<void> {
+    if (hit) {
+      e.hit = hit;
+      if (e.info && e.info.path !== hit.path) e.info.path = hit.path;
+    }
+    const obs = this.observe(e, hit);
+    if (!obs) return;
+    const now = this.now();
+    const d = decide(e.s, obs, now, { idleMs: this.opts.idleMs });
+    e.s = observed(e.s, obs, now);
+    switch (d.do) {
+      case 'wait':
+        return;
+      case 'identify':
+        await this.identify(e, obs, undefined);
+        if (e.s.key && obs.size > e.s.readPos) await this.read(e);
+        return;
+      case 'read':
+        return this.read(e);
+      case 'restart': {
+        this.totals.restarts++;
+        this.hooks.onRestart?.(obs.path ?? e.hit?.path ?? null, d.reason);
+        const old = { fingerprint: e.s.fingerprint, gen: e.s.gen };
+        await this.flush(e, false);
+        e.ing = null;
+        e.s = restarted(e.s, now);
+        if (obs.fingerprint) {
+          await this.identify(e, obs, obs.fingerprint === old.fingerprint ? old.gen : undefined);
+          if (e.s.key && obs.size > e.s.readPos) await this.read(e);
+        }
+        return;
+      }
+      case 'release':
+      case 'forget':
+        await this.flush(e, d.finish);
+        if (e.fd !== null) closeQuietly(e.fd);
+        e.fd = null;
+        e.ing = null;
+        if (d.do === 'forget') this.entries.delete(e.s.id);
+        else e.s = released(e.s, d.finish);
+        return;
+    }
+  }
+
+  /** What the file looks like now, through its descriptor when one is open. */
+  private observe(e: Entry, hit: Hit | null): Observation | null {
+    let size: number;
+    let mtimeMs: number;
+    if (e.fd !== null) {
+      const st = fstatSync(e.fd);
+      size = st.size;
+      mtimeMs = st.mtimeMs;
+    } else if (hit) {
+      size = hit.size;
+      mtimeMs = hit.mtimeMs;
+    } else {
+      return { size: e.s.size, mtimeMs: e.s.mtimeMs, fingerprint: undefined, path: null, live: false, docker: false };
+    }
+    const changed = size !== e.s.size || mtimeMs !== e.s.mtimeMs;
+    let fingerprint: string | null | undefined;
+    if (changed || e.s.key === null) {
+      if (e.fd === null) {
+        if (!hit || !this.open(e, hit)) return null;
+      }
+      fingerprint = fingerprintOf(e.fd!);
+    }
+    let tailMatches: boolean | undefined;
+    if (changed && e.tail && e.fd !== null && e.s.key !== null && size >= e.s.readPos) {
+      const now = readTail(e.fd, e.s.readPos, e.tail.length);
+      tailMatches = now.equals(e.tail);
+    }
+    return { size, mtimeMs, fingerprint, tailMatches, path: hit?.path ?? null, live: hit?.live ?? false, docker: (hit ?? e.hit)?.kind === 'docker' };
+  }
+
+  private open(e: Entry, hit: Hit): boolean {
+    const o = openIfSame(hit.path, e.s.dev, e.s.ino);
+    if (o.fd === null) {
+      if (o.error) this.problem(hit.path, o.error);
+      return false;
+    }
+    this.problems.delete(hit.path);
+    e.fd = o.fd;
+    return true;
+  }
+
+  /** Finds the file's stream (resuming at its checkpoint) or starts a new one. */
+  private async identify(e: Entry, obs: Observation, exclude: number | undefined): Promise<void> {
+    const fp = obs.fingerprint;
+    if (!fp || !e.hit) return;
+    if (e.fd === null && !this.open(e, e.hit)) return;
+    const choice = await resolveStream(this.store, fp, { dev: e.s.dev, ino: e.s.ino, size: obs.size }, exclude);
+    const info: StreamInfo = {
+      key: choice.key,
+      kind: e.hit.kind,
+      path: obs.path ?? e.hit.path,
+      container: e.hit.container,
+      source: e.hit.source,
+    };
+    const ing = await StreamIngester.open(this.store, info, this.opts, { dev: e.s.dev, ino: e.s.ino, size: obs.size });
+    e.ing = ing;
+    e.info = info;
+    e.committedLines = 0;
+    e.statsBase = zero();
+    e.s = identified(e.s, info.key, choice.gen, fp, ing.offset, this.now());
+    e.tail = readTail(e.fd!, ing.offset);
+    // A new generation is registered at once, so a restart finds it by this inode even before its first line.
+    if (!choice.resume && choice.gen > 0) await ing.flush(false);
+  }
+
+  private async read(e: Entry): Promise<void> {
+    if (!e.ing || e.fd === null) return;
+    let budget = this.opts.cycleBytes;
+    while (budget > 0) {
+      const n = readSync(e.fd, this.buf, 0, Math.min(this.buf.length, budget), e.s.readPos);
+      if (n === 0) break;
+      e.s = advanced(e.s, n, this.now());
+      budget -= n;
+      await e.ing.push(this.buf.subarray(0, n));
+      this.tally(e);
+    }
+    e.tail = readTail(e.fd, e.s.readPos);
+  }
+
+  private async flush(e: Entry, final: boolean): Promise<void> {
+    const ing = e.ing;
+    if (!ing) return;
+    if (!final && ing.report.lines === e.committedLines) return;
+    ing.setFileState({ dev: e.s.dev, ino: e.s.ino, size: Math.max(e.s.size, e.s.readPos) });
+    await ing.flush(final);
+    e.committedLines = ing.report.lines;
+    this.totals.commits++;
+    this.tally(e);
+  }
+
+  /** Adds what an ingester did since last time to the totals. */
+  private tally(e: Entry): void {
+    const r = e.ing?.report;
+    if (!r) return;
+    const b = e.statsBase;
+    const unparsed = r.unparsed;
+    this.totals.lines += r.lines - b.lines;
+    this.totals.bytes += r.bytes - b.bytes;
+    this.totals.stored += r.stored - b.stored;
+    this.totals.unparsed += unparsed - b.unparsed;
+    this.totals.duplicates += r.duplicates - b.duplicates;
+    e.statsBase = { lines: r.lines, bytes: r.bytes, stored: r.stored, unparsed, duplicates: r.duplicates };
+  }
+
+  private drop(e: Entry): void {
+    if (e.fd !== null) closeQuietly(e.fd);
+    this.entries.delete(e.s.id);
+  }
+
+  private problem(p: string, reason: string): void {
+    if (this.problems.get(p) === reason) return;
+    this.problems.set(p, reason);
+    this.hooks.onProblem?.(p, reason);
+  }
+}
+
+function rank(e: Entry, scan: Scan): number {
+  const hit = scan.files.get(e.s.id);
+  return hit?.live ? 1 : 0;
+}
+
+function zero() {
+  return { lines: 0, bytes: 0, stored: 0, unparsed: 0, duplicates: 0 };
+}

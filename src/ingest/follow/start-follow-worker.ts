@@ -1,0 +1,89 @@
+/**
+ * Starts the follow worker (follow-worker.ts) from the server's main thread,
+ * logs what it reports, and keeps its latest state for status pages.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../../logging/logger.js';
+import { compiledModule } from '../../project-root.js';
+import type { FollowTotals } from './follower.js';
+import type { FollowWorkerData, FollowWorkerMessage } from './follow-worker.js';
+
+export interface FollowWorkerState {
+  running: boolean;
+  files: number;
+  totals: FollowTotals | null;
+  /** The last store error, until a later cycle succeeds. */
+  storeError: string | null;
+  problems: Map<string, string>;
+}
+
+export interface FollowWorkerHandle {
+  readonly state: FollowWorkerState;
+  /** Resolves with the first status after start (or when the worker stops). */
+  ready: Promise<void>;
+  /** Asks the worker to commit and stop; resolves when it has. */
+  stop(): Promise<void>;
+}
+
+const STOP_TIMEOUT_MS = 10_000;
+
+export function startFollowWorker(data: FollowWorkerData, logger: Logger): FollowWorkerHandle {
+  const file = compiledModule(import.meta.url.replace(/start-follow-worker\.(ts|js)$/, 'follow-worker.$1'));
+  const worker = new Worker(file, { workerData: data });
+  const state: FollowWorkerState = { running: true, files: 0, totals: null, storeError: null, problems: new Map() };
+  let markReady: () => void = () => {};
+  const ready = new Promise<void>((r) => (markReady = r));
+  const exited = new Promise<void>((resolve) => {
+    worker.once('exit', (code) => {
+      state.running = false;
+      markReady();
+      if (code !== 0) logger.error({ code }, 'follow worker exited');
+      resolve();
+    });
+  });
+  worker.on('error', (err) => logger.error({ err }, 'follow worker failed'));
+  worker.on('message', (m: FollowWorkerMessage) => {
+    switch (m.type) {
+      case 'started':
+        logger.info({ paths: data.roots, retain_ms: data.retainMs ?? null }, 'following log files');
+        return;
+      case 'status':
+        state.totals = m.totals;
+        state.files = m.files;
+        state.storeError = null;
+        markReady();
+        return;
+      case 'problem':
+        state.problems.set(m.path, m.reason);
+        logger.warn({ path: m.path, reason: m.reason }, 'cannot read a followed path');
+        return;
+      case 'restart':
+        logger.info({ path: m.path, reason: m.reason }, 'followed file truncated or rewritten: reading it from the start');
+        return;
+      case 'store-error':
+        state.storeError = m.message;
+        logger.error({ reason: m.reason, retry_in_ms: m.retryInMs }, `ingest paused: ${m.message}; checkpoints stay where they were`);
+        return;
+      case 'pruned':
+        if (m.removed) logger.info({ removed: m.removed, before: new Date(m.before).toISOString() }, 'retention removed old events');
+        return;
+      case 'fatal':
+        logger.error({ message: m.message }, 'follow worker stopped on an error');
+        return;
+      case 'stopped':
+        if (m.totals) state.totals = m.totals;
+        return;
+    }
+  });
+  return {
+    state,
+    ready,
+    async stop() {
+      if (!state.running) return;
+      worker.postMessage('stop');
+      const timer = setTimeout(() => void worker.terminate(), STOP_TIMEOUT_MS);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

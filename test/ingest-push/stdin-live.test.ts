@@ -1,0 +1,56 @@
+/**
+ * `journalctl -o json -f | tellwang-diag ingest -`: a pipe that stays open.
+ * What arrives is committed within about a second, while the pipe is still
+ * open (not only when it closes). Needs `npx tsc -p tsconfig.json` (runs dist/).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../src/project-root.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { tempDir, type TempDir } from '../fixtures/temp-dir.js';
+import { journalLine } from './journal-lines.js';
+
+const CLI = path.join(projectRoot(), 'dist', 'src', 'cli.js');
+const T = Date.UTC(2026, 10, 24, 20, 0, 0);
+const cid = (n: number) => (0xabc0000000000000n + BigInt(n)).toString(16);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+let tmp: TempDir;
+afterEach(() => tmp?.remove());
+
+describe('ingest - (a live pipe)', () => {
+  it('commits journald entries while the pipe stays open', async () => {
+    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npx tsc -p tsconfig.json first`);
+    tmp = tempDir('diag-stdin-live-');
+    const db = tmp.file('diag.sqlite');
+    const child = spawn(process.execPath, [CLI, 'ingest', '-', '--db', db, '--json'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+    const line = (n: number) => journalLine({ time: T + n, message: JSON.stringify({ level: 30, time: T + n, msg: `job ${n}`, correlation_id: cid(n) }), container: { id: '9a'.repeat(32), name: 'wok-1-fn', image: 'fn' } }) + '\n';
+    for (let n = 0; n < 5; n++) child.stdin.write(line(n));
+    // Still open: wait (bounded) for the store to show them.
+    let seen = 0;
+    for (let i = 0; i < 50 && seen < 5; i++) {
+      await sleep(100);
+      if (!existsSync(db)) continue;
+      const r = new SqliteStore(db, { readonly: true });
+      try {
+        seen = (await r.stats()).events.container;
+      } catch {
+        seen = 0;
+      } finally {
+        await r.close();
+      }
+    }
+    expect(seen).toBe(5);
+    expect(child.exitCode).toBeNull();
+    child.stdin.write(line(5));
+    child.stdin.end();
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ events: { container: 6 }, unparsed: 0 });
+  }, 30_000);
+});
