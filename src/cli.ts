@@ -16,6 +16,11 @@ import { UsageError, type CliContext } from './cli/context.js';
 import { registerIngest } from './cli/commands/ingest.js';
 import { registerServe } from './cli/commands/serve.js';
 import { registerTicket } from './cli/commands/ticket.js';
+import { registerUnparsed } from './cli/commands/unparsed.js';
+import { registerOperators } from './cli/commands/operators.js';
+import { registerTokens } from './cli/commands/tokens.js';
+import { registerStats } from './cli/commands/stats.js';
+import { registerPrune } from './cli/commands/prune.js';
 import { terminalSafe } from './cli/terminal-safe.js';
 
 export function program(ctx: CliContext): Command {
@@ -25,7 +30,12 @@ export function program(ctx: CliContext): Command {
     .exitOverride();
   registerIngest(p, ctx);
   registerTicket(p, ctx);
+  registerUnparsed(p, ctx);
   registerServe(p, ctx);
+  registerOperators(p, ctx);
+  registerTokens(p, ctx);
+  registerStats(p, ctx);
+  registerPrune(p, ctx);
   return p;
 }
 

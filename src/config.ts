@@ -3,6 +3,8 @@
  * defaults. Read once in cli.ts and passed down; nothing else reads process.env.
  */
 import { z } from 'zod';
+import { DEFAULT_CP_SCHEMA } from './cpdb/cp-database.js';
+import { diagConfig, type DiagConfig } from './diag/diag-config.js';
 
 export const DEFAULT_DB = './data/diag.sqlite';
 
@@ -14,6 +16,15 @@ const env = z.object({
   DIAG_TRUST_PROXY: z.string().optional(),
   DIAG_REDACT_PATTERNS: z.string().optional(),
   NODE_ENV: z.string().optional(),
+  // /diag: the cp database (read through sql/cp-contract.sql), optional upstream probes, check timing.
+  DIAG_CP_DATABASE_URL: z.string().regex(/^postgres(?:ql)?:\/\//, 'a postgres:// URL').optional(),
+  DIAG_CP_SCHEMA: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'a schema name').optional(),
+  DIAG_LLM_PROBE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DIAG_EMAIL_PROBE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DIAG_DNS_PROBE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DIAG_CHECK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).optional(),
+  DIAG_CHECK_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).optional(),
+  DIAG_HEALTH_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).optional(),
 });
 
 export type Env = z.infer<typeof env>;
@@ -46,4 +57,24 @@ export function trustProxy(e: Env): boolean | string {
 /** DIAG_REDACT_PATTERNS: extra redaction regular expressions, one per line. */
 export function redactPatterns(e: Env): string[] {
   return (e.DIAG_REDACT_PATTERNS ?? '').split('\n').map((s) => s.trim()).filter(Boolean);
+}
+
+export interface DiagSettings {
+  /** The cp database, or null when DIAG_CP_DATABASE_URL is not set (checks that need it say "not configured"). */
+  cp: { url: string; schema: string } | null;
+  config: DiagConfig;
+}
+
+/** /diag's settings from the environment; thresholds not listed here keep their defaults (src/diag/diag-config.ts). */
+export function diagSettings(e: Env): DiagSettings {
+  const probe = (url: string | undefined) => (url ? { url } : null);
+  return {
+    cp: e.DIAG_CP_DATABASE_URL ? { url: e.DIAG_CP_DATABASE_URL, schema: e.DIAG_CP_SCHEMA ?? DEFAULT_CP_SCHEMA } : null,
+    config: diagConfig({
+      ...(e.DIAG_CHECK_TIMEOUT_MS !== undefined ? { timeoutMs: e.DIAG_CHECK_TIMEOUT_MS } : {}),
+      ...(e.DIAG_CHECK_INTERVAL_MS !== undefined ? { intervalMs: e.DIAG_CHECK_INTERVAL_MS } : {}),
+      ...(e.DIAG_HEALTH_RETENTION_DAYS !== undefined ? { retentionMs: e.DIAG_HEALTH_RETENTION_DAYS * 86_400_000 } : {}),
+      probes: { llm: probe(e.DIAG_LLM_PROBE_URL), email: probe(e.DIAG_EMAIL_PROBE_URL), dns: probe(e.DIAG_DNS_PROBE_URL) },
+    }),
+  };
 }

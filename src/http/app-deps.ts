@@ -1,6 +1,8 @@
 import type { Catalog } from '../catalog/catalog.js';
 import type { Clock } from '../clock.js';
+import type { DiagServices } from '../diag/diag-services.js';
 import type { Logger } from '../logging/logger.js';
+import type { ThrottleOptions } from './middleware/login-throttle.js';
 import type { InventorySource } from '../model/inventory.js';
 import type { TicketOptions } from '../queries/ticket.js';
 import type { Store } from '../store/store.js';
@@ -11,6 +13,15 @@ export interface AppConfig {
   trustProxy: boolean | string;
   /** Largest accepted body for form and JSON routes. */
   bodyLimit: string;
+  /** Sign-in sessions and throttling; defaults in src/access/sessions.ts and src/http/middleware/login-throttle.ts. */
+  access?: AccessConfig;
+  /** POST /v1/ingest: largest body after decompression (bytes; default 8 MiB). The wire body is capped by bodyLimit. */
+  ingestMaxBytes?: number;
+}
+
+export interface AccessConfig {
+  sessionTtlMs?: number;
+  throttle?: ThrottleOptions;
 }
 
 /** Everything the HTTP app needs, passed in: no globals, so tests build it with a real store in a temp dir. */
@@ -22,4 +33,6 @@ export interface AppDeps {
   logger: Logger;
   clock: Clock;
   config: AppConfig;
+  /** /diag's checks (runner, cp database, thresholds); defaults without a cp database or probes when absent. */
+  diag?: DiagServices;
 }

@@ -2,17 +2,37 @@
  * createApp(deps) builds the express app and returns it; it never listens
  * (cli.ts / serve does), so tests run it on port 0 with a real store.
  */
+import cookieParser from 'cookie-parser';
 import express from 'express';
 import path from 'node:path';
 import { projectRoot } from '../project-root.js';
 import type { AppDeps } from './app-deps.js';
 import { errorHandler, routeNotFound } from './middleware/error-handler.js';
 import { requestLogger } from './middleware/request-logger.js';
+import { authenticate } from './middleware/authenticate.js';
+import { limitBodies } from './middleware/body-limit.js';
+import { csrfProtection } from './middleware/csrf.js';
+import { requireOperatorExcept } from './middleware/guards.js';
+import { redactPages } from './middleware/redact-pages.js';
+import { noStore, securityHeaders } from './middleware/security-headers.js';
+import { redactingReplacer } from '../redact/redact-render.js';
+import { authRoutes } from './routes/auth.js';
+import { diagRoutes } from './routes/diag.js';
 import { homeRoutes } from './routes/home.js';
+import { ingestRoutes } from './routes/ingest.js';
 import { searchRoutes } from './routes/search.js';
 import { ticketRoutes } from './routes/tickets.js';
+import { wokRoutes } from './routes/woks.js';
 
 export type { AppDeps };
+
+/**
+ * Paths that do not require an operator before their routes run: the sign-in
+ * pages, /healthz, static files, and routes that apply their own guard
+ * (customer diagnostics and tickets, ingest). Everything else — any route
+ * added later included — is operator-only unless listed here.
+ */
+export const OPEN_PATHS: readonly (string | RegExp)[] = ['/login', '/logout', '/healthz', '/static/', '/diag', '/v1/diag', '/v1/ingest', /^\/v1\/tickets\/[^/]*$/];
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
@@ -21,15 +41,25 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('views', path.join(projectRoot(), 'views'));
   app.set('view engine', 'ejs');
   app.set('query parser', 'simple');
+  // Redaction at render: every res.json body passes through the same rules as ingest.
+  app.set('json replacer', redactingReplacer);
 
   app.use(requestLogger(deps.logger));
+  app.use(securityHeaders());
   app.use('/static', express.static(path.join(projectRoot(), 'public'), { maxAge: '1h', index: false }));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'pass' });
   });
+  app.use(noStore, redactPages, limitBodies(deps.config.bodyLimit), cookieParser());
+  // Sets req.principal on every request; then CSRF for signed-in browsers, then deny-by-default.
+  app.use(authenticate(deps), csrfProtection(), requireOperatorExcept(OPEN_PATHS));
+  app.use(authRoutes(deps));
   app.use(homeRoutes(deps));
   app.use(ticketRoutes(deps));
   app.use(searchRoutes(deps));
+  app.use(diagRoutes(deps));
+  app.use(wokRoutes(deps));
+  app.use(ingestRoutes(deps));
   app.use(routeNotFound);
   app.use(errorHandler(deps.logger));
   return app;

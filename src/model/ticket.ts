@@ -12,6 +12,20 @@ export interface Ticket {
   /** Lines of the addressed wok's containers around the request that explain it without carrying the id. */
   context: Event[];
   window: { from: number; to: number } | null;
+  /** Subsystems warning or failing while the request ran (stored /diag history); empty when all passed or nothing was stored. */
+  health?: TicketHealth[];
+}
+
+/** One subsystem's non-pass episode overlapping the request: "cp_db was failing 14:02–14:05". */
+export interface TicketHealth {
+  check: string;
+  status: 'warn' | 'fail';
+  from: number;
+  /** Last stored result in that state. */
+  lastSeen: number;
+  /** When it was first seen in another state; null while it lasts or when unknown. */
+  to: number | null;
+  output: string | null;
 }
 
 export interface TicketRequest {

@@ -9,6 +9,7 @@ import type { CpEvent, Event } from '../model/event.js';
 import { wokFromPath } from '../model/request.js';
 import type { Ticket, TicketRequest } from '../model/ticket.js';
 import type { Store } from '../store/store.js';
+import { healthDuring } from '../diag/ticket-health.js';
 
 export interface TicketOptions {
   /** Context starts this long before the request (ms): a crash just before explains a failure. */
@@ -73,5 +74,7 @@ export async function buildTicket(store: Store, catalog: Catalog, cid: string, o
     window = { from: start - opts.contextBeforeMs, to: end + opts.contextAfterMs };
     context = (await store.containerEvents({ wok: request.wok, ...window, limit: opts.contextLimit, notable: true })).filter((e) => e.cid !== cid);
   }
-  return { cid, request: http || cpFirst ? request : { ...request, method: null, path: null }, error, remediation, events, context, window };
+  const end = done ? done.time : events[events.length - 1]!.time;
+  const health = await healthDuring(store, start, Math.max(start, end));
+  return { cid, request: http || cpFirst ? request : { ...request, method: null, path: null }, error, remediation, events, context, window, health };
 }

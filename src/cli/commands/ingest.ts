@@ -2,8 +2,12 @@ import type { Command } from 'commander';
 import { ingestPaths } from '../../ingest/ingest-paths.js';
 import { DEFAULT_INGEST } from '../../ingest/stream-ingester.js';
 import { readInventoryFile } from '../../ingest/inventory-file.js';
+import { checkFollowPaths } from '../../ingest/follow/follow-targets.js';
+import { followUntilSignalled } from '../../ingest/follow/follow-session.js';
+import { durationArg } from './prune.js';
 import { bytesArg, DB_OPTION, withStore, type CliContext } from '../context.js';
 import { ingestReportJson, renderIngestReport } from '../report-ingest.js';
+import { terminalSafe } from '../terminal-safe.js';
 
 export function registerIngest(p: Command, ctx: CliContext): void {
   p.command('ingest')
@@ -13,7 +17,26 @@ export function registerIngest(p: Command, ctx: CliContext): void {
     .option('--final', 'files will not grow: take a last line without a newline as complete')
     .option('--max-line <bytes>', 'longest line kept whole; longer lines are kept truncated', bytesArg, DEFAULT_INGEST.maxLine)
     .option('--json', 'print the report as JSON')
-    .action(async (paths: string[], o: { db?: string; final?: boolean; maxLine: number; json?: boolean }) => {
+    .option('--follow', 'keep reading as the files grow, rotate and appear (until Ctrl-C)')
+    .option('--retain <duration>', 'with --follow: delete events older than this (e.g. 14d), in batches', durationArg)
+    .action(async (paths: string[], o: { db?: string; final?: boolean; maxLine: number; json?: boolean; follow?: boolean; retain?: number }) => {
+      if (o.follow) {
+        const roots = checkFollowPaths(paths);
+        await withStore(o.db, ctx, async (store) => {
+          const tty = process.stderr.isTTY === true;
+          const say = (line: string) => process.stderr.write(`${tty ? '\r\x1b[K' : ''}${terminalSafe(line)}\n`);
+          say(`following ${roots.length} path${roots.length === 1 ? '' : 's'} (Ctrl-C to stop)`);
+          const t = await followUntilSignalled(store, roots, {
+            follow: { maxLine: o.maxLine },
+            retainMs: o.retain ?? null,
+            say,
+            status: tty ? (line) => process.stderr.write(`\r\x1b[K${line}`) : undefined,
+          });
+          const summary = { lines: t.lines, bytes: t.bytes, stored: t.stored, unparsed: t.unparsed, duplicates: t.duplicates, restarts: t.restarts };
+          process.stdout.write(o.json ? JSON.stringify(summary) + '\n' : `${tty ? '\n' : ''}stopped: read ${t.lines} lines, stored ${t.stored} events, ${t.unparsed} unparsed\n`);
+        });
+        return;
+      }
       await withStore(o.db, ctx, async (store) => {
         const r = await ingestPaths(store, paths, { final: o.final ?? false, maxLine: o.maxLine });
         process.stdout.write(o.json ? JSON.stringify(ingestReportJson(r), null, 2) + '\n' : renderIngestReport(r));

@@ -1,7 +1,11 @@
 import type { Command } from 'commander';
 import { catalog } from '../../catalog/catalog.js';
 import { systemClock } from '../../clock.js';
-import { dbPath, trustProxy, type Env } from '../../config.js';
+import { dbPath, diagSettings, trustProxy, type Env } from '../../config.js';
+import { CpDatabase } from '../../cpdb/cp-database.js';
+import { CpInventory } from '../../cpdb/cp-inventory.js';
+import { createDiagServices } from '../../diag/diag-services.js';
+import { startHealthLoop } from '../../diag/health-loop.js';
 import { createApp } from '../../http/create-app.js';
 import { listen } from '../../http/serve.js';
 import { createLogger } from '../../logging/logger.js';
@@ -9,6 +13,9 @@ import { DEFAULT_TICKET_OPTIONS } from '../../queries/ticket.js';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
 import { storeInventory } from '../../store/store-inventory.js';
 import { DB_OPTION, portArg, type CliContext } from '../context.js';
+import { checkFollowPaths } from '../../ingest/follow/follow-targets.js';
+import { startFollowWorker } from '../../ingest/follow/start-follow-worker.js';
+import { durationArg } from './prune.js';
 
 export interface ServeOptions {
   db: string;
@@ -17,6 +24,10 @@ export interface ServeOptions {
   env: Env;
   /** Printed after the URL once listening. */
   banner?: (url: string) => string;
+  /** Files and directories to follow (on a worker thread with its own store connection). */
+  follow?: string[];
+  /** Delete events older than this (ms), in batches on the same worker. */
+  retainMs?: number;
 }
 
 export function registerServe(p: Command, ctx: CliContext): void {
@@ -25,27 +36,54 @@ export function registerServe(p: Command, ctx: CliContext): void {
     .option(...DB_OPTION)
     .option('--port <port>', 'port (default $DIAG_PORT or 8080)', portArg)
     .option('--host <host>', 'address to bind (default $DIAG_HOST or 127.0.0.1)')
-    .action(async (o: { db?: string; port?: number; host?: string }) => {
-      await serve({ db: dbPath(o.db, ctx.env), port: o.port ?? ctx.env.DIAG_PORT ?? 8080, host: o.host ?? ctx.env.DIAG_HOST ?? '127.0.0.1', env: ctx.env });
+    .option('--follow <paths...>', 'also follow these log files and directories (off the request path, on a worker thread)')
+    .option('--retain <duration>', 'delete events older than this (e.g. 14d), in batches off the request path', durationArg)
+    .action(async (o: { db?: string; port?: number; host?: string; follow?: string[]; retain?: number }) => {
+      await serve({
+        db: dbPath(o.db, ctx.env),
+        port: o.port ?? ctx.env.DIAG_PORT ?? 8080,
+        host: o.host ?? ctx.env.DIAG_HOST ?? '127.0.0.1',
+        env: ctx.env,
+        follow: o.follow,
+        retainMs: o.retain,
+      });
     });
 }
 
 export async function serve(o: ServeOptions): Promise<void> {
   const logger = createLogger({ level: o.env.DIAG_LOG_LEVEL ?? 'info', pretty: o.env.NODE_ENV === 'development' });
+  const roots = o.follow?.length ? checkFollowPaths(o.follow) : [];
   const store = new SqliteStore(o.db);
+  // The cp database, when configured, is the live inventory and feeds the checks; else the imported snapshot.
+  const ds = diagSettings(o.env);
+  const cp = ds.cp
+    ? new CpDatabase({ url: ds.cp.url, schema: ds.cp.schema, connectTimeoutMs: ds.config.timeoutMs, statementTimeoutMs: ds.config.timeoutMs, max: 4 })
+    : null;
+  const inventory = cp ? new CpInventory(cp) : storeInventory(store);
+  const diag = createDiagServices({ store, inventory, catalog, clock: systemClock, config: ds.config, cp });
   const app = createApp({
     store,
-    inventory: storeInventory(store),
+    inventory,
     catalog,
     logger,
     clock: systemClock,
     config: { ticket: DEFAULT_TICKET_OPTIONS, trustProxy: trustProxy(o.env), bodyLimit: '1mb' },
+    diag,
   });
+  // Off the request path: run every check periodically and keep the history (bounded retention).
+  const healthLoop = startHealthLoop({ runner: diag.runner, store, logger, intervalMs: ds.config.intervalMs, retentionMs: ds.config.retentionMs });
   const s = await listen(app, o.port, o.host);
+  const follower = roots.length || o.retainMs ? startFollowWorker({ db: o.db, roots, retainMs: o.retainMs ?? null }, logger) : null;
   process.stdout.write(`tellwang-diag serving ${s.url} (store ${o.db})\n${o.banner ? o.banner(s.url) : ''}`);
+  if (!(await store.listOperators()).some((op) => op.disabledAt === null)) {
+    process.stderr.write('no operator can sign in yet: add one with `tellwang-diag operators add EMAIL` (customers use their skl_ key with the API)\n');
+  }
   const stop = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     await s.close();
+    await follower?.stop();
+    await healthLoop.stop();
+    await cp?.close();
     await store.close();
     process.exit(0);
   };

@@ -9,6 +9,7 @@ import { analysePaste, MAX_PASTE, type PasteResult } from '../../queries/paste.j
 import type { Store } from '../../store/store.js';
 import type { AppDeps } from '../app-deps.js';
 import { methodNotAllowed } from '../middleware/error-handler.js';
+import { requireOperator } from '../middleware/guards.js';
 import { DiagError } from '../../errors/diag-error.js';
 import { iso } from '../present/event-view.js';
 
@@ -51,7 +52,7 @@ export function homeRoutes(deps: AppDeps): Router {
   }
 
   r.route('/')
-    .get(async (req, res) => {
+    .get(requireOperator, async (req, res) => {
       const q = typeof req.query.q === 'string' ? req.query.q : null;
       if (q !== null) return answer(req, res, q);
       res.render('home', await page(req, null));
@@ -59,7 +60,7 @@ export function homeRoutes(deps: AppDeps): Router {
     .all(methodNotAllowed(['GET']));
 
   r.route('/lookup')
-    .post(form, async (req, res) => {
+    .post(requireOperator, form, async (req, res) => {
       const text = (req.body as Record<string, unknown> | undefined)?.text;
       if (typeof text !== 'string') throw new DiagError('DIAG_BAD_REQUEST', 'the form has no "text" field');
       await answer(req, res, text);
@@ -67,7 +68,7 @@ export function homeRoutes(deps: AppDeps): Router {
     .all(methodNotAllowed(['POST']));
 
   r.route('/v1/lookup')
-    .post(json, async (req, res) => {
+    .post(requireOperator, json, async (req, res) => {
       const text = (req.body as Record<string, unknown> | undefined)?.text;
       if (typeof text !== 'string') throw new DiagError('DIAG_BAD_REQUEST', 'send {"text": "…"} with the pasted text');
       const { result, known } = await lookup(deps.store, text);

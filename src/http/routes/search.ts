@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { CODE_PATTERN } from '../../catalog/catalog.js';
 import type { AppDeps } from '../app-deps.js';
 import { methodNotAllowed } from '../middleware/error-handler.js';
+import { requireOperator } from '../middleware/guards.js';
 import { intParam, stringParam, timeParam } from '../params.js';
 import { iso } from '../present/event-view.js';
 
@@ -12,7 +13,7 @@ export function searchRoutes(deps: AppDeps): Router {
   const r = Router();
 
   r.route('/v1/search')
-    .get(async (req, res) => {
+    .get(requireOperator, async (req, res) => {
       const q = req.query;
       const now = deps.clock.now();
       const page = await deps.store.search(
@@ -47,21 +48,21 @@ export function searchRoutes(deps: AppDeps): Router {
     .all(methodNotAllowed(['GET']));
 
   r.route('/v1/unparsed')
-    .get(async (req, res) => {
+    .get(requireOperator, async (req, res) => {
       const page = await deps.store.unparsed(typeof req.query.cursor === 'string' ? req.query.cursor : null, intParam('limit', req.query.limit, 1, 500) ?? 100);
       res.json({ items: page.items.map((u) => ({ ...u, time: iso(u.time) })), next: page.next });
     })
     .all(methodNotAllowed(['GET']));
 
   r.route('/unparsed')
-    .get(async (req, res) => {
+    .get(requireOperator, async (req, res) => {
       const page = await deps.store.unparsed(typeof req.query.cursor === 'string' ? req.query.cursor : null, 200);
       res.render('unparsed', { title: 'Unparsed lines', items: page.items, next: page.next });
     })
     .all(methodNotAllowed(['GET']));
 
   r.route('/v1/stats')
-    .get(async (_req, res) => {
+    .get(requireOperator, async (_req, res) => {
       const s = await deps.store.stats();
       res.json({
         events: s.events,

@@ -7,6 +7,11 @@ import { methodNotAllowed } from '../middleware/error-handler.js';
 import { cidParam, includeParam } from '../params.js';
 import { ticketJson } from '../present/ticket-json.js';
 import { ticketPage } from '../present/ticket-page.js';
+import { customerTicketJson, ticketBelongsTo } from '../present/customer-ticket.js';
+import { requireCustomerOrOperator, requireOperator } from '../middleware/guards.js';
+
+/** A customer asking for another org's request gets exactly this, as for an id nothing was logged with. */
+export const CUSTOMER_TICKET_NOT_FOUND = 'nothing your org sent has been logged with that correlation id';
 
 export function ticketRoutes(deps: AppDeps): Router {
   const r = Router();
@@ -18,14 +23,24 @@ export function ticketRoutes(deps: AppDeps): Router {
     return t;
   }
 
+  /** A customer's own request only, customer-safe; another org's is the same 404 as a missing one. */
+  async function loadForCustomer(raw: unknown, org: string) {
+    const cid = cidParam(raw);
+    const t = await buildTicket(deps.store, deps.catalog, cid, deps.config.ticket);
+    if (!t || !(await ticketBelongsTo(t, org, deps.inventory))) throw new DiagError('DIAG_TICKET_NOT_FOUND', CUSTOMER_TICKET_NOT_FOUND);
+    return customerTicketJson(t, org, deps.inventory);
+  }
+
   r.route('/v1/tickets/:cid')
-    .get(async (req, res) => {
+    .get(requireCustomerOrOperator, async (req, res) => {
+      const p = req.principal;
+      if (p.kind === 'customer') return void res.json(await loadForCustomer(req.params.cid, p.org));
       res.json(ticketJson(await load(req.params.cid), includeParam(req.query.include)));
     })
     .all(methodNotAllowed(['GET']));
 
   r.route('/tickets/:cid')
-    .get(async (req, res) => {
+    .get(requireOperator, async (req, res) => {
       res.render('ticket', ticketPage(await load(req.params.cid), deps.clock.now()));
     })
     .all(methodNotAllowed(['GET']));

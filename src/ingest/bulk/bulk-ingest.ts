@@ -1,0 +1,129 @@
+/**
+ * Bulk ingest into SQLite, on every core: parser threads read, split, parse,
+ * redact and encode (parse-task.ts); this thread only runs the SQL, committing
+ * each stream's pieces in order with their checkpoints (ordered-writer.ts).
+ * Same results as the one-thread path (ingest-paths.ts), which stdin and the
+ * PostgreSQL store still use.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Source } from '../../model/event.js';
+import { compiledModule } from '../../project-root.js';
+import { extraPatternSources } from '../../redact/redact.js';
+import type { SqliteStore } from '../../store/sqlite/sqlite-store.js';
+import type { IngestReport, PathIngestOptions } from '../ingest-paths.js';
+import { discover } from '../readers/discover.js';
+import { DEFAULT_INGEST, type StreamReport } from '../stream-ingester.js';
+import { OrderedWriter } from './ordered-writer.js';
+import { planTasks } from './plan-tasks.js';
+import type { ParseTask, Piece, WorkerMessage } from './tasks.js';
+
+export interface BulkOptions extends PathIngestOptions {
+  /** Parser threads (default: one per core). */
+  workers: number;
+  /** Bytes per range of a large file. */
+  rangeBytes: number;
+  /** Lines per transaction. */
+  commitLines: number;
+}
+
+export const DEFAULT_BULK = { workers: Math.max(1, availableParallelism()), rangeBytes: 8 * 1024 * 1024, commitLines: 50_000 };
+
+function emptyReport(): IngestReport {
+  return { streams: [], skipped: [], warnings: [], events: { cp: 0, container: 0, audit: 0 }, stored: 0, unparsed: 0, duplicates: 0, lines: 0, bytes: 0, seconds: 0 };
+}
+
+export async function bulkIngest(store: SqliteStore, paths: readonly string[], opts: Partial<BulkOptions> = {}): Promise<IngestReport> {
+  const o: BulkOptions = { ...DEFAULT_INGEST, ...DEFAULT_BULK, final: false, ...opts };
+  const started = performance.now();
+  const plan = await planTasks(store, discover(paths), o);
+  const report = emptyReport();
+  report.skipped = plan.skipped;
+  report.warnings = plan.warnings;
+  const perStream = new Map<string, StreamReport>();
+  for (const s of plan.streams) {
+    perStream.set(s.stream.key, { stream: s.stream.key, path: s.stream.path, lines: 0, bytes: 0, parsed: { cp: 0, container: 0, audit: 0 }, stored: 0, unparsed: 0, duplicates: 0, invalidUtf8: 0, truncated: 0, pendingBytes: 0 });
+  }
+  const streamOfTask = new Map<number, string>();
+  for (const t of plan.tasks) streamOfTask.set(t.id, t.stream.key);
+
+  const writer = new OrderedWriter(plan.streams, (streams) => store.writePrepared({ streams }), o.commitLines);
+  const account = (p: Piece) => {
+    const r = perStream.get(streamOfTask.get(p.task)!)!;
+    r.lines += p.lines;
+    r.bytes += p.bytes;
+    r.unparsed += p.unparsed.length;
+    r.invalidUtf8 += p.invalidUtf8;
+    r.truncated += p.truncated;
+    if (p.last) r.pendingBytes = p.pendingBytes;
+    for (const k of Object.keys(p.parsed) as Source[]) r.parsed[k] += p.parsed[k];
+    report.lines += p.lines;
+    report.bytes += p.bytes;
+    o.onProgress?.(report.bytes, report.lines);
+  };
+
+  await runPool(plan.tasks, Math.min(o.workers, Math.max(1, plan.tasks.length)), async (p) => {
+    account(p);
+    await writer.add(p);
+  });
+  await writer.flush();
+
+  report.streams = [...perStream.values()];
+  for (const s of report.streams) {
+    for (const k of Object.keys(s.parsed) as Source[]) report.events[k] += s.parsed[k];
+    report.unparsed += s.unparsed;
+  }
+  const parsedTotal = report.events.cp + report.events.container + report.events.audit;
+  report.stored = writer.stored;
+  report.duplicates = parsedTotal - writer.stored;
+  report.seconds = (performance.now() - started) / 1000;
+  return report;
+}
+
+/**
+ * Runs the tasks on `n` parser threads, one task per thread at a time, in
+ * plan order. Pieces are handed to `onPiece` one after another (never
+ * concurrently); the first failure stops everything.
+ */
+async function runPool(tasks: ParseTask[], n: number, onPiece: (p: Piece) => Promise<void>): Promise<void> {
+  if (!tasks.length) return;
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  const file = compiledModule(new URL(`./parse-worker${ext}`, import.meta.url).href);
+  const queue = [...tasks];
+  const workers: Worker[] = [];
+  let chain: Promise<void> = Promise.resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let running = 0;
+      let failed = false;
+      const fail = (e: unknown) => {
+        if (failed) return;
+        failed = true;
+        reject(e instanceof Error ? e : new Error(String(e)));
+      };
+      const feed = (w: Worker) => {
+        const task = queue.shift();
+        if (!task) {
+          if (--running === 0) chain.then(resolve, fail);
+          return;
+        }
+        w.postMessage({ type: 'task', task });
+      };
+      for (let i = 0; i < n; i++) {
+        const w = new Worker(file);
+        workers.push(w);
+        running++;
+        w.postMessage({ type: 'redact', patterns: extraPatternSources() });
+        w.on('message', (m: WorkerMessage) => {
+          if (m.type === 'piece') chain = chain.then(() => (failed ? undefined : onPiece(m.piece))).catch((e) => fail(e));
+          else if (m.type === 'done') feed(w);
+          else fail(new Error(`parsing failed: ${m.message}`));
+        });
+        w.on('error', fail);
+        feed(w);
+      }
+    });
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Sources → parse tasks. A file whose lines stand alone (the cp's and the
+ * audit log) is cut into byte ranges, so one large file keeps every parser
+ * thread busy; a Docker log is one task read in order, since its long lines
+ * come in parts that must be joined.
+ */
+import type { ContainerRef, Source } from '../../model/event.js';
+import type { StreamInfo, StreamKind } from '../../model/stream.js';
+import type { Store } from '../../store/store.js';
+import type { SourceSpec } from '../readers/discover.js';
+import { looksLikeDockerRecords, readLogFileHead } from '../readers/log-file-head.js';
+import type { StreamPlan } from './ordered-writer.js';
+import type { ParseTask } from './tasks.js';
+
+export interface PlanOptions {
+  final: boolean;
+  maxLine: number;
+  batchLines: number;
+  /** Bytes per range task. */
+  rangeBytes: number;
+}
+
+export interface Plan {
+  tasks: ParseTask[];
+  streams: StreamPlan[];
+  skipped: { path: string; reason: string }[];
+  warnings: { path: string; message: string }[];
+  /** Bytes the tasks will read (for progress and ETA). */
+  bytes: number;
+}
+
+const ROTATED = /-json\.log\.\d+$/;
+
+export async function planTasks(store: Store, specs: SourceSpec[], o: PlanOptions): Promise<Plan> {
+  const plan: Plan = { tasks: [], streams: [], skipped: [], warnings: [], bytes: 0 };
+  let nextId = 0;
+
+  const addFile = async (path: string, kind: StreamKind, container: ContainerRef | null, source: Source | null, final: boolean) => {
+    const head = readLogFileHead(path, final);
+    if (!head.ok) {
+      plan.skipped.push({ path, reason: head.reason });
+      return;
+    }
+    const stream: StreamInfo = { key: head.key, kind, path, container, source };
+    const start = await store.checkpoint(head.key);
+    const from = start?.offset ?? 0;
+    const size = head.stat.size;
+    const ids: number[] = [];
+    const base = { stream, path, final, maxLine: o.maxLine, batchLines: o.batchLines };
+    if (kind === 'docker' || looksLikeDockerRecords(head.head)) {
+      ids.push(nextId);
+      plan.tasks.push({ ...base, id: nextId++, kind: 'stream', start: from, end: size, atLineStart: true });
+    } else {
+      for (let a = from; a < size || a === from; a += o.rangeBytes) {
+        const end = Math.min(size, a + o.rangeBytes);
+        ids.push(nextId);
+        // The last range reads to the end of the file; the others stop at the first line starting at or after `end`.
+        plan.tasks.push({ ...base, id: nextId++, kind: end >= size ? 'stream' : 'range', start: a, end, atLineStart: a === from, final: end >= size ? final : false });
+        if (end >= size) break;
+      }
+    }
+    plan.bytes += Math.max(0, size - from);
+    plan.streams.push({ stream, tasks: ids, start, file: { dev: head.stat.dev, ino: head.stat.ino, size } });
+  };
+
+  for (const spec of specs) {
+    if (spec.kind === 'file') await addFile(spec.path, 'file', null, null, o.final);
+    else if (spec.kind === 'docker') {
+      const { files, container, dir, configProblem } = spec.dir;
+      if (!files.length) {
+        plan.skipped.push({ path: dir, reason: configProblem ?? 'no *-json.log file' });
+        continue;
+      }
+      if (configProblem?.startsWith('config.v2.json:')) plan.warnings.push({ path: dir, message: `${configProblem}; wok and role only from the records' attrs` });
+      for (const f of files) await addFile(f, 'docker', container, 'container', o.final || ROTATED.test(f));
+    }
+  }
+  return plan;
+}
