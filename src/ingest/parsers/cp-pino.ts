@@ -11,7 +11,7 @@ import { wokFromPath } from '../../model/request.js';
 import { isObj, num, pinoCid, pinoCode, pinoErr, restFields, str, type Obj } from './pino-fields.js';
 
 /** Request headers worth keeping; the rest repeat on every request and explain nothing. */
-const KEPT_REQUEST_HEADERS = ['user-agent', 'content-type', 'content-length', 'x-forwarded-for', 'x-llm-source'];
+const KEPT_REQUEST_HEADERS = ['user-agent', 'x-forwarded-for', 'x-llm-source'];
 
 const LIFTED = new Set([
   'level', 'time', 'msg', 'req', 'res', 'responseTime', 'err', 'error', 'code', 'error_code',

@@ -7,8 +7,7 @@
 import path from 'node:path';
 import type { ContainerRef, Event, Unparsed } from '../../model/event.js';
 import type { StreamInfo } from '../../model/stream.js';
-import { redactEvent } from '../../redact/redact-event.js';
-import { mayHoldSecret, redactText } from '../../redact/redact.js';
+import { redactText } from '../../redact/redact.js';
 import { isAuditRecord, parseAuditRecord } from './audit.js';
 import { parseContainerLine } from './container-line.js';
 import { DockerAssembler, type AssembledLine } from './docker-assembler.js';
@@ -72,15 +71,15 @@ export class StreamParser {
     if (o) {
       if (isDockerRecord(o)) return this.docker(o, offset, lineNo, text, flags);
       if (this.stream.kind !== 'docker') {
-        if (isPinoRecord(o)) return this.add(parseCpRecord(o, id), text, flags);
+        if (isPinoRecord(o)) return this.add(parseCpRecord(o, id), flags);
         if (isAuditRecord(o)) {
           const e = parseAuditRecord(o, id);
-          return e ? this.add(e, text, flags) : this.reject(text, offset, lineNo, 'audit line without a valid ISO 8601 time', flags);
+          return e ? this.add(e, flags) : this.reject(text, offset, lineNo, 'audit line without a valid ISO 8601 time', flags);
         }
         if (isJournaldRecord(o)) return this.journaldEntry(o, offset, lineNo, text, flags);
         if (isPostgresJson(o)) {
           const e = parsePostgresJson(o, id, this.standaloneContainer());
-          return e ? this.add(e, text, flags) : this.reject(text, offset, lineNo, 'PostgreSQL jsonlog line with an unreadable timestamp', flags);
+          return e ? this.add(e, flags) : this.reject(text, offset, lineNo, 'PostgreSQL jsonlog line with an unreadable timestamp', flags);
         }
       }
       return this.reject(text, offset, lineNo, 'JSON, but no known format (pino, Docker json-file, audit)', flags);
@@ -89,7 +88,7 @@ export class StreamParser {
       const pg = parsePostgresText(text);
       if (pg && pg.time !== null) {
         const e = parseContainerLine({ id, text, stream: 'stderr', time: pg.time, container: this.standaloneContainer() });
-        return this.add(e, text, flags);
+        return this.add(e, flags);
       }
       if (pg) return this.reject(text, offset, lineNo, `PostgreSQL log line whose time zone ${JSON.stringify(pg.zone)} is ambiguous or unknown`, flags);
     }
@@ -112,10 +111,10 @@ export class StreamParser {
 
   /** At the end of a stream that will not grow (a one-shot read), open Docker lines are kept as they are. */
   finish(): void {
-    for (const a of this.assembler.flush()) this.addAssembled(a, '', { truncated: a.truncated }, true);
+    for (const a of this.assembler.flush()) this.addAssembled(a, { truncated: a.truncated }, true);
     for (const e of this.journald?.finish() ?? []) {
       this.unordered = true;
-      this.add(e, e.message, {});
+      this.add(e, {});
     }
   }
 
@@ -136,17 +135,17 @@ export class StreamParser {
     // A joined line completes after lines that began later (other containers'): batches go in offset order.
     if (offsetOf(r.event.id) !== offset) this.unordered = true;
     // The secret check looks at the whole entry and at the (joined) message.
-    this.add(r.event, r.text === raw ? raw : `${raw}\n${r.text}`, flags);
+    this.add(r.event, flags);
   }
 
   private docker(o: Obj, offset: number, lineNo: number, raw: string, flags: LineFlags): void {
     const rec = parseDockerRecord(o);
     if (!rec) return this.reject(raw, offset, lineNo, 'Docker json-file record with an unreadable time', flags);
     const a = this.assembler.push(rec, offset, lineNo);
-    if (a) this.addAssembled(a, raw, flags, false);
+    if (a) this.addAssembled(a, flags, false);
   }
 
-  private addAssembled(a: AssembledLine, raw: string, flags: LineFlags, unfinished: boolean): void {
+  private addAssembled(a: AssembledLine, flags: LineFlags, unfinished: boolean): void {
     if (a.parts > 1 || unfinished) this.unordered = true;
     const fields: { [k: string]: string | number | boolean } = {};
     if (a.parts > 1) fields._parts = a.parts;
@@ -161,13 +160,13 @@ export class StreamParser {
       container: this.containerFor(a.record.attrs),
       fields,
     });
-    // A joined line's secrets may sit in any part: test the joined text, not just the last record.
-    this.add(e, a.parts > 1 ? a.record.log : raw || a.record.log, {});
+    this.add(e, {});
   }
 
-  private add(e: Event, raw: string, flags: LineFlags): void {
+  private add(e: Event, flags: LineFlags): void {
     if (flags.invalidUtf8 && !('_invalid_utf8' in e.fields)) e.fields._invalid_utf8 = true;
-    this.events.push(mayHoldSecret(raw) || mayHoldSecret(e.message) ? redactEvent(e) : e);
+    // Secrets are removed where events are encoded for storage (store/event-codec.ts), the one way into either store.
+    this.events.push(e);
   }
 
   private reject(text: string, offset: number, line: number, reason: string, flags: LineFlags): void {

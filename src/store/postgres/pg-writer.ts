@@ -10,7 +10,7 @@
  */
 import type { Event, Source } from '../../model/event.js';
 import { SOURCES } from '../../model/event.js';
-import { encodeEvent, isNotable, offsetOf } from '../event-codec.js';
+import { encodeForStore, isNotable, offsetOf } from '../event-codec.js';
 import { IdempotencyConflict } from '../store.js';
 import type { StreamBatch, WriteBatch, WriteResult } from '../store.js';
 import type { Client } from './pg-connect.js';
@@ -38,7 +38,7 @@ async function insertEvents(c: Client, rows: Stored[], refs: Map<string, number>
     cols.wok.push(container ? pgText(container.wok) : null);
     cols.ref.push(container ? refs.get(refJson(container))! : null);
     cols.notable.push(isNotable(e));
-    cols.data.push(encodeEvent(e));
+    cols.data.push(encodeForStore(e));
   }
   const r = await c.query<{ stream: number; off: number }>(
     `INSERT INTO events (stream, off, time, source, cid, wok, ref, notable, data)

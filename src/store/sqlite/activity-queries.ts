@@ -1,39 +1,11 @@
-/** Reads for the wok view, the timeline and /diag: request counts, audits, lifecycle, containers, tails. */
-import type { AuditRecord, LifecycleRecord } from '../../model/activity.js';
+/** Reads for the wok view, the timeline and /diag: lifecycle, containers, check history. */
+import type { LifecycleRecord } from '../../model/activity.js';
 import type { CheckRecord, CheckStatus } from '../../model/health.js';
-import type { ContainerInfo, RequestCounts, WindowFilter } from '../store.js';
+import type { ContainerInfo, WindowFilter } from '../store.js';
 import type { Db } from './open-database.js';
-
-function scoped(f: WindowFilter, table: string): { where: string; args: (string | number)[] } {
-  const where = [`${table}.time >= ?`, `${table}.time <= ?`];
-  const args: (string | number)[] = [f.from, f.to];
-  if (f.wok) (where.push(`${table}.wok = ?`), args.push(f.wok));
-  if (f.org) (where.push(`${table}.org = ?`), args.push(f.org));
-  return { where: where.join(' AND '), args };
-}
 
 export class ActivityQueries {
   constructor(private readonly db: Db) {}
-
-  requestCounts(f: WindowFilter): RequestCounts {
-    const { where, args } = scoped(f, 'requests');
-    const totals = this.db
-      .prepare(`SELECT COUNT(*) AS total, COALESCE(SUM(status >= 400), 0) AS failed FROM requests WHERE ${where}`)
-      .get(...args) as { total: number; failed: number };
-    const byCode: Record<string, number> = {};
-    for (const r of this.db.prepare(`SELECT code, COUNT(*) AS n FROM requests WHERE ${where} AND code IS NOT NULL GROUP BY code`).all(...args) as { code: string; n: number }[]) {
-      byCode[r.code] = r.n;
-    }
-    return { total: totals.total, failed: totals.failed, byCode };
-  }
-
-  audits(f: WindowFilter): AuditRecord[] {
-    const { where, args } = scoped(f, 'audits');
-    const rows = this.db
-      .prepare(`SELECT event_id, time, cid, actor, org, wok, action, outcome FROM audits WHERE ${where} ORDER BY time DESC, id DESC LIMIT ?`)
-      .all(...args, f.limit ?? 100) as { event_id: string; time: number; cid: string | null; actor: string | null; org: string | null; wok: string | null; action: string; outcome: string | null }[];
-    return rows.map((r) => ({ eventId: r.event_id, time: r.time, cid: r.cid, actor: r.actor, org: r.org, wok: r.wok, action: r.action, outcome: r.outcome }));
-  }
 
   lifecycle(f: WindowFilter): LifecycleRecord[] {
     const where = ['l.time >= ?', 'l.time <= ?'];

@@ -10,7 +10,7 @@
 import type { Source } from '../../model/event.js';
 import type { RequestSummary } from '../../model/request.js';
 import type { WriteResult } from '../store.js';
-import { IdempotencyConflict } from '../store.js';
+import { IdempotencyConflict, StoreError } from '../store.js';
 import { decodeEvent } from '../event-codec.js';
 import type { CidIndex } from './cid-index.js';
 import { mapSqliteError, type Db } from './open-database.js';
@@ -40,10 +40,13 @@ export class BlockWriter {
         events = events + @events, unparsed = unparsed + @unparsed, invalid_utf8 = invalid_utf8 + @invalid, truncated = truncated + @truncated,
         ahead = @ahead, updated_at = @now WHERE id = @id`),
       block: db.prepare(
-        'INSERT OR IGNORE INTO blocks (stream, off0, off1, t0, t1, source, wok, container, n, notable, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT OR IGNORE INTO blocks (stream, off0, off1, t0, t1, source, wok, container, n, notable, data, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      request: db.prepare(
-        'INSERT INTO requests (cid, time, method, path, status, code, org, user, key_prefix, wok, duration_ms, message, blk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      failure: db.prepare(
+        'INSERT INTO failures (cid, time, method, path, status, code, org, user, key_prefix, wok, duration_ms, message, blk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      traffic: db.prepare(
+        'INSERT INTO traffic (minute, wok, org, total, failed) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET total = total + excluded.total, failed = failed + excluded.failed',
       ),
       keyOwner: db.prepare('SELECT org, user FROM inv_keys WHERE prefix = ? ORDER BY revoked_at IS NOT NULL, sha256 LIMIT 1'),
       counter: db.prepare('INSERT INTO counters (source, events) VALUES (?, ?) ON CONFLICT(source) DO UPDATE SET events = events + excluded.events'),
@@ -51,7 +54,6 @@ export class BlockWriter {
       container: db.prepare(`INSERT INTO containers (id, name, wok, role, image, first_seen, last_seen) VALUES (@id, @name, @wok, @role, @image, @t0, @t1)
         ON CONFLICT(id) DO UPDATE SET name = COALESCE(excluded.name, name), wok = COALESCE(excluded.wok, wok), role = COALESCE(excluded.role, role),
         image = COALESCE(excluded.image, image), first_seen = MIN(first_seen, excluded.first_seen), last_seen = MAX(last_seen, excluded.last_seen)`),
-      audit: db.prepare('INSERT INTO audits (event_id, time, cid, actor, org, wok, action, outcome, blk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       lifecycle: db.prepare('INSERT INTO lifecycle (event_id, container_id, wok, time, state, message, blk) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       idemGet: db.prepare('SELECT digest, result FROM idempotency WHERE key = ?'),
       idemPut: db.prepare('INSERT INTO idempotency (key, digest, result, created_at) VALUES (?, ?, ?, ?)'),
@@ -75,6 +77,7 @@ export class BlockWriter {
       }
     }
     const cidEntries: [string, number][] = [];
+    const traffic = new Map<string, [number, string, string, number, number]>();
     const counts: Partial<Record<Source, number>> = {};
     let events = 0;
     let unparsed = 0;
@@ -91,7 +94,7 @@ export class BlockWriter {
       let streamEvents = 0;
       const keptOffsets: number[] = [];
       for (const block of blocks) {
-        const id = this.writeBlock(row.id, block, cidEntries);
+        const id = this.writeBlock(row.id, block, cidEntries, traffic);
         if (id === null) continue;
         const n = block.offsets.length;
         streamEvents += n;
@@ -123,6 +126,7 @@ export class BlockWriter {
       });
     }
     this.cids.addSegment(cidEntries, t1, oldest);
+    for (const [minute, wok, org, total, failed] of traffic.values()) this.s.traffic.run(minute, wok, org, total, failed);
     for (const [source, n] of Object.entries(counts)) this.s.counter.run(source, n);
     const result: WriteResult = { events, unparsed, duplicate: offered > 0 && events + unparsed === 0 };
     if (batch.idempotency) this.s.idemPut.run(batch.idempotency.key, batch.idempotency.digest, JSON.stringify(result), now);
@@ -143,8 +147,9 @@ export class BlockWriter {
   }
 
   /** Stores one block; returns its id, or null if the same block was stored before. */
-  private writeBlock(stream: number, block: PreparedBlock, cidEntries: [string, number][]): number | null {
+  private writeBlock(stream: number, block: PreparedBlock, cidEntries: [string, number][], traffic: Map<string, [number, string, string, number, number]>): number | null {
     const { container, offsets } = block;
+    if (!Number.isFinite(block.t0) || !Number.isFinite(block.t1)) throw new StoreError('an event has no valid time; the batch is refused', 'other');
     const info = this.s.block.run(
       stream,
       offsets[0],
@@ -157,27 +162,41 @@ export class BlockWriter {
       offsets.length,
       block.notable,
       block.data,
+      block.summary,
     );
     if (info.changes === 0) return null;
     const id = Number(info.lastInsertRowid);
     for (const cid of block.cids) cidEntries.push([cid, id]);
-    for (const r of block.requests) this.writeRequest(r, id);
-    for (const a of block.audits) this.s.audit.run(a.eventId, a.time, a.cid, a.actor, a.org, a.wok, a.action, a.outcome, id);
+    for (const r of block.failures) this.writeFailure(r, id);
+    for (const [minute, wok, org, keyPrefix, total, failed] of block.traffic) {
+      const who = org || (keyPrefix ? (this.owner(keyPrefix)?.org ?? '') : '');
+      const k = `${minute}\u0000${wok}\u0000${who}`;
+      const t = traffic.get(k);
+      if (t) {
+        t[3] += total;
+        t[4] += failed;
+      } else traffic.set(k, [minute, wok, who, total, failed]);
+    }
     for (const l of block.lifecycle) this.s.lifecycle.run(l.eventId, l.containerId, l.wok, l.time, l.state, l.message, id);
     if (container) this.s.container.run({ ...container, t0: block.t0, t1: block.t1 });
     return id;
   }
 
-  private writeRequest(r: RequestSummary, blk: number): void {
+  /** The owner of a key prefix by the inventory (a live key before a revoked one), or undefined. */
+  private owner(keyPrefix: string): { org: string; user: string } | undefined {
+    return this.s.keyOwner.get(keyPrefix) as { org: string; user: string } | undefined;
+  }
+
+  private writeFailure(r: RequestSummary, blk: number): void {
     let { org, user } = r;
     if ((org === null || user === null) && r.keyPrefix) {
-      const owner = this.s.keyOwner.get(r.keyPrefix) as { org: string; user: string } | undefined;
+      const owner = this.owner(r.keyPrefix);
       if (owner) {
         org ??= owner.org;
         user ??= owner.user;
       }
     }
-    this.s.request.run(r.cid, r.time, r.method, r.path, r.status, r.code, org, user, r.keyPrefix, r.wok, r.durationMs, r.message, blk);
+    this.s.failure.run(r.cid, r.time, r.method, r.path, r.status, r.code, org, user, r.keyPrefix, r.wok, r.durationMs, r.message, blk);
   }
 }
 

@@ -43,8 +43,8 @@ export class InventoryTables {
       // Requests logged before the inventory was known get their caller now.
       // The owner is chosen as at ingest (block-writer.ts): a live key before a revoked one.
       db.prepare(
-        `UPDATE requests SET org = COALESCE(org, (SELECT org FROM inv_keys k WHERE k.prefix = requests.key_prefix ORDER BY revoked_at IS NOT NULL, sha256 LIMIT 1)),
-           user = COALESCE(user, (SELECT user FROM inv_keys k WHERE k.prefix = requests.key_prefix ORDER BY revoked_at IS NOT NULL, sha256 LIMIT 1))
+        `UPDATE failures SET org = COALESCE(org, (SELECT org FROM inv_keys k WHERE k.prefix = failures.key_prefix ORDER BY revoked_at IS NOT NULL, sha256 LIMIT 1)),
+           user = COALESCE(user, (SELECT user FROM inv_keys k WHERE k.prefix = failures.key_prefix ORDER BY revoked_at IS NOT NULL, sha256 LIMIT 1))
          WHERE (org IS NULL OR user IS NULL) AND key_prefix IS NOT NULL AND key_prefix IN (SELECT prefix FROM inv_keys)`,
       ).run();
     }).immediate();

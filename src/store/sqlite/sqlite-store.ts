@@ -29,6 +29,7 @@ import type {
 } from '../store.js';
 import { AccessTables } from './access-tables.js';
 import { ActivityQueries } from './activity-queries.js';
+import { RequestQueries } from './request-queries.js';
 import { BlockWriter } from './block-writer.js';
 import { BLOCK_SPAN_MS, prepareBatch, type PreparedBatch } from './prepare-blocks.js';
 import { CidIndex } from './cid-index.js';
@@ -43,22 +44,6 @@ interface BlockRow {
   data: string;
 }
 
-interface RequestRow {
-  id: number;
-  cid: string;
-  time: number;
-  method: string;
-  path: string;
-  status: number;
-  code: string | null;
-  org: string | null;
-  user: string | null;
-  key_prefix: string | null;
-  wok: string | null;
-  duration_ms: number | null;
-  message: string | null;
-}
-
 const PRUNE_CHUNK = 500;
 
 export class SqliteStore implements Store {
@@ -68,6 +53,7 @@ export class SqliteStore implements Store {
   private readonly inv: InventoryTables;
   private readonly access: AccessTables;
   private readonly activity: ActivityQueries;
+  private readonly requests: RequestQueries;
   private readonly blocksById;
   private readonly containerCache = new Map<string, ContainerRef>();
 
@@ -78,6 +64,7 @@ export class SqliteStore implements Store {
     this.inv = new InventoryTables(this.db);
     this.access = new AccessTables(this.db);
     this.activity = new ActivityQueries(this.db);
+    this.requests = new RequestQueries(this.db);
     this.blocksById = this.db.prepare(
       'SELECT b.id, s.key, b.source, b.container, b.data FROM blocks b JOIN streams s ON s.id = b.stream WHERE b.id = ?',
     );
@@ -141,41 +128,11 @@ export class SqliteStore implements Store {
   }
 
   async search(f: SearchFilter, cursor?: string | null): Promise<Page<RequestSummary>> {
-    const limit = Math.min(Math.max(f.limit ?? 50, 1), 500);
-    const where: string[] = [];
-    const args: (string | number)[] = [];
-    if (f.from !== undefined) (where.push('time >= ?'), args.push(f.from));
-    if (f.to !== undefined) (where.push('time <= ?'), args.push(f.to));
-    if (f.code) (where.push('code = ?'), args.push(f.code));
-    if (f.org) (where.push('org = ?'), args.push(f.org));
-    if (f.wok) (where.push('wok = ?'), args.push(f.wok));
-    if (f.status !== undefined) (where.push('status = ?'), args.push(f.status));
-    if (f.failed) where.push('status >= 400');
-    const c = decodeCursor(cursor);
-    if (c) (where.push('(time < ? OR (time = ? AND id < ?))'), args.push(c.time, c.time, c.id));
-    const rows = this.db
-      .prepare(`SELECT * FROM requests ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY time DESC, id DESC LIMIT ?`)
-      .all(...args, limit + 1) as RequestRow[];
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return { items: page.map(requestSummary), next: rows.length > limit && last ? encodeCursor({ time: last.time, id: last.id }) : null };
+    return this.requests.search(f, cursor);
   }
 
   async codeCounts(f: { from: number; to: number; wok?: string; org?: string }): Promise<CodeCount[]> {
-    const where = ['code IS NOT NULL', 'time >= ?', 'time <= ?'];
-    const args: (string | number)[] = [f.from, f.to];
-    if (f.wok) (where.push('wok = ?'), args.push(f.wok));
-    if (f.org) (where.push('org = ?'), args.push(f.org));
-    // The sample is the newest request of the code within the same filter (never one of another org or wok).
-    return this.db
-      .prepare(
-        `SELECT code, count, lastSeen, sampleCid FROM (
-           SELECT code, COUNT(*) OVER (PARTITION BY code) AS count, MAX(time) OVER (PARTITION BY code) AS lastSeen, cid AS sampleCid,
-                  ROW_NUMBER() OVER (PARTITION BY code ORDER BY time DESC, id DESC) AS rn
-           FROM requests WHERE ${where.join(' AND ')}
-         ) WHERE rn = 1 ORDER BY count DESC, code`,
-      )
-      .all(...args) as CodeCount[];
+    return this.requests.codeCounts(f);
   }
 
   async unparsed(cursor?: string | null, limit = 100): Promise<Page<Unparsed>> {
@@ -202,7 +159,7 @@ export class SqliteStore implements Store {
       events,
       unparsed: this.db.prepare('SELECT COUNT(*) FROM unparsed').pluck().get() as number,
       correlationIds: this.db.prepare('SELECT COUNT(*) FROM (SELECT DISTINCT cid FROM cidx)').pluck().get() as number,
-      requests: this.db.prepare('SELECT COUNT(*) FROM requests').pluck().get() as number,
+      requests: this.requests.totalRequests(),
       streams,
     };
   }
@@ -224,11 +181,11 @@ export class SqliteStore implements Store {
   }
 
   async requestCounts(f: WindowFilter): Promise<RequestCounts> {
-    return this.activity.requestCounts(f);
+    return this.requests.requestCounts(f);
   }
 
   async audits(f: WindowFilter): Promise<AuditRecord[]> {
-    return this.activity.audits(f);
+    return this.requests.audits(f);
   }
 
   async lifecycle(f: WindowFilter): Promise<LifecycleRecord[]> {
@@ -334,13 +291,13 @@ export class SqliteStore implements Store {
           this.db
             .prepare(`UPDATE counters SET events = events - COALESCE((SELECT SUM(n) FROM blocks WHERE id IN (${ids}) AND blocks.source = counters.source), 0)`)
             .run();
-          this.db.prepare(`DELETE FROM requests WHERE blk IN (${ids})`).run();
-          this.db.prepare(`DELETE FROM audits WHERE blk IN (${ids})`).run();
+          this.db.prepare(`DELETE FROM failures WHERE blk IN (${ids})`).run();
           this.db.prepare(`DELETE FROM lifecycle WHERE blk IN (${ids})`).run();
           this.db.prepare(`DELETE FROM blocks WHERE id IN (${ids})`).run();
         }).immediate();
         removed += chunk.reduce((n, c) => n + c.n, 0);
       }
+      this.db.prepare('DELETE FROM traffic WHERE minute < ?').run(Math.floor(before / 60_000));
       this.db.prepare('DELETE FROM unparsed WHERE time < ?').run(before);
       this.db.prepare('DELETE FROM idempotency WHERE created_at < ?').run(before);
       this.db.prepare('DELETE FROM containers WHERE last_seen < ?').run(before);
@@ -398,23 +355,6 @@ function newestEvents<R extends { bound: number }>(rows: IterableIterator<R>, li
     if (out.length > n) out = out.slice(out.length - n);
   }
   return out;
-}
-
-function requestSummary(r: RequestRow): RequestSummary {
-  return {
-    cid: r.cid,
-    time: r.time,
-    method: r.method,
-    path: r.path,
-    status: r.status,
-    code: r.code,
-    org: r.org,
-    user: r.user,
-    keyPrefix: r.key_prefix,
-    wok: r.wok,
-    durationMs: r.duration_ms,
-    message: r.message,
-  };
 }
 
 function streamState(r: Record<string, unknown>): StreamState {

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { StreamParser, type LineFlags } from '../../../src/ingest/parsers/stream-parser.js';
 import type { ContainerEvent, ContainerRef, Event } from '../../../src/model/event.js';
 import type { StreamInfo } from '../../../src/model/stream.js';
+import { encodeForStore } from '../../../src/store/event-codec.js';
 import { auditLine } from '../../../scripts/formats/audit-log.js';
 import { dockerRecords } from '../../../scripts/formats/docker-json-file.js';
 import { mintKey } from '../../../scripts/formats/inventory-file.js';
@@ -168,13 +169,14 @@ describe('StreamParser on a Docker json-file stream', () => {
   });
 });
 
-describe('redaction happens before events leave the parser', () => {
+describe('redaction happens before anything is stored', () => {
   const key = mintKey('skl');
   const llm = mintKey('sllm');
   const body = (k: string) => k.slice(k.indexOf('_') + 9);
   const SECRETS = [body(key.key), body(llm.key), 's3cr3t-cookie-value', 'hunter2-pw', 'eyJhbGciOiJIUzI1NiJ9', 'opaque-bearer-token-123', 'dbpass-XYZ'];
   let run: CpRun;
   let events: Event[];
+  let stored: string[];
 
   function expectClean(what: unknown): void {
     const text = JSON.stringify(what);
@@ -212,6 +214,8 @@ describe('redaction happens before events leave the parser', () => {
       ].map((l) => l.replace(/\n$/, '')),
     );
     events = [...p.take().events, ...d.take().events];
+    // What the stores write: each event encoded for storage (which redacts it in place where needed).
+    stored = events.map((e) => encodeForStore(e));
   });
 
   it('the raw lines did hold the secrets (the test would catch a leak)', () => {
@@ -221,8 +225,9 @@ describe('redaction happens before events leave the parser', () => {
     expect(raw).toContain('hunter2-pw');
   });
 
-  it('no key body, Bearer token, cookie or password survives in any event', () => {
+  it('no key body, Bearer token, cookie or password survives in any stored line or event', () => {
     expect(events.length).toBe(run.lines.length + 2 + 4);
+    for (const line of stored) expectClean(line);
     for (const e of events) expectClean(e);
   });
 

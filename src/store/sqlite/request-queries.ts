@@ -1,0 +1,210 @@
+/**
+ * Reads of requests and audit records. Every request lives in its cp block's
+ * summary; failed ones also have rows (failures), and per-minute totals live
+ * in traffic. Searches that need failures read the rows; the others scan
+ * block summaries newest first and stop as soon as no older block can hold a
+ * newer match (a request starts no later than the block's newest line).
+ */
+import type { AuditRecord } from '../../model/activity.js';
+import type { RequestSummary } from '../../model/request.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import type { CodeCount, Page, RequestCounts, SearchFilter, WindowFilter } from '../store.js';
+import type { Db } from './open-database.js';
+import { BLOCK_SPAN_MS } from './prepare-blocks.js';
+import { auditsFrom, requestsFrom } from './summary-codec.js';
+
+const MINUTE = 60_000;
+/** Longest request the summary scan expects: a request is found in blocks up to this long after it started. */
+export const MAX_REQUEST_MS = 60 * MINUTE;
+/** Position of a request in its block, in cursor ids: block id × this + index. */
+const PER_BLOCK = 4096;
+
+interface FailureRow {
+  id: number;
+  cid: string;
+  time: number;
+  method: string;
+  path: string;
+  status: number;
+  code: string | null;
+  org: string | null;
+  user: string | null;
+  key_prefix: string | null;
+  wok: string | null;
+  duration_ms: number | null;
+  message: string | null;
+}
+
+interface SummaryRow {
+  id: number;
+  key: string;
+  t1: number;
+  summary: string;
+}
+
+function failureSummary(r: FailureRow): RequestSummary {
+  return { cid: r.cid, time: r.time, method: r.method, path: r.path, status: r.status, code: r.code, org: r.org, user: r.user, keyPrefix: r.key_prefix, wok: r.wok, durationMs: r.duration_ms, message: r.message };
+}
+
+type Owners = Map<string, { org: string; user: string } | null>;
+
+export class RequestQueries {
+  private readonly ownerStmt;
+
+  constructor(private readonly db: Db) {
+    this.ownerStmt = db.prepare('SELECT org, user FROM inv_keys WHERE prefix = ? ORDER BY revoked_at IS NOT NULL, sha256 LIMIT 1');
+  }
+
+  search(f: SearchFilter, cursor?: string | null): Page<RequestSummary> {
+    const limit = Math.min(Math.max(f.limit ?? 50, 1), 500);
+    const c = decodeCursor(cursor);
+    const failuresOnly = f.failed || f.code !== undefined || (f.status !== undefined && f.status >= 400);
+    const page = failuresOnly ? this.searchFailures(f, c, limit) : this.searchSummaries(f, c, limit);
+    const last = page.items[page.items.length - 1];
+    return { items: page.items.map((x) => x.r), next: page.more && last ? encodeCursor({ time: last.r.time, id: last.id }) : null };
+  }
+
+  codeCounts(f: { from: number; to: number; wok?: string; org?: string }): CodeCount[] {
+    const where = ['code IS NOT NULL', 'time >= ?', 'time <= ?'];
+    const args: (string | number)[] = [f.from, f.to];
+    if (f.wok) (where.push('wok = ?'), args.push(f.wok));
+    if (f.org) (where.push('org = ?'), args.push(f.org));
+    // The sample is the newest request of the code within the same filter (never one of another org or wok).
+    return this.db
+      .prepare(
+        `SELECT code, count, lastSeen, sampleCid FROM (
+           SELECT code, COUNT(*) OVER (PARTITION BY code) AS count, MAX(time) OVER (PARTITION BY code) AS lastSeen, cid AS sampleCid,
+                  ROW_NUMBER() OVER (PARTITION BY code ORDER BY time DESC, id DESC) AS rn
+           FROM failures WHERE ${where.join(' AND ')}
+         ) WHERE rn = 1 ORDER BY count DESC, code`,
+      )
+      .all(...args) as CodeCount[];
+  }
+
+  /** Exact: whole minutes from traffic, the minutes cut by the window's edges from block summaries. */
+  requestCounts(f: WindowFilter): RequestCounts {
+    const first = Math.ceil(f.from / MINUTE);
+    const last = Math.floor((f.to + 1) / MINUTE) - 1;
+    let total = 0;
+    if (first <= last) {
+      const where = ['minute >= ?', 'minute <= ?'];
+      const args: (string | number)[] = [first, last];
+      if (f.wok) (where.push('wok = ?'), args.push(f.wok));
+      if (f.org) (where.push('org = ?'), args.push(f.org));
+      total += this.db.prepare(`SELECT COALESCE(SUM(total), 0) FROM traffic WHERE ${where.join(' AND ')}`).pluck().get(...args) as number;
+      if (f.from < first * MINUTE) total += this.countSummaries(f, f.from, first * MINUTE - 1);
+      if ((last + 1) * MINUTE <= f.to) total += this.countSummaries(f, (last + 1) * MINUTE, f.to);
+    } else {
+      total = this.countSummaries(f, f.from, f.to);
+    }
+    const where = ['time >= ?', 'time <= ?'];
+    const args: (string | number)[] = [f.from, f.to];
+    if (f.wok) (where.push('wok = ?'), args.push(f.wok));
+    if (f.org) (where.push('org = ?'), args.push(f.org));
+    const w = where.join(' AND ');
+    const failed = this.db.prepare(`SELECT COUNT(*) FROM failures WHERE ${w} AND status >= 400`).pluck().get(...args) as number;
+    const byCode: Record<string, number> = {};
+    for (const r of this.db.prepare(`SELECT code, COUNT(*) AS n FROM failures WHERE ${w} AND code IS NOT NULL GROUP BY code`).all(...args) as { code: string; n: number }[]) {
+      byCode[r.code] = r.n;
+    }
+    return { total, failed, byCode };
+  }
+
+  /** Requests in total, from the per-minute counts. */
+  totalRequests(): number {
+    return this.db.prepare('SELECT COALESCE(SUM(total), 0) FROM traffic').pluck().get() as number;
+  }
+
+  audits(f: WindowFilter): AuditRecord[] {
+    const limit = f.limit ?? 100;
+    const out: AuditRecord[] = [];
+    for (const row of this.summaryBlocks('audit', f.from, f.to, 0)) {
+      if (out.length >= limit && row.t1 < out[limit - 1]!.time) break;
+      for (const a of auditsFrom(row.summary, row.key)) {
+        if (a.time < f.from || a.time > f.to || (f.wok && a.wok !== f.wok) || (f.org && a.org !== f.org)) continue;
+        out.push(a);
+      }
+      out.sort((x, y) => y.time - x.time || (x.eventId < y.eventId ? 1 : x.eventId > y.eventId ? -1 : 0));
+    }
+    return out.slice(0, limit);
+  }
+
+  private searchFailures(f: SearchFilter, c: { time: number; id: number } | null, limit: number) {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (f.from !== undefined) (where.push('time >= ?'), args.push(f.from));
+    if (f.to !== undefined) (where.push('time <= ?'), args.push(f.to));
+    if (f.code) (where.push('code = ?'), args.push(f.code));
+    if (f.org) (where.push('org = ?'), args.push(f.org));
+    if (f.wok) (where.push('wok = ?'), args.push(f.wok));
+    if (f.status !== undefined) (where.push('status = ?'), args.push(f.status));
+    if (f.failed) where.push('status >= 400');
+    if (c) (where.push('(time < ? OR (time = ? AND id < ?))'), args.push(c.time, c.time, c.id));
+    const rows = this.db
+      .prepare(`SELECT * FROM failures ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY time DESC, id DESC LIMIT ?`)
+      .all(...args, limit + 1) as FailureRow[];
+    return { items: rows.slice(0, limit).map((r) => ({ r: failureSummary(r), id: r.id })), more: rows.length > limit };
+  }
+
+  private searchSummaries(f: SearchFilter, c: { time: number; id: number } | null, limit: number) {
+    const from = f.from ?? Number.MIN_SAFE_INTEGER;
+    const to = Math.min(f.to ?? Number.MAX_SAFE_INTEGER, c ? c.time : Number.MAX_SAFE_INTEGER);
+    const found: { r: RequestSummary; id: number }[] = [];
+    const owners: Owners = new Map();
+    for (const row of this.summaryBlocks('cp', from, to, MAX_REQUEST_MS)) {
+      if (found.length > limit && row.t1 < found[limit]!.r.time) break;
+      requestsFrom(row.summary).forEach((r, i) => {
+        const id = row.id * PER_BLOCK + i;
+        if (r.time < from || r.time > to || (c && (r.time > c.time || (r.time === c.time && id >= c.id)))) return;
+        this.name(r, owners);
+        if ((f.org && r.org !== f.org) || (f.wok && r.wok !== f.wok) || (f.status !== undefined && r.status !== f.status)) return;
+        found.push({ r, id });
+      });
+      found.sort((x, y) => y.r.time - x.r.time || y.id - x.id);
+    }
+    return { items: found.slice(0, limit), more: found.length > limit };
+  }
+
+  private countSummaries(f: WindowFilter, from: number, to: number): number {
+    let n = 0;
+    const owners: Owners = new Map();
+    for (const row of this.summaryBlocks('cp', from, to, MAX_REQUEST_MS)) {
+      for (const r of requestsFrom(row.summary)) {
+        if (r.time < from || r.time > to) continue;
+        if (f.wok && r.wok !== f.wok) continue;
+        if (f.org && this.name(r, owners).org !== f.org) continue;
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Blocks with a summary of one source that can hold items timed in [from, to], newest first.
+   * `lead` is how long before its block an item may be timed (a request starts before its line).
+   */
+  private *summaryBlocks(source: 'cp' | 'audit', from: number, to: number, lead: number): Generator<SummaryRow> {
+    yield* this.db
+      .prepare(
+        `SELECT b.id, s.key, b.t1, b.summary FROM blocks b JOIN streams s ON s.id = b.stream
+         WHERE b.source = ? AND b.summary IS NOT NULL AND b.t1 >= ? AND b.t1 <= ? ORDER BY b.t1 DESC, b.id DESC`,
+      )
+      .iterate(source, from, Math.min(Number.MAX_SAFE_INTEGER, to + lead + BLOCK_SPAN_MS)) as IterableIterator<SummaryRow>;
+  }
+
+  /** Names a request's caller from the inventory when the line did not (org and user by its key prefix). */
+  private name(r: RequestSummary, owners: Owners): RequestSummary {
+    if ((r.org === null || r.user === null) && r.keyPrefix) {
+      let owner = owners.get(r.keyPrefix);
+      if (owner === undefined) {
+        owner = (this.ownerStmt.get(r.keyPrefix) as { org: string; user: string } | undefined) ?? null;
+        owners.set(r.keyPrefix, owner);
+      }
+      if (owner) {
+        r.org ??= owner.org;
+        r.user ??= owner.user;
+      }
+    }
+    return r;
+  }
+}
