@@ -34,6 +34,12 @@ export function portArg(v: string): number {
   return n;
 }
 
+export function intArg(v: string, min: number, max: number): number {
+  const n = Number(v);
+  if (!/^\d{1,9}$/.test(v) || n < min || n > max) throw new InvalidArgumentError(`a whole number from ${min} to ${max}`);
+  return n;
+}
+
 export function bytesArg(v: string): number {
   const m = /^(\d+)(k|m|kib|mib)?$/i.exec(v);
   if (!m) throw new InvalidArgumentError('a size like 1048576, 512k or 1m');

@@ -29,7 +29,8 @@ export interface IngestReport {
 export interface PathIngestOptions extends IngestOptions {
   /** Files will not grow: a last line without a newline is taken as complete. */
   final: boolean;
-  onProgress?: (bytes: number, lines: number) => void;
+  /** Called as reading goes on; `totalBytes` when known beforehand. */
+  onProgress?: (bytes: number, lines: number, totalBytes?: number) => void;
 }
 
 const READ_CHUNK = 1024 * 1024;

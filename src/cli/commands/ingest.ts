@@ -5,7 +5,9 @@ import { readInventoryFile } from '../../ingest/inventory-file.js';
 import { checkFollowPaths } from '../../ingest/follow/follow-targets.js';
 import { followUntilSignalled } from '../../ingest/follow/follow-session.js';
 import { durationArg } from './prune.js';
-import { bytesArg, DB_OPTION, withStore, type CliContext } from '../context.js';
+import { bulkIngest } from '../../ingest/bulk/bulk-ingest.js';
+import { bytesArg, DB_OPTION, intArg, withStore, type CliContext } from '../context.js';
+import { terminalProgress } from '../progress.js';
 import { ingestReportJson, renderIngestReport } from '../report-ingest.js';
 import { terminalSafe } from '../terminal-safe.js';
 
@@ -17,9 +19,10 @@ export function registerIngest(p: Command, ctx: CliContext): void {
     .option('--final', 'files will not grow: take a last line without a newline as complete')
     .option('--max-line <bytes>', 'longest line kept whole; longer lines are kept truncated', bytesArg, DEFAULT_INGEST.maxLine)
     .option('--json', 'print the report as JSON')
+    .option('--threads <n>', 'parser threads (default: one per core; 0 reads on this thread)', (v) => intArg(v, 0, 64))
     .option('--follow', 'keep reading as the files grow, rotate and appear (until Ctrl-C)')
     .option('--retain <duration>', 'with --follow: delete events older than this (e.g. 14d), in batches', durationArg)
-    .action(async (paths: string[], o: { db?: string; final?: boolean; maxLine: number; json?: boolean; follow?: boolean; retain?: number }) => {
+    .action(async (paths: string[], o: { db?: string; final?: boolean; maxLine: number; json?: boolean; follow?: boolean; retain?: number; threads?: number }) => {
       if (o.follow) {
         const roots = checkFollowPaths(paths);
         await withStore(o.db, ctx, async (store) => {
@@ -38,7 +41,11 @@ export function registerIngest(p: Command, ctx: CliContext): void {
         return;
       }
       await withStore(o.db, ctx, async (store) => {
-        const r = await ingestPaths(store, paths, { final: o.final ?? false, maxLine: o.maxLine });
+        const progress = terminalProgress();
+        const opts = { final: o.final ?? false, maxLine: o.maxLine, onProgress: progress.update };
+        // Files go through the parser threads; standard input is one stream, read here.
+        const r = paths.includes('-') || o.threads === 0 ? await ingestPaths(store, paths, opts) : await bulkIngest(store, paths, { ...opts, ...(o.threads ? { workers: o.threads } : {}) });
+        progress.done();
         process.stdout.write(o.json ? JSON.stringify(ingestReportJson(r), null, 2) + '\n' : renderIngestReport(r));
       });
     });

@@ -61,7 +61,7 @@ export async function bulkIngest(store: SqliteStore, paths: readonly string[], o
     for (const k of Object.keys(p.parsed) as Source[]) r.parsed[k] += p.parsed[k];
     report.lines += p.lines;
     report.bytes += p.bytes;
-    o.onProgress?.(report.bytes, report.lines);
+    o.onProgress?.(report.bytes, report.lines, plan.bytes);
   };
 
   await runPool(plan.tasks, Math.min(o.workers, Math.max(1, plan.tasks.length)), async (p) => {
@@ -82,10 +82,14 @@ export async function bulkIngest(store: SqliteStore, paths: readonly string[], o
   return report;
 }
 
+/** Pieces received but not yet written before parser threads are held back: memory stays bounded whatever the input. */
+const MAX_PENDING_PIECES = 6;
+
 /**
  * Runs the tasks on `n` parser threads, one task per thread at a time, in
  * plan order. Pieces are handed to `onPiece` one after another (never
- * concurrently); the first failure stops everything.
+ * concurrently); a thread gets its next task only while the writer keeps up.
+ * The first failure stops everything.
  */
 async function runPool(tasks: ParseTask[], n: number, onPiece: (p: Piece) => Promise<void>): Promise<void> {
   if (!tasks.length) return;
@@ -93,6 +97,8 @@ async function runPool(tasks: ParseTask[], n: number, onPiece: (p: Piece) => Pro
   const file = compiledModule(new URL(`./parse-worker${ext}`, import.meta.url).href);
   const queue = [...tasks];
   const workers: Worker[] = [];
+  const idle: Worker[] = [];
+  let pending = 0;
   let chain: Promise<void> = Promise.resolve();
   try {
     await new Promise<void>((resolve, reject) => {
@@ -104,6 +110,10 @@ async function runPool(tasks: ParseTask[], n: number, onPiece: (p: Piece) => Pro
         reject(e instanceof Error ? e : new Error(String(e)));
       };
       const feed = (w: Worker) => {
+        if (pending >= MAX_PENDING_PIECES && queue.length) {
+          idle.push(w);
+          return;
+        }
         const task = queue.shift();
         if (!task) {
           if (--running === 0) chain.then(resolve, fail);
@@ -111,15 +121,24 @@ async function runPool(tasks: ParseTask[], n: number, onPiece: (p: Piece) => Pro
         }
         w.postMessage({ type: 'task', task });
       };
+      const written = () => {
+        pending--;
+        while (idle.length && pending < MAX_PENDING_PIECES) feed(idle.shift()!);
+      };
       for (let i = 0; i < n; i++) {
         // A larger young generation lets a piece's events die young instead of being promoted (measured ~10% faster).
-        const w = new Worker(file, { resourceLimits: { maxYoungGenerationSizeMb: 64 } });
+        const w = new Worker(file, { resourceLimits: { maxYoungGenerationSizeMb: 32 } });
         workers.push(w);
         running++;
         w.postMessage({ type: 'redact', patterns: extraPatternSources() });
         w.on('message', (m: WorkerMessage) => {
-          if (m.type === 'piece') chain = chain.then(() => (failed ? undefined : onPiece(m.piece))).catch((e) => fail(e));
-          else if (m.type === 'done') feed(w);
+          if (m.type === 'piece') {
+            pending++;
+            chain = chain
+              .then(() => (failed ? undefined : onPiece(m.piece)))
+              .then(written)
+              .catch((e) => fail(e));
+          } else if (m.type === 'done') feed(w);
           else fail(new Error(`parsing failed: ${m.message}`));
         });
         w.on('error', fail);
