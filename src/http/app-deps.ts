@@ -15,6 +15,8 @@ export interface AppConfig {
   bodyLimit: string;
   /** Sign-in sessions and throttling; defaults in src/access/sessions.ts and src/http/middleware/login-throttle.ts. */
   access?: AccessConfig;
+  /** Include the process's default metrics (CPU, memory, event loop) at /metrics (default true). */
+  processMetrics?: boolean;
   /** POST /v1/ingest: largest body after decompression (bytes; default 8 MiB). The wire body is capped by bodyLimit. */
   ingestMaxBytes?: number;
 }

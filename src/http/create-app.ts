@@ -23,6 +23,8 @@ import { ingestRoutes } from './routes/ingest.js';
 import { searchRoutes } from './routes/search.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { wokRoutes } from './routes/woks.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { createAppMetrics } from './metrics/app-metrics.js';
 
 export type { AppDeps };
 
@@ -44,7 +46,8 @@ export function createApp(deps: AppDeps): express.Express {
   // Redaction at render: every res.json body passes through the same rules as ingest.
   app.set('json replacer', redactingReplacer);
 
-  app.use(requestLogger(deps.logger));
+  const metrics = createAppMetrics(deps.diag, deps.config.processMetrics ?? true);
+  app.use(requestLogger(deps.logger), metrics.observe);
   app.use(securityHeaders());
   app.use('/static', express.static(path.join(projectRoot(), 'public'), { maxAge: '1h', index: false }));
   app.get('/healthz', (_req, res) => {
@@ -60,6 +63,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(diagRoutes(deps));
   app.use(wokRoutes(deps));
   app.use(ingestRoutes(deps));
+  app.use(metricsRoutes(metrics));
   app.use(routeNotFound);
   app.use(errorHandler(deps.logger));
   return app;
