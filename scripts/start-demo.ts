@@ -1,7 +1,9 @@
 /**
  * `npm start`: a fresh demo, ingested and served. Regenerates ./data/demo
  * anchored to now, ingests it into a new ./data/demo.sqlite with the same
- * code as `tellwang-diag ingest`, imports the inventory, then serves on
+ * code as `tellwang-diag ingest`, imports the inventory, replays the health
+ * history of the demo's hours from its logs (so tickets show "Platform health
+ * at the time" and /diag its recent past), then serves on
  * 127.0.0.1:8080 ($DIAG_PORT / $DIAG_HOST, or --port / --host) and prints the
  * tickets worth opening and a demo operator's sign-in.
  */
@@ -16,12 +18,17 @@ import { portArg } from '../src/cli/context.js';
 import { readEnv } from '../src/config.js';
 import { ingestPaths } from '../src/ingest/ingest-paths.js';
 import { readInventoryFile } from '../src/ingest/inventory-file.js';
+import { catalog } from '../src/catalog/catalog.js';
+import { replayHistory } from '../src/diag/replay.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { storeInventory } from '../src/store/store-inventory.js';
 import { generateDemo, type DemoSummary } from './demo/generate-demo.js';
 
 const DEMO_DIR = path.resolve('data/demo');
 const DEMO_DB = path.resolve('data/demo.sqlite');
 const DEMO_OPERATOR = 'demo@tellwang.local';
+/** The demo's logs end now and reach back a few hours: history is replayed over this span. */
+const HISTORY_MS = 5 * 3_600_000;
 
 async function main(): Promise<void> {
   const opts = new Command('start-demo')
@@ -33,7 +40,8 @@ async function main(): Promise<void> {
 
   // Ticket pages are for operators: the demo store gets one, with a fresh password each run.
   const password = randomBytes(12).toString('base64url');
-  const summary = await generateDemo({ dir: DEMO_DIR, now: Date.now() });
+  const now = Date.now();
+  const summary = await generateDemo({ dir: DEMO_DIR, now });
   process.stdout.write(`demo: ${summary.requests} requests, ${summary.auditEntries} audit entries, ${summary.containerLines} container lines from ${summary.containers} containers → ${path.relative('.', DEMO_DIR)}/\n`);
 
   // From scratch: an old store would keep the previous run's hours beside the new ones.
@@ -44,6 +52,9 @@ async function main(): Promise<void> {
     process.stdout.write(renderIngestReport(report));
     const inv = await store.putInventory(readInventoryFile(summary.inventoryPath));
     process.stdout.write(`imported ${inv.orgs} orgs, ${inv.woks} woks, ${inv.keys} keys\n`);
+    // The server was not running while these logs were written: rebuild what its health loop would have stored.
+    const checks = await replayHistory({ store, inventory: storeInventory(store), catalog, from: now - HISTORY_MS, to: now });
+    process.stdout.write(`replayed health history: ${checks} check results over the last ${HISTORY_MS / 3_600_000} h\n`);
     await addOperator(store, DEMO_OPERATOR, password);
   } finally {
     await store.close();

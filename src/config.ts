@@ -25,6 +25,8 @@ const env = z.object({
   DIAG_CHECK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).optional(),
   DIAG_CHECK_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).optional(),
   DIAG_HEALTH_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).optional(),
+  // POST /v1/ingest: largest pushed body in bytes, as sent and decompressed (default 8 MiB).
+  DIAG_INGEST_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 ** 3).optional(),
 });
 
 export type Env = z.infer<typeof env>;
@@ -33,8 +35,18 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/**
+ * Reads our variables from the environment. A variable set to nothing (`DIAG_PORT=`, or only spaces) counts as
+ * unset, as shells and compose files produce them when a value is left out: otherwise an empty DIAG_PORT would
+ * coerce to port 0 and an empty DIAG_DB would be refused instead of taking the default.
+ */
 export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
-  const r = env.safeParse(source);
+  const given: Record<string, string> = {};
+  for (const key of Object.keys(env.shape)) {
+    const v = source[key];
+    if (v !== undefined && v.trim() !== '') given[key] = v;
+  }
+  const r = env.safeParse(given);
   if (!r.success) {
     const i = r.error.issues[0]!;
     throw new ConfigError(`environment variable ${String(i.path[0])}: ${i.message}`);

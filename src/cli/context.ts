@@ -1,7 +1,8 @@
 /** What every command gets: the environment, read once, and the shared option helpers. */
 import { InvalidArgumentError } from 'commander';
 import { dbPath, type Env } from '../config.js';
-import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { openStore as openStoreAt } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
 
 export interface CliContext {
   env: Env;
@@ -12,15 +13,16 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export const DB_OPTION = ['--db <file>', 'store file (default $DIAG_DB or ./data/diag.sqlite)'] as const;
+export const DB_OPTION = ['--db <store>', 'a SQLite file or a postgres:// URL (?schema=name; default $DIAG_DB or ./data/diag.sqlite)'] as const;
 
-export function openStore(flag: string | undefined, ctx: CliContext): SqliteStore {
-  return new SqliteStore(dbPath(flag, ctx.env));
+/** The store the command names (--db, else $DIAG_DB, else the default file): SQLite for a path, PostgreSQL for a URL. */
+export function openStore(flag: string | undefined, ctx: CliContext): Promise<Store> {
+  return openStoreAt(dbPath(flag, ctx.env));
 }
 
 /** Runs `fn` with a store that is closed afterwards, whatever happens. */
-export async function withStore<T>(flag: string | undefined, ctx: CliContext, fn: (store: SqliteStore) => Promise<T>): Promise<T> {
-  const store = openStore(flag, ctx);
+export async function withStore<T>(flag: string | undefined, ctx: CliContext, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(flag, ctx);
   try {
     return await fn(store);
   } finally {

@@ -11,13 +11,13 @@ export interface AppConfig {
   ticket: TicketOptions;
   /** Trust X-Forwarded-* from a proxy in front (Express "trust proxy"). */
   trustProxy: boolean | string;
-  /** Largest accepted body for form and JSON routes. */
+  /** Largest accepted body for form and JSON routes (every route but POST /v1/ingest). */
   bodyLimit: string;
   /** Sign-in sessions and throttling; defaults in src/access/sessions.ts and src/http/middleware/login-throttle.ts. */
   access?: AccessConfig;
   /** Include the process's default metrics (CPU, memory, event loop) at /metrics (default true). */
   processMetrics?: boolean;
-  /** POST /v1/ingest: largest body after decompression (bytes; default 8 MiB). The wire body is capped by bodyLimit. */
+  /** POST /v1/ingest: largest body, as sent and after decompression (bytes; default 8 MiB; DIAG_INGEST_MAX_BYTES). Not bodyLimit. */
   ingestMaxBytes?: number;
 }
 

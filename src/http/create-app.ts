@@ -19,7 +19,7 @@ import { redactingReplacer } from '../redact/redact-render.js';
 import { authRoutes } from './routes/auth.js';
 import { diagRoutes } from './routes/diag.js';
 import { homeRoutes } from './routes/home.js';
-import { ingestRoutes } from './routes/ingest.js';
+import { DEFAULT_INGEST_MAX_BYTES, ingestRoutes } from './routes/ingest.js';
 import { searchRoutes } from './routes/search.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { wokRoutes } from './routes/woks.js';
@@ -53,7 +53,9 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'pass' });
   });
-  app.use(noStore, redactPages, limitBodies(deps.config.bodyLimit), cookieParser());
+  // Pushed log batches are larger than any form or JSON call: /v1/ingest has its own cap (the route checks it again while reading).
+  const ingestCap = { '/v1/ingest': deps.config.ingestMaxBytes ?? DEFAULT_INGEST_MAX_BYTES };
+  app.use(noStore, redactPages, limitBodies(deps.config.bodyLimit, ingestCap), cookieParser());
   // Sets req.principal on every request; then CSRF for signed-in browsers, then deny-by-default.
   app.use(authenticate(deps), csrfProtection(), requireOperatorExcept(OPEN_PATHS));
   app.use(authRoutes(deps));

@@ -58,9 +58,13 @@ export async function buildTicket(store: Store, catalog: Catalog, cid: string, o
     durationMs: http?.durationMs ?? null,
   };
   const withCode = events.find((e) => e.source === 'cp' && e.code) ?? events.find((e) => e.code);
-  const err = (withCode && withCode.source !== 'audit' ? withCode.err : null) ?? (done?.err ?? null);
-  const failed = (http?.status ?? 0) >= 400 || events.some((e) => e.level === 'error' || e.level === 'fatal');
   const code = withCode?.code ?? null;
+  // The first line naming the code is often the handler's own log of the cause ("connect ECONNREFUSED …" for an
+  // exec_sql failure); the completion line's error is what the caller was answered. Prefer it when it names the
+  // same code and says something; the cause stays visible among the events.
+  const answered = done && code !== null && done.code === code && done.err?.message ? done.err : null;
+  const err = answered ?? (withCode && withCode.source !== 'audit' ? withCode.err : null) ?? (done?.err ?? null);
+  const failed = (http?.status ?? 0) >= 400 || events.some((e) => e.level === 'error' || e.level === 'fatal');
   const error =
     code || failed
       ? { code, message: err?.message ?? (withCode ? withCode.message : null) ?? null, hint: err?.hint ?? null }

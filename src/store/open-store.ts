@@ -3,6 +3,7 @@
  * the PostgreSQL store (schema from `?schema=`, default tellwang_diag),
  * anything else is the path of a SQLite file.
  */
+import { describeTarget } from './postgres/pg-connect.js';
 import { PostgresStore } from './postgres/postgres-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import { StoreError, type Store } from './store.js';
@@ -32,4 +33,15 @@ export function postgresTarget(target: string): { connectionString: string; sche
 export async function openStore(target: string): Promise<Store> {
   if (isPostgresTarget(target)) return PostgresStore.open(postgresTarget(target));
   return new SqliteStore(target);
+}
+
+/** How to name the store to a person: the file, or the PostgreSQL server and schema — never the URL's password. */
+export function storeLabel(target: string): string {
+  if (!isPostgresTarget(target)) return target;
+  try {
+    const { connectionString, schema } = postgresTarget(target);
+    return `PostgreSQL at ${describeTarget(connectionString)}, schema ${schema}`;
+  } catch {
+    return 'PostgreSQL (an invalid URL)';
+  }
 }

@@ -108,7 +108,13 @@ export interface EventStore {
   search(filter: SearchFilter, cursor?: string | null): Promise<Page<RequestSummary>>;
   codeCounts(filter: { from: number; to: number; wok?: string; org?: string }): Promise<CodeCount[]>;
   unparsed(cursor?: string | null, limit?: number): Promise<Page<Unparsed>>;
+  /** Everything below, including a count of distinct correlation ids over the whole index (slow on a big store). */
   stats(): Promise<Stats>;
+  /**
+   * Every stream's checkpoint and counters, listed by path (then key) as in
+   * stats(): a read of the streams table alone, cheap enough for every /diag run.
+   */
+  streams(): Promise<StreamState[]>;
 
   /** Request totals, failures and per-code counts in a window (optionally for one wok or org). */
   requestCounts(filter: WindowFilter): Promise<RequestCounts>;

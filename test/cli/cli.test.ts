@@ -3,7 +3,7 @@
  * `ticket` (text and --json), and its exit codes and messages.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/project-root.js';
@@ -11,11 +11,12 @@ import { auditLine } from '../../scripts/formats/audit-log.js';
 import { mintKey } from '../../scripts/formats/inventory-file.js';
 import { capturePino } from '../../scripts/formats/pino-lines.js';
 import { pgLine, pgShutdown } from '../../scripts/formats/postgres-log.js';
-import { runCp, type CpRun } from '../ingest/fixtures/cp-app.js';
-import { containerId, dockerLog, tempDir, writeContainer, type ContainerSpec } from '../ingest/fixtures/log-dirs.js';
+import { runCp, type CpRun } from '../fixtures/cp-app.js';
+import { containerId, dockerLog, writeContainer, type ContainerSpec } from '../fixtures/docker-dir.js';
+import { tempDir } from '../fixtures/temp-dir.js';
+import { requireBuiltCli } from '../fixtures/built-cli.js';
 
-const ROOT = projectRoot();
-const CLI = path.join(ROOT, 'dist', 'src', 'cli.js');
+const CLI = path.join(projectRoot(), 'dist', 'src', 'cli.js');
 const CID = '0f1e2d3c4b5a6978';
 const EVIL = 'stmt failed\u001b]0;evil\u0007\r\n2026-11-24 20:22:24.843 [cp] INFO  all good, ticket closed\u001b[2J\u009b31m';
 
@@ -39,9 +40,9 @@ let run: CpRun;
 let t0 = 0;
 
 beforeAll(async () => {
-  // tsc emits even when some other file has a type error (and then exits non-zero): what matters is a fresh dist/.
-  spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'pipe', timeout: 120_000 });
-  expect(statSync(CLI).mtimeMs).toBeGreaterThan(Date.now() - 120_000);
+  // dist/ is built before the suite (`npm test` runs tsc first), never here: rebuilding it while another test file
+  // runs a command from it can load a half-written module (and the build's CPU load slowed every other file).
+  requireBuiltCli();
   run = await runCp('correlation-id', [
     { method: 'POST', path: '/v1/woks/w7/sql', headers: { 'x-correlation-id': CID, authorization: `Bearer ${key.key}` } },
   ]);

@@ -16,8 +16,9 @@ import { auditLine } from '../../scripts/formats/audit-log.js';
 import { mintKey } from '../../scripts/formats/inventory-file.js';
 import { capturePino } from '../../scripts/formats/pino-lines.js';
 import { pgLine, pgShutdown, pgStartup, type PgLineInput } from '../../scripts/formats/postgres-log.js';
-import { runCp, type CpRun } from './fixtures/cp-app.js';
-import { containerId, dockerLog, tempDir, writeContainer, type ContainerSpec } from './fixtures/log-dirs.js';
+import { runCp, type CpRun } from '../fixtures/cp-app.js';
+import { containerId, dockerLog, writeContainer, type ContainerSpec } from '../fixtures/docker-dir.js';
+import { tempDir } from '../fixtures/temp-dir.js';
 
 const CID_A = '5367500fbf670405';
 const CID_B = '9a0b1c2d3e4f5a6b';
@@ -107,7 +108,7 @@ async function buildWorld(root: string): Promise<World> {
 }
 
 describe('ingest of a directory tree, end to end', () => {
-  const tmp = tempDir();
+  const tmp = tempDir('tellwang-ingest-');
   let world: World;
   let store: SqliteStore;
   let first: IngestReport;
@@ -158,7 +159,7 @@ describe('ingest of a directory tree, end to end', () => {
     expect(page.items.map((u) => [u.path, u.line, u.reason]).sort()).toEqual(
       [
         [notes, 1, 'not JSON and not a PostgreSQL log line'],
-        [notes, 2, 'JSON, but no known format (pino, Docker json-file, audit)'],
+        [notes, 2, 'JSON, but no known format (pino, Docker json-file, audit, journald, PostgreSQL jsonlog)'],
         [notes, 4, 'not valid JSON'],
       ].sort(),
     );
@@ -251,7 +252,7 @@ describe('ingest of a directory tree, end to end', () => {
 });
 
 describe('a file of one line without its newline', () => {
-  const tmp = tempDir();
+  const tmp = tempDir('tellwang-ingest-');
   afterAll(() => tmp.remove());
 
   it('waits for its newline, is taken with --final, and is not doubled when the file grows', async () => {

@@ -6,6 +6,7 @@ import { checkFollowPaths } from '../../ingest/follow/follow-targets.js';
 import { followUntilSignalled } from '../../ingest/follow/follow-session.js';
 import { durationArg } from './prune.js';
 import { bulkIngest } from '../../ingest/bulk/bulk-ingest.js';
+import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
 import { bytesArg, DB_OPTION, intArg, withStore, type CliContext } from '../context.js';
 import { terminalProgress } from '../progress.js';
 import { ingestReportJson, renderIngestReport } from '../report-ingest.js';
@@ -43,8 +44,11 @@ export function registerIngest(p: Command, ctx: CliContext): void {
       await withStore(o.db, ctx, async (store) => {
         const progress = terminalProgress();
         const opts = { final: o.final ?? false, maxLine: o.maxLine, onProgress: progress.update };
-        // Files go through the parser threads; standard input is one stream, read here.
-        const r = paths.includes('-') || o.threads === 0 ? await ingestPaths(store, paths, opts) : await bulkIngest(store, paths, { ...opts, ...(o.threads ? { workers: o.threads } : {}) });
+        // Files go through the parser threads, which hand SQLite prepared blocks (writePrepared); standard input is
+        // one stream, read here, and a PostgreSQL store takes the same events through writeBatch on this thread.
+        const bulk = store instanceof SqliteStore && !paths.includes('-') && o.threads !== 0;
+        if (!bulk && o.threads && !(store instanceof SqliteStore)) process.stderr.write('note: --threads applies to a SQLite store; PostgreSQL is written from one thread\n');
+        const r = bulk ? await bulkIngest(store, paths, { ...opts, ...(o.threads ? { workers: o.threads } : {}) }) : await ingestPaths(store, paths, opts);
         progress.done();
         process.stdout.write(o.json ? JSON.stringify(ingestReportJson(r), null, 2) + '\n' : renderIngestReport(r));
       });

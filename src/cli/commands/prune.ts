@@ -2,11 +2,13 @@
  * `tellwang-diag prune --retain 14d | --before TIME`: deletes events (and
  * their summaries, unparsed lines and index entries) older than the cut, in
  * bounded batches so readers are never blocked for long, then checkpoints the
- * WAL so the file set shrinks back.
+ * WAL so the file set shrinks back (SQLite; with a postgres:// --db the sizes
+ * of files are not ours to report, so they are left out).
  */
 import { statSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { dbPath } from '../../config.js';
+import { isPostgresTarget } from '../../store/open-store.js';
 import { DB_OPTION, UsageError, withStore, type CliContext } from '../context.js';
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
@@ -55,16 +57,18 @@ export function registerPrune(p: Command, ctx: CliContext): void {
     .action(async (o: { db?: string; retain?: number; before?: number; json?: boolean }) => {
       if ((o.retain === undefined) === (o.before === undefined)) throw new UsageError('prune needs exactly one of --retain DURATION or --before TIME');
       const before = o.before ?? Date.now() - o.retain!;
-      const file = dbPath(o.db, ctx.env);
-      const sizeBefore = fileBytes(file);
+      const target = dbPath(o.db, ctx.env);
+      const file = isPostgresTarget(target) ? null : target;
+      const sizeBefore = file === null ? null : fileBytes(file);
       const started = performance.now();
       const removed = await withStore(o.db, ctx, (store) => store.prune(before));
       const seconds = (performance.now() - started) / 1000;
-      const sizeAfter = fileBytes(file);
+      const sizeAfter = file === null ? null : fileBytes(file);
       if (o.json) {
         process.stdout.write(JSON.stringify({ before: new Date(before).toISOString(), removed_events: removed, seconds: Number(seconds.toFixed(3)), db_bytes_before: sizeBefore, db_bytes_after: sizeAfter }) + '\n');
       } else {
-        process.stdout.write(`removed ${removed} events older than ${new Date(before).toISOString()} in ${seconds.toFixed(2)} s; store and WAL ${sizeBefore} → ${sizeAfter} bytes\n`);
+        const sizes = sizeBefore === null ? '' : `; store and WAL ${sizeBefore} → ${sizeAfter} bytes`;
+        process.stdout.write(`removed ${removed} events older than ${new Date(before).toISOString()} in ${seconds.toFixed(2)} s${sizes}\n`);
       }
     });
 }

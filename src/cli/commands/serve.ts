@@ -1,23 +1,25 @@
+/**
+ * `tellwang-diag serve`: the console over HTTP, with the health loop and (with
+ * --follow / --retain) the follower on a worker thread.
+ *
+ * Every CLI run loads this module to register the command, so the server
+ * stack (express, helmet, ejs, prom-client, pino, the checks) is imported
+ * only when `serve()` runs: other commands start in about half the time,
+ * which counts when they are run many times over (scripts, the tests).
+ */
 import type { Command } from 'commander';
 import { catalog } from '../../catalog/catalog.js';
 import { systemClock } from '../../clock.js';
 import { dbPath, diagSettings, trustProxy, type Env } from '../../config.js';
-import { CpDatabase } from '../../cpdb/cp-database.js';
-import { CpInventory } from '../../cpdb/cp-inventory.js';
-import { createDiagServices } from '../../diag/diag-services.js';
-import { startHealthLoop } from '../../diag/health-loop.js';
-import { createApp } from '../../http/create-app.js';
-import { listen } from '../../http/serve.js';
-import { createLogger } from '../../logging/logger.js';
 import { DEFAULT_TICKET_OPTIONS } from '../../queries/ticket.js';
-import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
+import { openStore, storeLabel } from '../../store/open-store.js';
 import { storeInventory } from '../../store/store-inventory.js';
 import { DB_OPTION, portArg, type CliContext } from '../context.js';
 import { checkFollowPaths } from '../../ingest/follow/follow-targets.js';
-import { startFollowWorker } from '../../ingest/follow/start-follow-worker.js';
 import { durationArg } from './prune.js';
 
 export interface ServeOptions {
+  /** A SQLite file or a postgres:// URL (open-store.ts). */
   db: string;
   port: number;
   host: string;
@@ -51,9 +53,19 @@ export function registerServe(p: Command, ctx: CliContext): void {
 }
 
 export async function serve(o: ServeOptions): Promise<void> {
+  const [{ CpDatabase }, { CpInventory }, { createDiagServices }, { startHealthLoop }, { createApp }, { listen }, { createLogger }, { startFollowWorker }] = await Promise.all([
+    import('../../cpdb/cp-database.js'),
+    import('../../cpdb/cp-inventory.js'),
+    import('../../diag/diag-services.js'),
+    import('../../diag/health-loop.js'),
+    import('../../http/create-app.js'),
+    import('../../http/serve.js'),
+    import('../../logging/logger.js'),
+    import('../../ingest/follow/start-follow-worker.js'),
+  ]);
   const logger = createLogger({ level: o.env.DIAG_LOG_LEVEL ?? 'info', pretty: o.env.NODE_ENV === 'development' });
   const roots = o.follow?.length ? checkFollowPaths(o.follow) : [];
-  const store = new SqliteStore(o.db);
+  const store = await openStore(o.db);
   // The cp database, when configured, is the live inventory and feeds the checks; else the imported snapshot.
   const ds = diagSettings(o.env);
   const cp = ds.cp
@@ -67,18 +79,22 @@ export async function serve(o: ServeOptions): Promise<void> {
     catalog,
     logger,
     clock: systemClock,
-    config: { ticket: DEFAULT_TICKET_OPTIONS, trustProxy: trustProxy(o.env), bodyLimit: '1mb' },
+    config: {
+      ticket: DEFAULT_TICKET_OPTIONS,
+      trustProxy: trustProxy(o.env),
+      bodyLimit: '1mb',
+      ...(o.env.DIAG_INGEST_MAX_BYTES !== undefined ? { ingestMaxBytes: o.env.DIAG_INGEST_MAX_BYTES } : {}),
+    },
     diag,
   });
   // Off the request path: run every check periodically and keep the history (bounded retention).
   const healthLoop = startHealthLoop({ runner: diag.runner, store, logger, intervalMs: ds.config.intervalMs, retentionMs: ds.config.retentionMs });
   const s = await listen(app, o.port, o.host);
   const follower = roots.length || o.retainMs ? startFollowWorker({ db: o.db, roots, retainMs: o.retainMs ?? null }, logger) : null;
-  process.stdout.write(`tellwang-diag serving ${s.url} (store ${o.db})\n${o.banner ? o.banner(s.url) : ''}`);
-  if (!(await store.listOperators()).some((op) => op.disabledAt === null)) {
-    process.stderr.write('no operator can sign in yet: add one with `tellwang-diag operators add EMAIL` (customers use their skl_ key with the API)\n');
-  }
+  let stopping = false;
   const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     logger.info({ signal }, 'shutting down');
     await s.close();
     await follower?.stop();
@@ -87,6 +103,17 @@ export async function serve(o: ServeOptions): Promise<void> {
     await store.close();
     process.exit(0);
   };
+  // Before the banner: whoever reads it (a supervisor, a test) may signal at once, and the store must be closed then too.
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+  // The label, not the target: a postgres:// URL may carry a password.
+  process.stdout.write(`tellwang-diag serving ${s.url} (store ${storeLabel(o.db)})\n${o.banner ? o.banner(s.url) : ''}`);
+  // A signal may close the store while this reads it: then there is nothing to advise.
+  const operators = await store.listOperators().catch((e: unknown) => {
+    if (stopping) return null;
+    throw e;
+  });
+  if (operators && !operators.some((op) => op.disabledAt === null)) {
+    process.stderr.write('no operator can sign in yet: add one with `tellwang-diag operators add EMAIL` (customers use their skl_ key with the API)\n');
+  }
 }

@@ -2,13 +2,15 @@
  * `tellwang-diag stats [--db FILE] [--json]`: events per source, unparsed
  * lines, distinct correlation ids, and per source file how far it has been
  * read (offset), how far behind it is (lag: bytes in the file not read yet)
- * and the time of its newest line. Opens the store read-only, so it works
- * while a follower writes, and on a store that cannot be written.
+ * and the time of its newest line. Opens a SQLite store read-only, so it
+ * works while a follower writes, and on a file that cannot be written; a
+ * PostgreSQL store (a postgres:// --db) is read through its pool.
  */
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { dbPath } from '../../config.js';
 import type { StreamState } from '../../model/stream.js';
+import { isPostgresTarget, openStore } from '../../store/open-store.js';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
 import type { Stats } from '../../store/store.js';
 import { DB_OPTION, type CliContext } from '../context.js';
@@ -94,7 +96,8 @@ export function registerStats(p: Command, ctx: CliContext): void {
     .option(...DB_OPTION)
     .option('--json', 'print as JSON')
     .action(async (o: { db?: string; json?: boolean }) => {
-      const store = new SqliteStore(dbPath(o.db, ctx.env), { readonly: true });
+      const target = dbPath(o.db, ctx.env);
+      const store = isPostgresTarget(target) ? await openStore(target) : new SqliteStore(target, { readonly: true });
       try {
         const st = await store.stats();
         const j = statsJson(st, st.streams.map(streamLag));

@@ -20,6 +20,21 @@ export interface TicketJson {
   events: EventJson[];
   context: EventJson[];
   context_window: { from: string; to: string } | null;
+  /**
+   * Operators only (customerTicketJson has no such field): the subsystems warning or failing while the request
+   * ran, from the stored /diag history — empty when all passed or nothing was stored.
+   */
+  health: TicketHealthJson[];
+}
+
+export interface TicketHealthJson {
+  check: string;
+  status: 'warn' | 'fail';
+  from: string;
+  last_seen: string;
+  /** When the check was next seen in another state; null while it lasts or when unknown. */
+  to: string | null;
+  output: string | null;
 }
 
 export function ticketJson(t: Ticket, detail: EventDetail): TicketJson {
@@ -47,5 +62,7 @@ export function ticketJson(t: Ticket, detail: EventDetail): TicketJson {
     events: t.events.map((e) => eventJson(e, detail)),
     context: t.context.map((e) => eventJson(e, detail)),
     context_window: t.window && { from: iso(t.window.from), to: iso(t.window.to) },
+    // Times as ISO strings, like every other time here (and the wok view's health segments).
+    health: (t.health ?? []).map((h) => ({ check: h.check, status: h.status, from: iso(h.from), last_seen: iso(h.lastSeen), to: h.to === null ? null : iso(h.to), output: h.output })),
   };
 }

@@ -12,8 +12,10 @@
  * body's digest names the batch, so a blind retry of the same bytes stores
  * nothing twice either.
  *
- * Caps: the wire body is capped by the app's body limit, the decompressed
- * body by `ingestMaxBytes` (a small gzip that inflates past it — a zip bomb —
+ * Caps: `ingestMaxBytes` (default 8 MiB), instead of the app's smaller body
+ * limit, on the body as sent — by Content-Length before reading
+ * (body-limit.ts), and while reading for bodies without one — and again on
+ * the decompressed body (a small gzip that inflates past it — a zip bomb —
  * stops there): 413 DIAG_BODY_TOO_LARGE. Authorised by an ingest token or an
  * operator (requireIngest).
  */
@@ -29,7 +31,6 @@ import { DEFAULT_INGEST } from '../../ingest/stream-ingester.js';
 import type { Event, Source, Unparsed } from '../../model/event.js';
 import type { StreamInfo } from '../../model/stream.js';
 import type { AppDeps } from '../app-deps.js';
-import { parseByteSize } from '../middleware/body-limit.js';
 import { methodNotAllowed } from '../middleware/error-handler.js';
 import { requireIngest } from '../middleware/guards.js';
 
@@ -40,7 +41,6 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 export function ingestRoutes(deps: AppDeps): Router {
   const r = Router();
-  const wireMax = parseByteSize(deps.config.bodyLimit);
   const max = deps.config.ingestMaxBytes ?? DEFAULT_INGEST_MAX_BYTES;
 
   r.route('/v1/ingest')
@@ -59,7 +59,7 @@ export function ingestRoutes(deps: AppDeps): Router {
       if (rawKey !== undefined && (typeof rawKey !== 'string' || !IDEMPOTENCY_KEY.test(rawKey))) {
         throw new DiagError('DIAG_BAD_REQUEST', 'Idempotency-Key must be 1–200 printable ASCII characters without spaces');
       }
-      const wire = await readCapped(req, wireMax);
+      const wire = await readCapped(req, max);
       const body = encoding === 'identity' ? capPlain(wire, max) : await inflate(wire, max);
       const caller = callerOf(req.principal);
       const digest = createHash('sha256').update(kind).update('\0').update(body).digest('hex');

@@ -1,16 +1,19 @@
 /**
  * The follower inside the server, on a worker thread with its own store
- * connection to the same file: tailing, parsing, committing and retention
+ * connection to the same store (the SQLite file, or the PostgreSQL schema of
+ * a postgres:// target, through a pool of its own): tailing, parsing, committing and retention
  * never run on the thread that answers HTTP. A store error (full, read-only)
  * is reported and ingest starts over from the committed checkpoints after a
  * pause, while the server keeps answering reads.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
+import { openStore } from '../../store/open-store.js';
+import type { Store } from '../../store/store.js';
 import type { FollowOptions, FollowTotals } from './follower.js';
 import { runFollow } from './run-follow.js';
 
 export interface FollowWorkerData {
+  /** A SQLite file or a postgres:// URL (open-store.ts). */
   db: string;
   roots: string[];
   follow?: Partial<FollowOptions>;
@@ -41,9 +44,9 @@ port.on('message', (m: unknown) => {
 port.unref();
 
 let totals: FollowTotals | null = null;
-let store: SqliteStore | null = null;
+let store: Store | null = null;
 try {
-  store = new SqliteStore(data.db);
+  store = await openStore(data.db);
   post({ type: 'started' });
   let lastStatus = 0;
   const every = data.statusEveryMs ?? 1000;

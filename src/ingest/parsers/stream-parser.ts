@@ -28,6 +28,9 @@ export interface LineFlags {
 
 export const UNPARSED_HEAD = 240;
 
+/** Every JSON line format read outside a Docker log file, as the unparsed reason lists them. */
+export const NO_KNOWN_FORMAT = 'JSON, but no known format (pino, Docker json-file, audit, journald, PostgreSQL jsonlog)';
+export const NOT_A_RECORD = 'JSON, but not a Docker json-file record (the only lines of a container log file)';
 const BLANK = /^\s*$/;
 
 function offsetOf(id: string): number {
@@ -82,7 +85,8 @@ export class StreamParser {
           return e ? this.add(e, flags) : this.reject(text, offset, lineNo, 'PostgreSQL jsonlog line with an unreadable timestamp', flags);
         }
       }
-      return this.reject(text, offset, lineNo, 'JSON, but no known format (pino, Docker json-file, audit)', flags);
+      // Name what was tried: in a Docker json-file only its records belong (pino or PostgreSQL sit inside their `log`).
+      return this.reject(text, offset, lineNo, this.stream.kind === 'docker' ? NOT_A_RECORD : NO_KNOWN_FORMAT, flags);
     }
     if (this.stream.kind !== 'docker' && !flags.truncated) {
       const pg = parsePostgresText(text);

@@ -1,4 +1,4 @@
-/** Event reads on PostgreSQL: by correlation id, container windows and tails, request search, counts, unparsed, stats. */
+/** Event reads on PostgreSQL: by correlation id, container windows and tails, request search, counts, unparsed, streams, stats. */
 import type { Event, Source, Unparsed } from '../../model/event.js';
 import { SOURCES } from '../../model/event.js';
 import type { RequestSummary } from '../../model/request.js';
@@ -34,6 +34,8 @@ interface RequestRow {
   duration_ms: number | null;
   message: string | null;
 }
+
+const ALL_STREAMS = 'SELECT * FROM streams ORDER BY path NULLS FIRST, key';
 
 const EVENT_COLUMNS = 's.key, e.source, r.ref, e.data FROM events e JOIN streams s ON s.id = e.stream LEFT JOIN container_refs r ON r.id = e.ref';
 
@@ -168,6 +170,11 @@ export class PgEventReads {
     };
   }
 
+  /** Listed as stats() lists them: by path (NULL first, as SQLite sorts it), then key. */
+  async streams(): Promise<StreamState[]> {
+    return (await this.q<Record<string, unknown>>(ALL_STREAMS)).map(streamState);
+  }
+
   async stats(): Promise<Stats> {
     const events = Object.fromEntries(SOURCES.map((s) => [s, 0])) as Record<Source, number>;
     for (const r of await this.q<{ source: Source; events: number }>('SELECT source, events FROM counters')) events[r.source] = r.events;
@@ -175,7 +182,7 @@ export class PgEventReads {
       `SELECT (SELECT count(*) FROM unparsed) AS unparsed, (SELECT count(DISTINCT cid) FROM events WHERE cid IS NOT NULL) AS cids,
               (SELECT count(*) FROM requests) AS requests`,
     );
-    const streams = (await this.q<Record<string, unknown>>('SELECT * FROM streams ORDER BY path NULLS FIRST, key')).map(streamState);
+    const streams = await this.streams();
     return { events, unparsed: n!.unparsed, correlationIds: n!.cids, requests: n!.requests, streams };
   }
 

@@ -12,7 +12,7 @@ import type { Event, Unparsed } from '../../model/event.js';
 import type { CheckRecord } from '../../model/health.js';
 import type { Inventory, InventoryKey, InventoryWok } from '../../model/inventory.js';
 import type { RequestSummary } from '../../model/request.js';
-import type { Checkpoint } from '../../model/stream.js';
+import type { Checkpoint, StreamState } from '../../model/stream.js';
 import type {
   CodeCount,
   ContainerInfo,
@@ -104,6 +104,10 @@ export class PostgresStore implements Store {
 
   stats(): Promise<Stats> {
     return this.reads.stats();
+  }
+
+  streams(): Promise<StreamState[]> {
+    return this.reads.streams();
   }
 
   requestCounts(f: WindowFilter): Promise<RequestCounts> {

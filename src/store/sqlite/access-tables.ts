@@ -1,6 +1,7 @@
 /** Operators, sessions and API tokens in SQLite. */
 import type { ApiToken, Operator, Session, TokenScope } from '../../model/access.js';
 import type { Db } from './open-database.js';
+import type { Statements } from './statements.js';
 
 interface OperatorRow {
   id: number;
@@ -41,35 +42,38 @@ export function sessionOf(r: SessionRow): Session {
 }
 
 export class AccessTables {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly st: Statements,
+  ) {}
 
   addOperator(email: string, passwordHash: string): Operator {
-    const r = this.db
-      .prepare('INSERT INTO operators (email, password_hash, created_at) VALUES (?, ?, ?) RETURNING *')
+    const r = this.st
+      .stmt('INSERT INTO operators (email, password_hash, created_at) VALUES (?, ?, ?) RETURNING *')
       .get(email, passwordHash, Date.now()) as OperatorRow;
     return operatorOf(r);
   }
 
   operatorByEmail(email: string): Operator | null {
-    const r = this.db.prepare('SELECT * FROM operators WHERE email = ?').get(email) as OperatorRow | undefined;
+    const r = this.st.stmt('SELECT * FROM operators WHERE email = ?').get(email) as OperatorRow | undefined;
     return r ? operatorOf(r) : null;
   }
 
   operatorById(id: number): Operator | null {
-    const r = this.db.prepare('SELECT * FROM operators WHERE id = ?').get(id) as OperatorRow | undefined;
+    const r = this.st.stmt('SELECT * FROM operators WHERE id = ?').get(id) as OperatorRow | undefined;
     return r ? operatorOf(r) : null;
   }
 
   listOperators(): Operator[] {
-    return (this.db.prepare('SELECT * FROM operators ORDER BY email').all() as OperatorRow[]).map(operatorOf);
+    return (this.st.stmt('SELECT * FROM operators ORDER BY email').all() as OperatorRow[]).map(operatorOf);
   }
 
   setOperatorDisabled(email: string, disabled: boolean): boolean {
     return this.db.transaction(() => {
       const op = this.operatorByEmail(email);
       if (!op) return false;
-      this.db.prepare('UPDATE operators SET disabled_at = ? WHERE id = ?').run(disabled ? Date.now() : null, op.id);
-      if (disabled) this.db.prepare('DELETE FROM sessions WHERE operator_id = ?').run(op.id);
+      this.st.stmt('UPDATE operators SET disabled_at = ? WHERE id = ?').run(disabled ? Date.now() : null, op.id);
+      if (disabled) this.st.stmt('DELETE FROM sessions WHERE operator_id = ?').run(op.id);
       return true;
     }).immediate();
   }
@@ -78,20 +82,20 @@ export class AccessTables {
     return this.db.transaction(() => {
       const op = this.operatorByEmail(email);
       if (!op) return false;
-      this.db.prepare('UPDATE operators SET password_hash = ? WHERE id = ?').run(passwordHash, op.id);
-      this.db.prepare('DELETE FROM sessions WHERE operator_id = ?').run(op.id);
+      this.st.stmt('UPDATE operators SET password_hash = ? WHERE id = ?').run(passwordHash, op.id);
+      this.st.stmt('DELETE FROM sessions WHERE operator_id = ?').run(op.id);
       return true;
     }).immediate();
   }
 
   createSession(s: Session): void {
-    this.db
-      .prepare('INSERT INTO sessions (id_hash, operator_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
+    this.st
+      .stmt('INSERT INTO sessions (id_hash, operator_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)')
       .run(s.idHash, s.operatorId, s.csrfToken, s.createdAt, s.expiresAt);
   }
 
   session(idHash: string, now: number): { session: Session; operator: Operator } | null {
-    const s = this.db.prepare('SELECT * FROM sessions WHERE id_hash = ? AND expires_at > ?').get(idHash, now) as SessionRow | undefined;
+    const s = this.st.stmt('SELECT * FROM sessions WHERE id_hash = ? AND expires_at > ?').get(idHash, now) as SessionRow | undefined;
     if (!s) return null;
     const op = this.operatorById(s.operator_id);
     if (!op || op.disabledAt !== null) return null;
@@ -99,34 +103,34 @@ export class AccessTables {
   }
 
   deleteSession(idHash: string): void {
-    this.db.prepare('DELETE FROM sessions WHERE id_hash = ?').run(idHash);
+    this.st.stmt('DELETE FROM sessions WHERE id_hash = ?').run(idHash);
   }
 
   deleteSessionsOf(operatorId: number): void {
-    this.db.prepare('DELETE FROM sessions WHERE operator_id = ?').run(operatorId);
+    this.st.stmt('DELETE FROM sessions WHERE operator_id = ?').run(operatorId);
   }
 
   createToken(t: { name: string; scope: TokenScope; hash: string; createdAt: number }): ApiToken {
-    const r = this.db
-      .prepare('INSERT INTO tokens (name, scope, hash, created_at) VALUES (?, ?, ?, ?) RETURNING *')
+    const r = this.st
+      .stmt('INSERT INTO tokens (name, scope, hash, created_at) VALUES (?, ?, ?, ?) RETURNING *')
       .get(t.name, t.scope, t.hash, t.createdAt) as TokenRow;
     return tokenOf(r);
   }
 
   tokenByHash(hash: string): ApiToken | null {
-    const r = this.db.prepare('SELECT * FROM tokens WHERE hash = ?').get(hash) as TokenRow | undefined;
+    const r = this.st.stmt('SELECT * FROM tokens WHERE hash = ?').get(hash) as TokenRow | undefined;
     return r ? tokenOf(r) : null;
   }
 
   listTokens(): ApiToken[] {
-    return (this.db.prepare('SELECT * FROM tokens ORDER BY created_at, id').all() as TokenRow[]).map(tokenOf);
+    return (this.st.stmt('SELECT * FROM tokens ORDER BY created_at, id').all() as TokenRow[]).map(tokenOf);
   }
 
   revokeToken(name: string, now: number): boolean {
-    return this.db.prepare('UPDATE tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL').run(now, name).changes > 0;
+    return this.st.stmt('UPDATE tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL').run(now, name).changes > 0;
   }
 
   touchToken(id: number, now: number): void {
-    this.db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?').run(now, id);
+    this.st.stmt('UPDATE tokens SET last_used_at = ? WHERE id = ?').run(now, id);
   }
 }

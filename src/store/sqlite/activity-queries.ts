@@ -3,16 +3,20 @@ import type { LifecycleRecord } from '../../model/activity.js';
 import type { CheckRecord, CheckStatus } from '../../model/health.js';
 import type { ContainerInfo, WindowFilter } from '../store.js';
 import type { Db } from './open-database.js';
+import type { Statements } from './statements.js';
 
 export class ActivityQueries {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly st: Statements,
+  ) {}
 
   lifecycle(f: WindowFilter): LifecycleRecord[] {
     const where = ['l.time >= ?', 'l.time <= ?'];
     const args: (string | number)[] = [f.from, f.to];
     if (f.wok) (where.push('l.wok = ?'), args.push(f.wok));
-    const rows = this.db
-      .prepare(
+    const rows = this.st
+      .stmt(
         `SELECT l.event_id, l.container_id, c.name, l.wok, c.role, l.time, l.state, l.message FROM lifecycle l LEFT JOIN containers c ON c.id = l.container_id
          WHERE ${where.join(' AND ')} ORDER BY l.time DESC, l.id DESC LIMIT ?`,
       )
@@ -39,7 +43,7 @@ export class ActivityQueries {
   }
 
   containers(wok: string): ContainerInfo[] {
-    const rows = this.db.prepare('SELECT * FROM containers WHERE wok = ? ORDER BY role, name, id').all(wok) as {
+    const rows = this.st.stmt('SELECT * FROM containers WHERE wok = ? ORDER BY role, name, id').all(wok) as {
       id: string;
       name: string | null;
       wok: string | null;
@@ -52,20 +56,20 @@ export class ActivityQueries {
   }
 
   recordChecks(records: CheckRecord[]): void {
-    const ins = this.db.prepare('INSERT INTO checks (check_name, status, time, output) VALUES (?, ?, ?, ?)');
+    const ins = this.st.stmt('INSERT INTO checks (check_name, status, time, output) VALUES (?, ?, ?, ?)');
     this.db.transaction(() => {
       for (const r of records) ins.run(r.check, r.status, r.time, r.output);
     }).immediate();
   }
 
   checkHistory(f: { from: number; to: number; check?: string }): CheckRecord[] {
-    const rows = this.db
-      .prepare(`SELECT check_name, status, time, output FROM checks WHERE time >= ? AND time <= ? ${f.check ? 'AND check_name = ?' : ''} ORDER BY time, id`)
+    const rows = this.st
+      .stmt(`SELECT check_name, status, time, output FROM checks WHERE time >= ? AND time <= ? ${f.check ? 'AND check_name = ?' : ''} ORDER BY time, id`)
       .all(...[f.from, f.to, ...(f.check ? [f.check] : [])]) as { check_name: string; status: CheckStatus; time: number; output: string | null }[];
     return rows.map((r) => ({ check: r.check_name, status: r.status, time: r.time, output: r.output }));
   }
 
   pruneChecks(before: number): number {
-    return this.db.prepare('DELETE FROM checks WHERE time < ?').run(before).changes;
+    return this.st.stmt('DELETE FROM checks WHERE time < ?').run(before).changes;
   }
 }

@@ -19,6 +19,7 @@ export class CidIndex {
   private readonly addSeg;
   private readonly nextSeg;
   private readonly lookupStmt;
+  private readonly smallSegs;
 
   constructor(private readonly db: Db) {
     this.insertOne = db.prepare('INSERT OR IGNORE INTO cidx (seg, cid, blk) VALUES (?, ?, ?)');
@@ -26,6 +27,8 @@ export class CidIndex {
     this.addSeg = db.prepare('INSERT INTO segs (seg, n, t1, oldest, level) VALUES (?, ?, ?, ?, 0)');
     this.nextSeg = db.prepare('SELECT COALESCE(MAX(seg), 0) + 1 AS seg FROM segs').pluck();
     this.lookupStmt = db.prepare('SELECT DISTINCT blk FROM cidx WHERE seg IN (SELECT seg FROM segs) AND cid = ?').pluck();
+    // Run after every write batch: prepared once here rather than on each call.
+    this.smallSegs = db.prepare('SELECT seg FROM segs WHERE n < ? ORDER BY seg LIMIT ?').pluck();
   }
 
   /**
@@ -57,7 +60,7 @@ export class CidIndex {
    * Returns true if it merged something.
    */
   compactSmall(): boolean {
-    const pick = () => this.db.prepare('SELECT seg FROM segs WHERE n < ? ORDER BY seg LIMIT ?').pluck().all(SMALL_SEGMENT, MERGE_AT * 2) as number[];
+    const pick = () => this.smallSegs.all(SMALL_SEGMENT, MERGE_AT * 2) as number[];
     if (pick().length < MERGE_AT) return false;
     // Chosen again under the write lock: another connection may have merged them meanwhile.
     return this.db.transaction(() => {

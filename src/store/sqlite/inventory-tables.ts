@@ -1,6 +1,7 @@
 /** The imported inventory (orgs, woks, API keys) in SQLite: a snapshot replaced whole on each import. */
 import type { Inventory, InventoryKey, InventoryWok } from '../../model/inventory.js';
 import type { Db } from './open-database.js';
+import type { Statements } from './statements.js';
 
 interface KeyRow {
   prefix: string;
@@ -28,21 +29,24 @@ function wokOf(r: WokRow): InventoryWok {
 }
 
 export class InventoryTables {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly st: Statements,
+  ) {}
 
   put(inv: Inventory): { orgs: number; woks: number; keys: number } {
     const db = this.db;
     db.transaction(() => {
       db.exec('DELETE FROM inv_orgs; DELETE FROM inv_woks; DELETE FROM inv_keys;');
-      const org = db.prepare('INSERT OR IGNORE INTO inv_orgs (slug) VALUES (?)');
+      const org = this.st.stmt('INSERT OR IGNORE INTO inv_orgs (slug) VALUES (?)');
       for (const o of inv.orgs) org.run(o.slug);
-      const wok = db.prepare('INSERT OR REPLACE INTO inv_woks (id, org, status, functions_port, created_at) VALUES (?, ?, ?, ?, ?)');
+      const wok = this.st.stmt('INSERT OR REPLACE INTO inv_woks (id, org, status, functions_port, created_at) VALUES (?, ?, ?, ?, ?)');
       for (const w of inv.woks) wok.run(w.id, w.org, w.status, w.functionsPort ?? null, w.createdAt ?? null);
-      const key = db.prepare('INSERT OR REPLACE INTO inv_keys (prefix, sha256, org, user, kind, revoked_at) VALUES (?, ?, ?, ?, ?, ?)');
+      const key = this.st.stmt('INSERT OR REPLACE INTO inv_keys (prefix, sha256, org, user, kind, revoked_at) VALUES (?, ?, ?, ?, ?, ?)');
       for (const k of inv.keys) key.run(k.prefix, k.sha256, k.org, k.user, k.kind, k.revokedAt ?? null);
       // Requests logged before the inventory was known get their caller now.
       // The owner is chosen as at ingest (block-writer.ts): a live key before a revoked one.
-      db.prepare(
+      this.st.stmt(
         `UPDATE failures SET org = COALESCE(org, (SELECT org FROM inv_keys k WHERE k.prefix = failures.key_prefix ORDER BY revoked_at IS NOT NULL, sha256 LIMIT 1)),
            user = COALESCE(user, (SELECT user FROM inv_keys k WHERE k.prefix = failures.key_prefix ORDER BY revoked_at IS NOT NULL, sha256 LIMIT 1))
          WHERE (org IS NULL OR user IS NULL) AND key_prefix IS NOT NULL AND key_prefix IN (SELECT prefix FROM inv_keys)`,
@@ -52,19 +56,19 @@ export class InventoryTables {
   }
 
   keysByPrefix(prefix: string): InventoryKey[] {
-    return (this.db.prepare('SELECT * FROM inv_keys WHERE prefix = ? ORDER BY revoked_at IS NOT NULL, sha256').all(prefix) as KeyRow[]).map(keyOf);
+    return (this.st.stmt('SELECT * FROM inv_keys WHERE prefix = ? ORDER BY revoked_at IS NOT NULL, sha256').all(prefix) as KeyRow[]).map(keyOf);
   }
 
   wok(id: string): InventoryWok | null {
-    const r = this.db.prepare('SELECT * FROM inv_woks WHERE id = ?').get(id) as WokRow | undefined;
+    const r = this.st.stmt('SELECT * FROM inv_woks WHERE id = ?').get(id) as WokRow | undefined;
     return r ? wokOf(r) : null;
   }
 
   all(): Inventory {
     return {
-      orgs: this.db.prepare('SELECT slug FROM inv_orgs ORDER BY slug').all() as { slug: string }[],
-      woks: (this.db.prepare('SELECT * FROM inv_woks ORDER BY id').all() as WokRow[]).map(wokOf),
-      keys: (this.db.prepare('SELECT * FROM inv_keys ORDER BY prefix, sha256').all() as KeyRow[]).map(keyOf),
+      orgs: this.st.stmt('SELECT slug FROM inv_orgs ORDER BY slug').all() as { slug: string }[],
+      woks: (this.st.stmt('SELECT * FROM inv_woks ORDER BY id').all() as WokRow[]).map(wokOf),
+      keys: (this.st.stmt('SELECT * FROM inv_keys ORDER BY prefix, sha256').all() as KeyRow[]).map(keyOf),
     };
   }
 }

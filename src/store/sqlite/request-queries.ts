@@ -9,7 +9,7 @@ import type { AuditRecord } from '../../model/activity.js';
 import type { RequestSummary } from '../../model/request.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import type { CodeCount, Page, RequestCounts, SearchFilter, WindowFilter } from '../store.js';
-import type { Db } from './open-database.js';
+import type { Statements } from './statements.js';
 import { BLOCK_SPAN_MS } from './prepare-blocks.js';
 import { auditsFrom, requestsFrom } from './summary-codec.js';
 
@@ -51,8 +51,8 @@ type Owners = Map<string, { org: string; user: string } | null>;
 export class RequestQueries {
   private readonly ownerStmt;
 
-  constructor(private readonly db: Db) {
-    this.ownerStmt = db.prepare('SELECT org, user FROM inv_keys WHERE prefix = ? ORDER BY revoked_at IS NOT NULL, sha256 LIMIT 1');
+  constructor(private readonly st: Statements) {
+    this.ownerStmt = st.stmt('SELECT org, user FROM inv_keys WHERE prefix = ? ORDER BY revoked_at IS NOT NULL, sha256 LIMIT 1');
   }
 
   search(f: SearchFilter, cursor?: string | null): Page<RequestSummary> {
@@ -70,8 +70,8 @@ export class RequestQueries {
     if (f.wok) (where.push('wok = ?'), args.push(f.wok));
     if (f.org) (where.push('org = ?'), args.push(f.org));
     // The sample is the newest request of the code within the same filter (never one of another org or wok).
-    return this.db
-      .prepare(
+    return this.st
+      .stmt(
         `SELECT code, count, lastSeen, sampleCid FROM (
            SELECT code, COUNT(*) OVER (PARTITION BY code) AS count, MAX(time) OVER (PARTITION BY code) AS lastSeen, cid AS sampleCid,
                   ROW_NUMBER() OVER (PARTITION BY code ORDER BY time DESC, id DESC) AS rn
@@ -91,7 +91,7 @@ export class RequestQueries {
       const args: (string | number)[] = [first, last];
       if (f.wok) (where.push('wok = ?'), args.push(f.wok));
       if (f.org) (where.push('org = ?'), args.push(f.org));
-      total += this.db.prepare(`SELECT COALESCE(SUM(total), 0) FROM traffic WHERE ${where.join(' AND ')}`).pluck().get(...args) as number;
+      total += this.st.pluck(`SELECT COALESCE(SUM(total), 0) FROM traffic WHERE ${where.join(' AND ')}`).get(...args) as number;
       if (f.from < first * MINUTE) total += this.countSummaries(f, f.from, first * MINUTE - 1);
       if ((last + 1) * MINUTE <= f.to) total += this.countSummaries(f, (last + 1) * MINUTE, f.to);
     } else {
@@ -102,9 +102,9 @@ export class RequestQueries {
     if (f.wok) (where.push('wok = ?'), args.push(f.wok));
     if (f.org) (where.push('org = ?'), args.push(f.org));
     const w = where.join(' AND ');
-    const failed = this.db.prepare(`SELECT COUNT(*) FROM failures WHERE ${w} AND status >= 400`).pluck().get(...args) as number;
+    const failed = this.st.pluck(`SELECT COUNT(*) FROM failures WHERE ${w} AND status >= 400`).get(...args) as number;
     const byCode: Record<string, number> = {};
-    for (const r of this.db.prepare(`SELECT code, COUNT(*) AS n FROM failures WHERE ${w} AND code IS NOT NULL GROUP BY code`).all(...args) as { code: string; n: number }[]) {
+    for (const r of this.st.stmt(`SELECT code, COUNT(*) AS n FROM failures WHERE ${w} AND code IS NOT NULL GROUP BY code`).all(...args) as { code: string; n: number }[]) {
       byCode[r.code] = r.n;
     }
     return { total, failed, byCode };
@@ -112,7 +112,7 @@ export class RequestQueries {
 
   /** Requests in total, from the per-minute counts. */
   totalRequests(): number {
-    return this.db.prepare('SELECT COALESCE(SUM(total), 0) FROM traffic').pluck().get() as number;
+    return this.st.pluck('SELECT COALESCE(SUM(total), 0) FROM traffic').get() as number;
   }
 
   audits(f: WindowFilter): AuditRecord[] {
@@ -140,8 +140,8 @@ export class RequestQueries {
     if (f.status !== undefined) (where.push('status = ?'), args.push(f.status));
     if (f.failed) where.push('status >= 400');
     if (c) (where.push('(time < ? OR (time = ? AND id < ?))'), args.push(c.time, c.time, c.id));
-    const rows = this.db
-      .prepare(`SELECT * FROM failures ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY time DESC, id DESC LIMIT ?`)
+    const rows = this.st
+      .stmt(`SELECT * FROM failures ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY time DESC, id DESC LIMIT ?`)
       .all(...args, limit + 1) as FailureRow[];
     return { items: rows.slice(0, limit).map((r) => ({ r: failureSummary(r), id: r.id })), more: rows.length > limit };
   }
@@ -184,8 +184,8 @@ export class RequestQueries {
    * `lead` is how long before its block an item may be timed (a request starts before its line).
    */
   private *summaryBlocks(source: 'cp' | 'audit', from: number, to: number, lead: number): Generator<SummaryRow> {
-    yield* this.db
-      .prepare(
+    yield* this.st
+      .stmt(
         `SELECT b.id, s.key, b.t1, b.summary FROM blocks b JOIN streams s ON s.id = b.stream
          WHERE b.source = ? AND b.summary IS NOT NULL AND b.t1 >= ? AND b.t1 <= ? ORDER BY b.t1 DESC, b.id DESC`,
       )

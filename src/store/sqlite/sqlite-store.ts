@@ -1,19 +1,21 @@
 /**
- * The SQLite Store: one file, WAL, better-sqlite3. Reads are short indexed
- * lookups safe on a request path; writes (writeBatch, prune, compaction) are
- * meant for an ingest worker with its own connection.
+ * The SQLite Store: one file, WAL, better-sqlite3. A thin composition of one
+ * part per concept, all on the same connection and its statement cache
+ * (statements.ts): block writes (block-writer.ts) and the cid index
+ * (cid-index.ts), event reads (event-reads.ts), requests and audits
+ * (request-queries.ts), lifecycle and check history (activity-queries.ts),
+ * the inventory (inventory-tables.ts), access (access-tables.ts), retention
+ * (prune-blocks.ts). Reads are short indexed lookups safe on a request path;
+ * writes (writeBatch, prune, compaction) are meant for an ingest worker with
+ * its own connection.
  */
 import type { ApiToken, Operator, Session, TokenScope } from '../../model/access.js';
 import type { AuditRecord, LifecycleRecord } from '../../model/activity.js';
-import type { ContainerRef, Event, Source, Unparsed } from '../../model/event.js';
+import type { Event, Unparsed } from '../../model/event.js';
 import type { CheckRecord } from '../../model/health.js';
-import { SOURCES } from '../../model/event.js';
 import type { Inventory, InventoryKey, InventoryWok } from '../../model/inventory.js';
 import type { RequestSummary } from '../../model/request.js';
 import type { Checkpoint, StreamState } from '../../model/stream.js';
-import { decodeEvent, isNotable } from '../event-codec.js';
-import { compareEvents } from '../event-order.js';
-import { decodeCursor, encodeCursor } from '../cursor.js';
 import type {
   CodeCount,
   ContainerInfo,
@@ -29,45 +31,38 @@ import type {
 } from '../store.js';
 import { AccessTables } from './access-tables.js';
 import { ActivityQueries } from './activity-queries.js';
-import { RequestQueries } from './request-queries.js';
 import { BlockWriter } from './block-writer.js';
-import { BLOCK_SPAN_MS, prepareBatch, type PreparedBatch } from './prepare-blocks.js';
 import { CidIndex } from './cid-index.js';
+import { EventReads } from './event-reads.js';
 import { InventoryTables } from './inventory-tables.js';
-import { mapSqliteError, openDatabase, type Db, type OpenOptions } from './open-database.js';
-
-interface BlockRow {
-  id: number;
-  key: string;
-  source: Source;
-  container: string | null;
-  data: string;
-}
-
-const PRUNE_CHUNK = 500;
+import { openDatabase, type Db, type OpenOptions } from './open-database.js';
+import { prepareBatch, type PreparedBatch } from './prepare-blocks.js';
+import { pruneBefore } from './prune-blocks.js';
+import { RequestQueries } from './request-queries.js';
+import { Statements } from './statements.js';
 
 export class SqliteStore implements Store {
   readonly db: Db;
+  /** This connection's prepared statements, shared by every part. */
+  private readonly st: Statements;
   private readonly cids: CidIndex;
   private readonly writer: BlockWriter;
+  private readonly reads: EventReads;
   private readonly inv: InventoryTables;
   private readonly access: AccessTables;
   private readonly activity: ActivityQueries;
   private readonly requests: RequestQueries;
-  private readonly blocksById;
-  private readonly containerCache = new Map<string, ContainerRef>();
 
   constructor(readonly file: string, opts: OpenOptions = {}) {
     this.db = openDatabase(file, opts);
+    this.st = new Statements(this.db);
     this.cids = new CidIndex(this.db);
     this.writer = new BlockWriter(this.db, this.cids);
-    this.inv = new InventoryTables(this.db);
-    this.access = new AccessTables(this.db);
-    this.activity = new ActivityQueries(this.db);
-    this.requests = new RequestQueries(this.db);
-    this.blocksById = this.db.prepare(
-      'SELECT b.id, s.key, b.source, b.container, b.data FROM blocks b JOIN streams s ON s.id = b.stream WHERE b.id = ?',
-    );
+    this.reads = new EventReads(this.st, this.cids);
+    this.inv = new InventoryTables(this.db, this.st);
+    this.access = new AccessTables(this.db, this.st);
+    this.activity = new ActivityQueries(this.db, this.st);
+    this.requests = new RequestQueries(this.st);
   }
 
   async writeBatch(batch: WriteBatch): Promise<WriteResult> {
@@ -89,42 +84,19 @@ export class SqliteStore implements Store {
   }
 
   async checkpoint(streamKey: string): Promise<Checkpoint | null> {
-    const r = this.db.prepare('SELECT * FROM streams WHERE key = ?').get(streamKey) as Record<string, unknown> | undefined;
-    return r ? streamState(r) : null;
+    return this.reads.checkpoint(streamKey);
+  }
+
+  async streams(): Promise<StreamState[]> {
+    return this.reads.streams();
   }
 
   async eventsByCid(cid: string): Promise<Event[]> {
-    const out: Event[] = [];
-    for (const blk of this.cids.blocksFor(cid)) {
-      const row = this.blocksById.get(blk) as BlockRow | undefined;
-      if (!row) continue;
-      for (const line of row.data.split('\n')) {
-        if (!line.includes(cid)) continue;
-        const e = this.decode(line, row);
-        if (e.cid === cid) out.push(e);
-      }
-    }
-    return out.sort(compareEvents);
+    return this.reads.eventsByCid(cid);
   }
 
   async containerEvents(f: ContextFilter): Promise<Event[]> {
-    // Newest blocks first; a block holds no line later than t0 + BLOCK_SPAN_MS, which bounds the scan.
-    const rows = this.db
-      .prepare(
-        `SELECT b.id, s.key, b.source, b.container, b.data, b.t0 + ${BLOCK_SPAN_MS} AS bound FROM blocks b JOIN streams s ON s.id = b.stream
-         WHERE b.wok = ? AND b.t0 >= ? AND b.t0 <= ? AND b.t1 >= ? ${f.notable ? 'AND b.notable > 0' : ''} ORDER BY b.t0 DESC`,
-      )
-      .iterate(f.wok, f.from - BLOCK_SPAN_MS, f.to, f.from) as IterableIterator<BlockRow & { bound: number }>;
-    return newestEvents(rows, f.limit, (row) => {
-      const out: Event[] = [];
-      for (const line of row.data.split('\n')) {
-        const e = this.decode(line, row);
-        if (e.time < f.from || e.time > f.to) continue;
-        if (f.notable && !isNotable(e)) continue;
-        out.push(e);
-      }
-      return out;
-    });
+    return this.reads.containerEvents(f);
   }
 
   async search(f: SearchFilter, cursor?: string | null): Promise<Page<RequestSummary>> {
@@ -136,32 +108,11 @@ export class SqliteStore implements Store {
   }
 
   async unparsed(cursor?: string | null, limit = 100): Promise<Page<Unparsed>> {
-    const c = decodeCursor(cursor);
-    const rows = this.db
-      .prepare(
-        `SELECT u.id, s.key AS stream, s.path, u.offset, u.line, u.reason, u.head, u.time FROM unparsed u JOIN streams s ON s.id = u.stream
-         ${c ? 'WHERE u.id < ?' : ''} ORDER BY u.id DESC LIMIT ?`,
-      )
-      .all(...(c ? [c.id] : []), limit + 1) as (Unparsed & { id: number })[];
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(({ id: _id, ...u }) => u),
-      next: rows.length > limit && last ? encodeCursor({ time: last.time, id: last.id }) : null,
-    };
+    return this.reads.unparsed(cursor, limit);
   }
 
   async stats(): Promise<Stats> {
-    const events = Object.fromEntries(SOURCES.map((s) => [s, 0])) as Record<Source, number>;
-    for (const r of this.db.prepare('SELECT source, events FROM counters').all() as { source: Source; events: number }[]) events[r.source] = r.events;
-    const streams = (this.db.prepare('SELECT * FROM streams ORDER BY path, key').all() as Record<string, unknown>[]).map(streamState);
-    return {
-      events,
-      unparsed: this.db.prepare('SELECT COUNT(*) FROM unparsed').pluck().get() as number,
-      correlationIds: this.db.prepare('SELECT COUNT(*) FROM (SELECT DISTINCT cid FROM cidx)').pluck().get() as number,
-      requests: this.requests.totalRequests(),
-      streams,
-    };
+    return { ...this.reads.stats(), requests: this.requests.totalRequests() };
   }
 
   async putInventory(inv: Inventory) {
@@ -197,14 +148,7 @@ export class SqliteStore implements Store {
   }
 
   async containerTail(containerId: string, limit: number): Promise<Event[]> {
-    // Blocks newest first, however small they are (follow mode writes a few lines at a time), until `limit` lines are certain.
-    const rows = this.db
-      .prepare(
-        `SELECT b.id, s.key, b.source, b.container, b.data, b.t1 AS bound FROM blocks b JOIN streams s ON s.id = b.stream
-         WHERE s.container_id = ? AND b.source = 'container' ORDER BY b.t1 DESC, b.id DESC`,
-      )
-      .iterate(containerId) as IterableIterator<BlockRow & { bound: number }>;
-    return newestEvents(rows, limit, (row) => row.data.split('\n').map((line) => this.decode(line, row)));
+    return this.reads.containerTail(containerId, limit);
   }
 
   async recordChecks(records: CheckRecord[]): Promise<void> {
@@ -280,34 +224,7 @@ export class SqliteStore implements Store {
   }
 
   async prune(before: number): Promise<number> {
-    let removed = 0;
-    try {
-      const select = this.db.prepare('SELECT id, n FROM blocks WHERE t1 < ? ORDER BY id LIMIT ?');
-      for (;;) {
-        const chunk = select.all(before, PRUNE_CHUNK) as { id: number; n: number }[];
-        if (!chunk.length) break;
-        const ids = chunk.map((c) => c.id).join(',');
-        this.db.transaction(() => {
-          this.db
-            .prepare(`UPDATE counters SET events = events - COALESCE((SELECT SUM(n) FROM blocks WHERE id IN (${ids}) AND blocks.source = counters.source), 0)`)
-            .run();
-          this.db.prepare(`DELETE FROM failures WHERE blk IN (${ids})`).run();
-          this.db.prepare(`DELETE FROM lifecycle WHERE blk IN (${ids})`).run();
-          this.db.prepare(`DELETE FROM blocks WHERE id IN (${ids})`).run();
-        }).immediate();
-        removed += chunk.reduce((n, c) => n + c.n, 0);
-      }
-      this.db.prepare('DELETE FROM traffic WHERE minute < ?').run(Math.floor(before / 60_000));
-      this.db.prepare('DELETE FROM unparsed WHERE time < ?').run(before);
-      this.db.prepare('DELETE FROM idempotency WHERE created_at < ?').run(before);
-      this.db.prepare('DELETE FROM containers WHERE last_seen < ?').run(before);
-      this.cids.dropBefore(before);
-      this.cids.cleanBefore(before);
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
-    } catch (e) {
-      throw mapSqliteError(e, 'pruning');
-    }
-    return removed;
+    return pruneBefore(this.db, this.st, this.cids, before);
   }
 
   async close(): Promise<void> {
@@ -320,60 +237,4 @@ export class SqliteStore implements Store {
       this.db.close();
     }
   }
-
-  private decode(line: string, row: BlockRow): Event {
-    return decodeEvent(line, { streamKey: row.key, source: row.source, container: this.container(row.container) });
-  }
-
-  private container(json: string | null): ContainerRef | null {
-    if (!json) return null;
-    let ref = this.containerCache.get(json);
-    if (!ref) {
-      ref = JSON.parse(json) as ContainerRef;
-      if (this.containerCache.size > 1000) this.containerCache.clear();
-      this.containerCache.set(json, ref);
-    }
-    return ref;
-  }
-}
-
-/**
- * The newest `limit` events of rows read newest first, in time order. `bound`
- * is the latest time any event of a row (and of every row after it) can have:
- * once `limit` events later than that are held, no further row can matter.
- */
-function newestEvents<R extends { bound: number }>(rows: IterableIterator<R>, limit: number, eventsOf: (row: R) => Event[]): Event[] {
-  const n = Math.max(0, Math.floor(limit));
-  let out: Event[] = [];
-  if (n === 0) return out;
-  for (const row of rows) {
-    if (out.length >= n && row.bound < out[0]!.time) break;
-    const got = eventsOf(row);
-    if (!got.length) continue;
-    out.push(...got);
-    out.sort(compareEvents);
-    if (out.length > n) out = out.slice(out.length - n);
-  }
-  return out;
-}
-
-function streamState(r: Record<string, unknown>): StreamState {
-  return {
-    stream: r.key as string,
-    kind: r.kind as StreamState['kind'],
-    path: (r.path as string | null) ?? null,
-    source: (r.source as Source | null) ?? null,
-    containerId: (r.container_id as string | null) ?? null,
-    offset: r.offset as number,
-    line: r.line as number,
-    dev: (r.dev as number | null) ?? null,
-    ino: (r.ino as number | null) ?? null,
-    size: (r.size as number | null) ?? null,
-    lastTime: (r.last_time as number | null) ?? null,
-    unparsed: r.unparsed as number,
-    invalidUtf8: r.invalid_utf8 as number,
-    truncated: r.truncated as number,
-    events: r.events as number,
-    updatedAt: r.updated_at as number,
-  };
 }

@@ -2,36 +2,36 @@
  * The access commands as a user runs them: `node dist/src/cli.js` (built by
  * `npx tsc -p tsconfig.json`, as `npm test` does first) against a real store
  * file, with the console serving the same file over HTTP.
+ *
+ * Each test runs a sequence of up to a dozen CLI processes (plus argon2 hashes
+ * and sign-ins): its time is that of a dozen Node start-ups, which on a loaded
+ * two-core machine (the full suite, two files at once, each with its own child
+ * processes and parser threads) is several times what it is alone. So these
+ * tests get a budget sized to that work instead of the 30 s of a unit test;
+ * every command is still bounded by its own timeout.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKEN_SHAPE } from '../../../src/access/api-tokens.js';
-import { bearer, call, signIn, startConsole, type Console } from './fixtures/serve.js';
+import { bearer, call, signIn } from '../../fixtures/http-client.js';
+import { startConsole, type Console } from '../../fixtures/test-server.js';
+import { requireBuiltCli, runCli } from '../../fixtures/built-cli.js';
 import { buildWorld, type World } from './fixtures/world.js';
 
-const CLI = path.resolve('dist/src/cli.js');
+/** Per test: a dozen process runs on a loaded machine. */
+const PROCESS_TESTS = { timeout: 120_000 };
 
 let w: World;
 let c: Console;
 
-/** Runs the CLI as a child process (asynchronously: the console in this process keeps serving meanwhile). */
-function cli(args: string[], input?: string): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args, '--db', w.dbFile], { env: { ...process.env, NO_COLOR: '1' }, timeout: 30_000 });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out, err }));
-    child.stdin.end(input ?? '');
-  });
+/** Runs the CLI on the world's store as a child process (asynchronously: the console in this process keeps serving meanwhile). */
+async function cli(args: string[], input?: string): Promise<{ code: number | null; out: string; err: string }> {
+  const r = await runCli([...args, '--db', w.dbFile], { input: input ?? '', timeoutMs: 60_000 });
+  return { code: r.code, out: r.out, err: r.err };
 }
 
 beforeAll(async () => {
-  if (!existsSync(path.resolve('dist/src/cli/commands/tokens.js'))) throw new Error('build first: npx tsc -p tsconfig.json');
+  requireBuiltCli();
   w = await buildWorld();
   c = await startConsole(w.store);
 });
@@ -41,7 +41,7 @@ afterAll(async () => {
   await w?.remove();
 });
 
-describe('operators', () => {
+describe('operators', PROCESS_TESTS, () => {
   it('add (password piped on stdin), list, sign in, disable, enable', async () => {
     const add = await cli(['operators', 'add', 'Dana@Tellwang.test'], 'a long enough passphrase\n');
     expect([add.code, add.out]).toEqual([0, 'added operator Dana@Tellwang.test\n']);
@@ -70,7 +70,7 @@ describe('operators', () => {
   });
 });
 
-describe('tokens', () => {
+describe('tokens', PROCESS_TESTS, () => {
   it('create prints sdo_… once (only its hash is stored), list never shows it, revoke stops it at once', async () => {
     const made = await cli(['tokens', 'create', '--name', 'shipper-1', '--scope', 'ingest']);
     expect(made.code).toBe(0);
@@ -106,7 +106,7 @@ describe('tokens', () => {
   });
 });
 
-describe('exports', () => {
+describe('exports', PROCESS_TESTS, () => {
   it('`ticket CID --json --stacks` carries no secret', async () => {
     for (const id of Object.values(w.cids)) {
       const r = await cli(['ticket', id, '--json', '--stacks']);

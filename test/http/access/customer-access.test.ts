@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../../src/access/api-tokens.js';
 import { mintKey } from '../../../scripts/formats/inventory-file.js';
-import { bearer, call, startConsole, withoutCid, type Console } from './fixtures/serve.js';
+import { bearer, call, withoutCid } from '../../fixtures/http-client.js';
+import { startConsole, type Console } from '../../fixtures/test-server.js';
 import { buildWorld, type World } from './fixtures/world.js';
 
 let w: World;

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../../src/access/api-tokens.js';
 import { sha256Hex } from '../../../src/access/digest.js';
 import { addOperator, setDisabled } from '../../../src/access/operators.js';
-import { bearer, call, cookiePair, signIn, startConsole, type Console } from './fixtures/serve.js';
+import { bearer, call, cookiePair, signIn } from '../../fixtures/http-client.js';
+import { startConsole, type Console } from '../../fixtures/test-server.js';
 import { buildWorld, type World } from './fixtures/world.js';
 
 const EMAIL = 'oncall@tellwang.test';

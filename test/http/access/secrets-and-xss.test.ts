@@ -11,7 +11,8 @@ import { parse } from 'parse5';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../../src/access/api-tokens.js';
 import { addOperator } from '../../../src/access/operators.js';
-import { bearer, call, signIn, startConsole, type Console } from './fixtures/serve.js';
+import { bearer, call, signIn } from '../../fixtures/http-client.js';
+import { startConsole, type Console } from '../../fixtures/test-server.js';
 import { buildWorld, type World } from './fixtures/world.js';
 
 interface Node {

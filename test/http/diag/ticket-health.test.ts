@@ -50,6 +50,25 @@ describe('health history on the ticket', () => {
     expect(items).toEqual([`fail cp_db was failing ${hm(T - MIN)}–${hm(T + 2 * MIN)} (connection refused); this request failed at ${hm(T)}.`]);
   });
 
+  it('GET /v1/tickets/:cid gives operators the same episodes, ISO-timed; a request while all passed has an empty list', async () => {
+    const r = await a.get(`/v1/tickets/${during}`, a.operator);
+    expect(r.status).toBe(200);
+    expect((r.json() as { health: unknown }).health).toEqual([
+      { check: 'cp_db', status: 'fail', from: new Date(T - MIN).toISOString(), last_seen: new Date(T + 2 * MIN - 30_000).toISOString(), to: new Date(T + 2 * MIN).toISOString(), output: 'connection refused' },
+    ]);
+    const calm = await a.get(`/v1/tickets/${later}`, a.operator);
+    expect((calm.json() as { health: unknown }).health).toEqual([]);
+  });
+
+  it('the customer-safe ticket carries no health history (internal subsystems and their outputs)', async () => {
+    const r = await a.get(`/v1/tickets/${during}`, a.keys.acme!.key);
+    expect(r.status).toBe(200);
+    const body = r.json() as Record<string, unknown>;
+    expect(body.correlation_id).toBe(during);
+    expect(body).not.toHaveProperty('health');
+    expect(r.text).not.toContain('connection refused');
+  });
+
   it('a request while everything passed shows no health box', async () => {
     const r = await a.get(`/tickets/${later}`, a.operator, 'text/html');
     expect(r.status).toBe(200);

@@ -154,7 +154,7 @@ describe('POST /v1/ingest', () => {
   });
 
   it('a body over the cap is 413 in our envelope, with or without Content-Length', async () => {
-    await start({ config: { bodyLimit: '64kb' } });
+    await start({ config: { ingestMaxBytes: 64 * 1024 } });
     const big = batch(0, 1000);
     expect(big.length).toBeGreaterThan(64 * 1024);
     const r = await push(big);
@@ -176,6 +176,24 @@ describe('POST /v1/ingest', () => {
     expect(chunked.status).toBe(413);
     expect(((await chunked.json()) as { error: { code: string } }).error.code).toBe('DIAG_BODY_TOO_LARGE');
     expect((await db.store.stats()).events.cp).toBe(0);
+  });
+
+  it('has its own cap, above the app-wide one: a 2 MiB push is stored, past 8 MiB is 413, other routes keep 1 MiB', async () => {
+    await start();
+    const lines = batch(0, Math.ceil((2 * 1024 * 1024) / cpLine(0).length));
+    expect(lines.length).toBeGreaterThan(2 * 1024 * 1024);
+    const ok = await push(lines);
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ unparsed: 0, duplicate: false });
+    expect((await db.store.stats()).events.cp).toBe(ok.body.accepted);
+    // Over the default 8 MiB: refused on its Content-Length before a byte is read.
+    const over = await push(Buffer.alloc(8 * 1024 * 1024 + 1, 0x0a));
+    expect(over.status).toBe(413);
+    expect((over.body.error as Record<string, string>).code).toBe('DIAG_BODY_TOO_LARGE');
+    // Everything else still has the app's 1 MiB.
+    const form = await fetch(`${server.url}/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'x='.padEnd(2 * 1024 * 1024, 'a') });
+    expect(form.status).toBe(413);
+    expect(((await form.json()) as { error: { code: string } }).error.code).toBe('DIAG_BODY_TOO_LARGE');
   });
 
   it('?kind= keeps one source (the rest counted unparsed, with why); unknown kinds, types and methods are refused', async () => {

@@ -4,7 +4,7 @@ import type { CpEvent } from '../../../src/model/event.js';
 import { summarize } from '../../../src/model/request.js';
 import { capturePino } from '../../../scripts/formats/pino-lines.js';
 import { mintKey } from '../../../scripts/formats/inventory-file.js';
-import { runCp, type CpConfig, type CpRun } from '../fixtures/cp-app.js';
+import { runCp, type CpConfig, type CpRun } from '../../fixtures/cp-app.js';
 
 const key = mintKey('skl');
 const GIVEN_CID = 'ABCDEF0123456789';

@@ -8,7 +8,7 @@ import { dockerRecords } from '../../../scripts/formats/docker-json-file.js';
 import { mintKey } from '../../../scripts/formats/inventory-file.js';
 import { capturePino } from '../../../scripts/formats/pino-lines.js';
 import { pgLine } from '../../../scripts/formats/postgres-log.js';
-import { runCp, type CpRun } from '../fixtures/cp-app.js';
+import { runCp, type CpRun } from '../../fixtures/cp-app.js';
 
 const T = Date.UTC(2026, 10, 24, 20, 22, 24, 843);
 const CID = '5367500fbf670405';
@@ -60,7 +60,7 @@ describe('StreamParser on a plain file', () => {
     );
     expect(unparsed.map((u) => u.reason)).toEqual([
       'not JSON and not a PostgreSQL log line',
-      'JSON, but no known format (pino, Docker json-file, audit)',
+      'JSON, but no known format (pino, Docker json-file, audit, journald, PostgreSQL jsonlog)',
       'not valid JSON',
       'audit line without a valid ISO 8601 time',
       'not JSON and not a PostgreSQL log line',
@@ -116,7 +116,7 @@ describe('StreamParser on a Docker json-file stream', () => {
       ['text', null, 'info', T + 2, 'db'],
     ]);
     expect(unparsed.map((u) => [u.line, u.reason])).toEqual([
-      [4, 'JSON, but no known format (pino, Docker json-file, audit)'],
+      [4, 'JSON, but not a Docker json-file record (the only lines of a container log file)'],
       [5, 'not a Docker json-file record'],
       [6, 'Docker json-file record with an unreadable time'],
     ]);

@@ -5,10 +5,12 @@ import { ingestPaths } from '../../../src/ingest/ingest-paths.js';
 import { discover, InputError, type SourceSpec } from '../../../src/ingest/readers/discover.js';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { pgLine } from '../../../scripts/formats/postgres-log.js';
-import { containerId, dockerLog, tempDir, writeContainer, type ContainerSpec } from '../fixtures/log-dirs.js';
+import { containerId, dockerLog, writeContainer, type ContainerSpec } from '../../fixtures/docker-dir.js';
+import { tempDir } from '../../fixtures/temp-dir.js';
 
 const T = Date.UTC(2026, 10, 24, 20, 22, 24, 843);
-const db: ContainerSpec = { id: containerId('db'), name: 'wok-w1-db', image: 'postgres:16', labels: { 'tellwang.wok': 'w1', 'tellwang.role': 'db' }, created: T - 3_600_000 };
+// Ids derived from the names; the walk lists container dirs by id, and this one sorts before the functions one.
+const db: ContainerSpec = { id: containerId('wok-w1-db'), name: 'wok-w1-db', image: 'postgres:16', labels: { 'tellwang.wok': 'w1', 'tellwang.role': 'db' }, created: T - 3_600_000 };
 
 function pgRecords(from: number, n: number): string {
   return dockerLog(
@@ -24,12 +26,12 @@ function describeSpec(root: string, s: SourceSpec): string {
 }
 
 describe('discover', () => {
-  const tmp = tempDir();
+  const tmp = tempDir('tellwang-ingest-');
   const root = tmp.dir;
   beforeAll(() => {
     writeContainer(path.join(root, 'containers'), db, pgRecords(20, 2), [pgRecords(10, 2), pgRecords(0, 2)]);
     // No config.v2.json: recognised by its log named after the directory.
-    writeContainer(path.join(root, 'containers'), { ...db, id: containerId('fn'), config: false }, pgRecords(0, 1));
+    writeContainer(path.join(root, 'containers'), { ...db, id: containerId('wok-w1-fn'), config: false }, pgRecords(0, 1));
     mkdirSync(path.join(root, 'app', 'nested', 'deeper'), { recursive: true });
     writeFileSync(path.join(root, 'app', 'cp.log'), '{"level":30,"time":1,"msg":"x"}\n');
     // An ordinary directory that happens to hold a "-json.log": its other files are still logs.
@@ -46,7 +48,7 @@ describe('discover', () => {
       `file app/exported-json.log`,
       `file app/nested/deeper/audit.log`,
       `docker containers/${db.id} [${db.id}-json.log.2 ${db.id}-json.log.1 ${db.id}-json.log] w1/db`,
-      `docker containers/${containerId('fn')} [${containerId('fn')}-json.log] null/null`,
+      `docker containers/${containerId('wok-w1-fn')} [${containerId('wok-w1-fn')}-json.log] null/null`,
     ].sort((a, b) => (a.startsWith('docker') === b.startsWith('docker') ? 0 : a.startsWith('docker') ? 1 : -1)));
   });
 
@@ -78,7 +80,7 @@ describe('discover', () => {
 });
 
 describe('Docker log rotation between two ingests', () => {
-  const tmp = tempDir();
+  const tmp = tempDir('tellwang-ingest-');
   let store: SqliteStore;
   beforeAll(() => {
     store = new SqliteStore(path.join(tmp.dir, 'diag.sqlite'));
@@ -123,7 +125,7 @@ describe('Docker log rotation between two ingests', () => {
 });
 
 describe('container labels', () => {
-  const tmp = tempDir();
+  const tmp = tempDir('tellwang-ingest-');
   afterAll(() => tmp.remove());
 
   it('a file named directly gets its container\'s labels; an unreadable config.v2.json is said, and lines still count', async () => {

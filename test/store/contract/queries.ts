@@ -159,5 +159,23 @@ export function queriesContract(make: MakeStore): void {
       // Streams are listed by path.
       expect(st.streams.map((s) => s.path)).toEqual([...st.streams.map((s) => s.path)].sort());
     });
+
+    it('streams: every stream\'s checkpoint and counters, exactly as stats lists them — pathless (pushed) streams first', async () => {
+      expect(await cur.store.streams()).toEqual([]);
+      const cp = new StreamFixture(cpStream('z'));
+      const au = new StreamFixture(auditStream('a'));
+      const push = new StreamFixture({ key: 'push0000000000000000000000000001', kind: 'push', path: null, container: null, source: null });
+      cp.request({ cid: cid('s1'), time: T0 });
+      cp.garbage('???');
+      au.audit({ cid: cid('s1'), time: T0 + 7 });
+      push.cpLine({ cid: cid('s2'), time: T0 + 9, msg: 'pushed' });
+      await cur.store.writeBatch({ streams: [cp.batch(), au.batch(), push.batch()] });
+      const streams = await cur.store.streams();
+      expect(streams.map((s) => s.path)).toEqual([null, au.info.path, cp.info.path]);
+      expect(streams[0]).toMatchObject({ stream: push.key, kind: 'push', source: null, events: 1, lastTime: T0 + 9 });
+      expect(streams[1]).toMatchObject({ stream: au.key, kind: 'file', source: 'audit', offset: au.offset, line: 1, events: 1, unparsed: 0, lastTime: T0 + 7 });
+      expect(streams[2]).toMatchObject({ stream: cp.key, offset: cp.offset, line: 2, events: 1, unparsed: 1, lastTime: T0 });
+      expect(streams).toEqual((await cur.store.stats()).streams);
+    });
   });
 }

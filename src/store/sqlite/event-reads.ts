@@ -1,0 +1,178 @@
+/**
+ * Event reads on SQLite: by correlation id (through the cid index), a wok's
+ * container lines in a window, one container's tail, unparsed lines, and the
+ * streams' checkpoints and counts. Events live in blocks (one row per ≤512
+ * encoded lines of one stream); these reads find the blocks, then decode only
+ * the lines they need.
+ */
+import type { ContainerRef, Event, Source, Unparsed } from '../../model/event.js';
+import { SOURCES } from '../../model/event.js';
+import type { Checkpoint, StreamState } from '../../model/stream.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import { decodeEvent, isNotable } from '../event-codec.js';
+import { compareEvents } from '../event-order.js';
+import type { ContextFilter, Page, Stats } from '../store.js';
+import type { CidIndex } from './cid-index.js';
+import { BLOCK_SPAN_MS } from './prepare-blocks.js';
+import type { Statements } from './statements.js';
+
+interface BlockRow {
+  id: number;
+  key: string;
+  source: Source;
+  container: string | null;
+  data: string;
+}
+
+const BLOCK_BY_ID = 'SELECT b.id, s.key, b.source, b.container, b.data FROM blocks b JOIN streams s ON s.id = b.stream WHERE b.id = ?';
+/** Streams listed by path (NULL first), then key: the order stats and streams() promise. */
+const ALL_STREAMS = 'SELECT * FROM streams ORDER BY path, key';
+
+export class EventReads {
+  private readonly containerCache = new Map<string, ContainerRef>();
+
+  constructor(
+    private readonly st: Statements,
+    private readonly cids: CidIndex,
+  ) {}
+
+  checkpoint(streamKey: string): Checkpoint | null {
+    const r = this.st.stmt('SELECT * FROM streams WHERE key = ?').get(streamKey) as Record<string, unknown> | undefined;
+    return r ? streamState(r) : null;
+  }
+
+  /** Every stream's checkpoint and counters: one scan of the (small) streams table. */
+  streams(): StreamState[] {
+    return (this.st.stmt(ALL_STREAMS).all() as Record<string, unknown>[]).map(streamState);
+  }
+
+  eventsByCid(cid: string): Event[] {
+    const out: Event[] = [];
+    const byId = this.st.stmt(BLOCK_BY_ID);
+    for (const blk of this.cids.blocksFor(cid)) {
+      const row = byId.get(blk) as BlockRow | undefined;
+      if (!row) continue;
+      for (const line of row.data.split('\n')) {
+        if (!line.includes(cid)) continue;
+        const e = this.decode(line, row);
+        if (e.cid === cid) out.push(e);
+      }
+    }
+    return out.sort(compareEvents);
+  }
+
+  containerEvents(f: ContextFilter): Event[] {
+    // Newest blocks first; a block holds no line later than t0 + BLOCK_SPAN_MS, which bounds the scan.
+    const rows = this.st
+      .stmt(
+        `SELECT b.id, s.key, b.source, b.container, b.data, b.t0 + ${BLOCK_SPAN_MS} AS bound FROM blocks b JOIN streams s ON s.id = b.stream
+         WHERE b.wok = ? AND b.t0 >= ? AND b.t0 <= ? AND b.t1 >= ? ${f.notable ? 'AND b.notable > 0' : ''} ORDER BY b.t0 DESC`,
+      )
+      .iterate(f.wok, f.from - BLOCK_SPAN_MS, f.to, f.from) as IterableIterator<BlockRow & { bound: number }>;
+    return newestEvents(rows, f.limit, (row) => {
+      const out: Event[] = [];
+      for (const line of row.data.split('\n')) {
+        const e = this.decode(line, row);
+        if (e.time < f.from || e.time > f.to) continue;
+        if (f.notable && !isNotable(e)) continue;
+        out.push(e);
+      }
+      return out;
+    });
+  }
+
+  containerTail(containerId: string, limit: number): Event[] {
+    // Blocks newest first, however small they are (follow mode writes a few lines at a time), until `limit` lines are certain.
+    const rows = this.st
+      .stmt(
+        `SELECT b.id, s.key, b.source, b.container, b.data, b.t1 AS bound FROM blocks b JOIN streams s ON s.id = b.stream
+         WHERE s.container_id = ? AND b.source = 'container' ORDER BY b.t1 DESC, b.id DESC`,
+      )
+      .iterate(containerId) as IterableIterator<BlockRow & { bound: number }>;
+    return newestEvents(rows, limit, (row) => row.data.split('\n').map((line) => this.decode(line, row)));
+  }
+
+  unparsed(cursor?: string | null, limit = 100): Page<Unparsed> {
+    const c = decodeCursor(cursor);
+    const rows = this.st
+      .stmt(
+        `SELECT u.id, s.key AS stream, s.path, u.offset, u.line, u.reason, u.head, u.time FROM unparsed u JOIN streams s ON s.id = u.stream
+         ${c ? 'WHERE u.id < ?' : ''} ORDER BY u.id DESC LIMIT ?`,
+      )
+      .all(...(c ? [c.id] : []), limit + 1) as (Unparsed & { id: number })[];
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(({ id: _id, ...u }) => u),
+      next: rows.length > limit && last ? encodeCursor({ time: last.time, id: last.id }) : null,
+    };
+  }
+
+  /** Stats but the request total (which lives with the request tables). Counting distinct ids scans the whole cid index. */
+  stats(): Omit<Stats, 'requests'> {
+    const events = Object.fromEntries(SOURCES.map((s) => [s, 0])) as Record<Source, number>;
+    for (const r of this.st.stmt('SELECT source, events FROM counters').all() as { source: Source; events: number }[]) events[r.source] = r.events;
+    return {
+      events,
+      unparsed: this.st.pluck('SELECT COUNT(*) FROM unparsed').get() as number,
+      correlationIds: this.st.pluck('SELECT COUNT(*) FROM (SELECT DISTINCT cid FROM cidx)').get() as number,
+      streams: this.streams(),
+    };
+  }
+
+  private decode(line: string, row: BlockRow): Event {
+    return decodeEvent(line, { streamKey: row.key, source: row.source, container: this.container(row.container) });
+  }
+
+  private container(json: string | null): ContainerRef | null {
+    if (!json) return null;
+    let ref = this.containerCache.get(json);
+    if (!ref) {
+      ref = JSON.parse(json) as ContainerRef;
+      if (this.containerCache.size > 1000) this.containerCache.clear();
+      this.containerCache.set(json, ref);
+    }
+    return ref;
+  }
+}
+
+/**
+ * The newest `limit` events of rows read newest first, in time order. `bound`
+ * is the latest time any event of a row (and of every row after it) can have:
+ * once `limit` events later than that are held, no further row can matter.
+ */
+function newestEvents<R extends { bound: number }>(rows: IterableIterator<R>, limit: number, eventsOf: (row: R) => Event[]): Event[] {
+  const n = Math.max(0, Math.floor(limit));
+  let out: Event[] = [];
+  if (n === 0) return out;
+  for (const row of rows) {
+    if (out.length >= n && row.bound < out[0]!.time) break;
+    const got = eventsOf(row);
+    if (!got.length) continue;
+    out.push(...got);
+    out.sort(compareEvents);
+    if (out.length > n) out = out.slice(out.length - n);
+  }
+  return out;
+}
+
+function streamState(r: Record<string, unknown>): StreamState {
+  return {
+    stream: r.key as string,
+    kind: r.kind as StreamState['kind'],
+    path: (r.path as string | null) ?? null,
+    source: (r.source as Source | null) ?? null,
+    containerId: (r.container_id as string | null) ?? null,
+    offset: r.offset as number,
+    line: r.line as number,
+    dev: (r.dev as number | null) ?? null,
+    ino: (r.ino as number | null) ?? null,
+    size: (r.size as number | null) ?? null,
+    lastTime: (r.last_time as number | null) ?? null,
+    unparsed: r.unparsed as number,
+    invalidUtf8: r.invalid_utf8 as number,
+    truncated: r.truncated as number,
+    events: r.events as number,
+    updatedAt: r.updated_at as number,
+  };
+}
