@@ -1,8 +1,9 @@
 /**
  * A realistic corpus for the bench, written to real files in the layouts we
- * ingest: the cp's pino-http log (both configurations' shapes), the audit log,
- * and Docker container directories (PostgreSQL text and functions-runtime pino
- * inside json-file records). Deterministic for a given seed and size.
+ * ingest: the logs of two cp replicas in pino-http's shape, the audit log, and
+ * Docker container directories (PostgreSQL text and functions-runtime pino
+ * inside json-file records, now and then a line over 16 KiB that Docker splits
+ * into partial records). Deterministic for a given seed and size.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, openSync, writeSync, closeSync } from 'node:fs';
@@ -16,9 +17,14 @@ export interface Corpus {
   files: string[];
   lines: number;
   bytes: number;
-  /** Correlation ids of requests, for lookups. */
+  /** Requests written (one correlation id each). */
+  requests: number;
+  /** A uniform random sample (reservoir) of the requests' correlation ids, for lookups. */
   cids: string[];
 }
+
+/** How many correlation ids the corpus keeps for lookups, drawn uniformly from all requests. */
+export const CID_SAMPLE = 20_000;
 
 /** Small, fast, seeded PRNG (mulberry32). */
 function rng(seed: number): () => number {
@@ -84,8 +90,10 @@ const HEADERS = {
   'x-forwarded-proto': 'https',
 };
 
-export function writeCorpus(dir: string, targetLines: number, seed = 42): Corpus {
+export function writeCorpus(dir: string, targetLines: number, seed = 42, sampleSize = CID_SAMPLE): Corpus {
   const r = rng(seed);
+  // A separate generator for the sample, so the files do not depend on its size.
+  const pick = rng(seed ^ 0x5bd1e995);
   const hex = (n: number) => {
     let s = '';
     for (let i = 0; i < n; i++) s += '0123456789abcdef'[(r() * 16) | 0];
@@ -104,13 +112,14 @@ export function writeCorpus(dir: string, targetLines: number, seed = 42): Corpus
       return { wok: w.id, role, sink: new Sink(path.join(cdir, `${id}-json.log`)) };
     }),
   );
-  const cp = new Sink(path.join(dir, 'cp.log'));
-  const audit = new Sink(path.join(dir, 'audit.log'));
+  const replicas = [new Sink(path.join(dir, 'cp', 'cp-1.log')), new Sink(path.join(dir, 'cp', 'cp-2.log'))];
+  const audit = new Sink(path.join(dir, 'audit', 'audit.log'));
   const keys = woks.map(() => `skl_${hex(64)}`);
   const cids: string[] = [];
+  let requests = 0;
   let t = 1764000000000;
   let total = 0;
-  const all = () => cp.lines + audit.lines + containers.reduce((n, c) => n + c.sink.lines, 0);
+  const all = () => replicas.reduce((n, s) => n + s.lines, 0) + audit.lines + containers.reduce((n, c) => n + c.sink.lines, 0);
   while (total < targetLines) {
     t += 1 + ((r() * 40) | 0);
     const wi = (r() * woks.length) | 0;
@@ -118,15 +127,28 @@ export function writeCorpus(dir: string, targetLines: number, seed = 42): Corpus
     const [method, tmpl, status] = ROUTES[(r() * ROUTES.length) | 0]!;
     const url = tmpl.replace('{w}', w.id);
     const cid = hex(16);
-    cids.push(cid);
+    requests++;
+    if (cids.length < sampleSize) cids.push(cid);
+    else {
+      const j = Math.floor(pick() * requests);
+      if (j < sampleSize) cids[j] = cid;
+    }
+    const replica = r() < 0.5 ? 0 : 1;
+    const cp = replicas[replica]!;
+    const hostname = `cp-${replica + 1}`;
     const dur = 2 + ((r() * 300) | 0);
-    cp.write(JSON.stringify({ level: 30, time: t, pid: 7, hostname: 'cp-1', correlation_id: cid, wok_id: w.id, org: w.org, msg: 'wok resolved' }) + '\n');
+    cp.write(JSON.stringify({ level: 30, time: t, pid: 7, hostname, correlation_id: cid, wok_id: w.id, org: w.org, msg: 'wok resolved' }) + '\n');
     const db = containers[wi * 2]!;
     const fn = containers[wi * 2 + 1]!;
     if (url.endsWith('/sql')) {
       for (const l of dockerRecords({ text: pgLine({ time: t + 2, pid: 400 + ((r() * 100) | 0), application: `cp:${cid}`, severity: status === 502 ? 'ERROR' : 'LOG', message: status === 502 ? 'relation "missing_table" does not exist at character 15' : 'duration: 3.114 ms  statement: SELECT id, name FROM items LIMIT 50' }), stream: 'stderr', time: t + 2, ns: (r() * 1e6) | 0 })) db.sink.write(l);
     } else if (url.includes('/invoke')) {
       fn.sink.write(dockerRecords({ text: JSON.stringify({ level: 30, time: t + 1, pid: 1, hostname: fn.wok + '-fn', correlation_id: cid, fn: 'hello', msg: 'invoke start' }), stream: 'stdout', time: t + 1 })[0]!);
+      if (r() < 0.0005) {
+        // A handler that logs a whole payload: one line over 16 KiB, which Docker writes as partial records.
+        const payload = { items: Array.from({ length: 300 }, (_, i) => ({ id: i, name: `item-${i}-${hex(8)}`, tags: ['a', 'b'], price: i * 3 })) };
+        for (const l of dockerRecords({ text: JSON.stringify({ level: 40, time: t + 2, pid: 1, hostname: fn.wok + '-fn', correlation_id: cid, fn: 'hello', payload, msg: 'payload larger than expected' }), stream: 'stdout', time: t + 2 })) fn.sink.write(l);
+      }
       fn.sink.write(dockerRecords({ text: JSON.stringify({ level: 30, time: t + dur, pid: 1, hostname: fn.wok + '-fn', correlation_id: cid, fn: 'hello', duration_ms: dur - 1, msg: 'invoke done' }), stream: 'stdout', time: t + dur })[0]!);
     }
     if (r() < 0.05) {
@@ -136,7 +158,7 @@ export function writeCorpus(dir: string, targetLines: number, seed = 42): Corpus
       level: status >= 500 ? 50 : 30,
       time: t + dur,
       pid: 7,
-      hostname: 'cp-1',
+      hostname,
       correlation_id: cid,
       req: { id: cid, method, url, query: {}, params: {}, headers: { ...HEADERS, authorization: `Bearer ${keys[wi]}`, 'content-length': String(20 + ((r() * 400) | 0)) }, remoteAddress: '::ffff:10.0.3.17', remotePort: 40000 + ((r() * 20000) | 0) },
       res: { statusCode: status, headers: { 'x-powered-by': 'Express', 'x-correlation-id': cid, 'content-type': 'application/json; charset=utf-8', 'content-length': '512', etag: `W/"200-${hex(27)}"` } },
@@ -149,11 +171,11 @@ export function writeCorpus(dir: string, targetLines: number, seed = 42): Corpus
     if (method !== 'GET' && r() < 0.6) {
       audit.write(auditLine({ time: t + dur, actor: `u_${wi}`, org: w.org, action: url.includes('/sql') ? 'wok.sql.exec' : url.includes('/env') ? 'wok.env.set' : 'wok.function.invoke', outcome: status < 400 ? 'success' : 'failure', correlationId: cid, ip: '203.0.113.7', wokId: w.id }) + '\n');
     }
-    if ((cids.length & 1023) === 0) total = all();
+    if ((requests & 1023) === 0) total = all();
   }
-  cp.close();
+  for (const s of replicas) s.close();
   audit.close();
   for (const c of containers) c.sink.close();
-  const sinks = [cp, audit, ...containers.map((c) => c.sink)];
-  return { dir, files: sinks.map((s) => s.file), lines: sinks.reduce((n, s) => n + s.lines, 0), bytes: sinks.reduce((n, s) => n + s.bytes, 0), cids };
+  const sinks = [...replicas, audit, ...containers.map((c) => c.sink)];
+  return { dir, files: sinks.map((s) => s.file), lines: sinks.reduce((n, s) => n + s.lines, 0), bytes: sinks.reduce((n, s) => n + s.bytes, 0), requests, cids };
 }

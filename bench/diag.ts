@@ -37,6 +37,8 @@ export interface DiagBenchResult {
   perSecond: number;
   checkRuns: number;
   statuses: Record<number, number>;
+  /** The document's status and which checks did not pass (a 503 is the health answer, not a failure of the bench). */
+  health: { status: string; notPassing: string[] };
 }
 
 const CLIENTS = 100;
@@ -47,16 +49,29 @@ function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 }
 
-function get(agent: http.Agent, port: number, token: string | null): Promise<{ ms: number; status: number }> {
+function get(agent: http.Agent, port: number, token: string | null): Promise<{ ms: number; status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const req = http.request({ host: '127.0.0.1', port, path: '/v1/diag', agent, headers: token ? { authorization: `Bearer ${token}` } : {} }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ ms: performance.now() - t0, status: res.statusCode ?? 0 }));
+      const chunks: Buffer[] = [];
+      res.on('data', (b: Buffer) => chunks.push(b));
+      res.on('end', () => resolve({ ms: performance.now() - t0, status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
     });
     req.on('error', reject);
     req.end();
   });
+}
+
+function healthOf(body: string): DiagBenchResult['health'] {
+  try {
+    const doc = JSON.parse(body) as { status?: string; checks?: Record<string, { status?: string }[]> };
+    const notPassing = Object.entries(doc.checks ?? {})
+      .filter(([, ms]) => ms.some((m) => m.status !== 'pass'))
+      .map(([name, ms]) => `${name}: ${ms.find((m) => m.status !== 'pass')!.status}`);
+    return { status: doc.status ?? 'unknown', notPassing };
+  } catch {
+    return { status: 'unreadable', notPassing: [] };
+  }
 }
 
 async function load(store: SqliteStore, token: string | null, mode: string, cacheMs: number): Promise<DiagBenchResult> {
@@ -67,7 +82,7 @@ async function load(store: SqliteStore, token: string | null, mode: string, cach
   const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
   try {
     // Warm up: connections open, templates and statements compiled.
-    await Promise.all(Array.from({ length: CLIENTS }, () => get(agent, port, token)));
+    const warm = await Promise.all(Array.from({ length: CLIENTS }, () => get(agent, port, token)));
     const runsBefore = diag.runner.runs;
     const times: number[] = [];
     const statuses: Record<number, number> = {};
@@ -93,6 +108,7 @@ async function load(store: SqliteStore, token: string | null, mode: string, cach
       perSecond: times.length / seconds,
       checkRuns: diag.runner.runs - runsBefore,
       statuses,
+      health: healthOf(warm[0]?.body ?? ''),
     };
   } finally {
     agent.destroy();
@@ -118,7 +134,7 @@ export async function benchDiag(log: (line: string) => void = (l) => process.std
     ];
     for (const r of results) {
       log(
-        `  ${r.mode.padEnd(20)} p50 ${r.p50.toFixed(2).padStart(7)} ms  p99 ${r.p99.toFixed(2).padStart(7)} ms  max ${r.max.toFixed(1).padStart(6)} ms  ${r.perSecond.toFixed(0).padStart(6)} req/s  check runs ${r.checkRuns}  statuses ${JSON.stringify(r.statuses)}`,
+        `  ${r.mode.padEnd(20)} p50 ${r.p50.toFixed(2).padStart(7)} ms  p99 ${r.p99.toFixed(2).padStart(7)} ms  max ${r.max.toFixed(1).padStart(6)} ms  ${r.perSecond.toFixed(0).padStart(6)} req/s  check runs ${r.checkRuns}  statuses ${JSON.stringify(r.statuses)}  (${r.health.status}${r.health.notPassing.length ? `: ${r.health.notPassing.join(', ')}` : ''})`,
       );
     }
     const [c, , u] = results as [DiagBenchResult, DiagBenchResult, DiagBenchResult, DiagBenchResult];

@@ -36,13 +36,15 @@ describe('ingest - (a live pipe)', () => {
     for (let i = 0; i < 50 && seen < 5; i++) {
       await sleep(100);
       if (!existsSync(db)) continue;
-      const r = new SqliteStore(db, { readonly: true });
+      // The CLI may still be creating the file: opening it read-only can fail until its schema is in.
+      let r: SqliteStore | null = null;
       try {
+        r = new SqliteStore(db, { readonly: true });
         seen = (await r.stats()).events.container;
       } catch {
         seen = 0;
       } finally {
-        await r.close();
+        await r?.close();
       }
     }
     expect(seen).toBe(5);

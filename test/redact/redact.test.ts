@@ -106,6 +106,8 @@ describe('properties', () => {
   it('a secret in any carrier, anywhere in text, does not survive (beyond a key prefix of 8)', () => {
     fc.assert(
       fc.property(secret, fc.integer({ min: 0, max: carriers.length - 1 }), fc.string({ maxLength: 30 }), fc.string({ maxLength: 30 }), (s, i, before, after) => {
+        // Surrounding text that itself holds the secret's first characters would prove nothing either way.
+        fc.pre(!`${before} ${after}`.includes(s.slice(0, 9)));
         const out = redactText(`${before} ${carriers[i]!(s)} ${after}`);
         // At most a key's first 8 characters stay (the prefix that names the caller).
         return !out.includes(s.slice(0, 9));

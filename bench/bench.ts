@@ -1,0 +1,194 @@
+/**
+ * `npm run bench`: from one run on this machine, generates a realistic corpus
+ * (bench/corpus.ts), then measures our ingest (the real CLI in a child
+ * process, its wall time and peak RSS) against the JSON.parse baseline of the
+ * same files, the database size, ticket lookups in-process, over HTTP and by
+ * rg / grep, /v1/diag under 100 clients and redaction on hostile text. Prints
+ * a table with each target and whether it is met, or with --json one object.
+ *
+ *   node dist/bench/bench.js [--lines N] [--dir DIR] [--json] [--lookups N] [--http-clients N]
+ *                            [--grep-ids N] [--redact-ms N] [--no-diag] [--no-http] [--no-grep]
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { projectRoot } from '../src/project-root.js';
+import { baseline } from './baseline.js';
+import { writeCorpus } from './corpus.js';
+import { benchDiag } from './diag.js';
+import { lookupByGrep, lookupInProcess, lookupOverHttp } from './lookups.js';
+import { runMeasured } from './measured-process.js';
+import { benchRedaction } from './redact-bench.js';
+import { LINEAR_EXPONENT, MIB, renderTable, target, type BenchResult } from './report.js';
+import { createOperatorToken, startServe } from './serve-child.js';
+import { draw } from './stats.js';
+
+const SEED = 42;
+
+function options(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      lines: { type: 'string', default: '1000000' },
+      dir: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      lookups: { type: 'string', default: '10000' },
+      'http-clients': { type: 'string', default: '1' },
+      'grep-ids': { type: 'string', default: '20' },
+      'no-diag': { type: 'boolean', default: false },
+      'no-http': { type: 'boolean', default: false },
+      'no-grep': { type: 'boolean', default: false },
+      'redact-ms': { type: 'string', default: '150' },
+    },
+    strict: true,
+  });
+  const count = (name: string, v: string, min: number) => {
+    const n = Number(v.replace(/_/g, ''));
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} takes a whole number ≥ ${min}`);
+    return n;
+  };
+  return {
+    lines: count('lines', values.lines, 1000),
+    dir: values.dir ?? null,
+    json: values.json,
+    lookups: count('lookups', values.lookups, 1),
+    httpClients: count('http-clients', values['http-clients'], 1),
+    grepIds: count('grep-ids', values['grep-ids'], 0),
+    diag: !values['no-diag'],
+    http: !values['no-http'],
+    grep: !values['no-grep'],
+    redactMs: count('redact-ms', values['redact-ms'], 1),
+  };
+}
+
+function size(file: string): number {
+  return existsSync(file) ? statSync(file).size : 0;
+}
+
+/** One RSS sample a second, enough to see how memory moves over the run. */
+function perSecond(timeline: [number, number][]): [number, number][] {
+  const out: [number, number][] = [];
+  for (const [t, rss] of timeline) if (!out.length || t - out[out.length - 1]![0] >= 1) out.push([Number(t.toFixed(2)), rss]);
+  return out;
+}
+
+export async function runBench(argv: string[]): Promise<BenchResult> {
+  const o = options(argv);
+  const load0 = os.loadavg()[0]!;
+  const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
+  const root = o.dir ? path.resolve(o.dir) : mkdtempSync(path.join(os.tmpdir(), 'tellwang-bench-'));
+  const corpusDir = path.join(root, 'corpus');
+  const db = path.join(root, 'bench.sqlite');
+  const cli = path.join(projectRoot(), 'dist', 'src', 'cli.js');
+  try {
+    if (o.dir) {
+      mkdirSync(root, { recursive: true });
+      if (readdirSync(root).length) throw new Error(`--dir ${root} is not empty: give a new or empty directory`);
+    }
+    say(`writing a corpus of ${o.lines.toLocaleString('en-US')} lines to ${corpusDir}`);
+    const g0 = performance.now();
+    const corpus = writeCorpus(corpusDir, o.lines, SEED);
+    const generateSeconds = (performance.now() - g0) / 1000;
+
+    say('baseline: one thread reading, splitting and JSON.parse-ing every line');
+    const runs = [baseline(corpus.files)];
+
+    say(`ingest: ${path.relative(process.cwd(), cli)} ingest --db ${db} ${corpusDir}`);
+    const ing = await runMeasured(process.execPath, [cli, 'ingest', '--json', '--db', db, corpusDir], { inheritStderr: true });
+    const report = JSON.parse(ing.stdout) as { lines: number; bytes: number; seconds: number; stored: number; unparsed: number };
+    if (report.lines !== corpus.lines) say(`warning: the ingest read ${report.lines} lines of the corpus's ${corpus.lines}`);
+
+    say('baseline again (the faster of the two runs counts)');
+    runs.push(baseline(corpus.files));
+    const best = runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+    const database = { fileBytes: size(db), walBytes: size(`${db}-wal`), rawBytes: corpus.bytes, ratio: 0 };
+    database.ratio = (database.fileBytes + database.walBytes) / corpus.bytes;
+
+    const ids = draw(corpus.cids, o.lookups, SEED + 1);
+    const warmup = draw(corpus.cids, 100, SEED + 2);
+    say(`ticket lookups in-process: ${ids.length} ids`);
+    const { segmentStats, ...inProcess } = await lookupInProcess(db, ids, warmup, 300);
+
+    let http: BenchResult['lookup']['http'] = null;
+    if (o.http) {
+      say(`ticket lookups over HTTP: ${ids.length} ids, ${o.httpClients} keep-alive client(s)`);
+      const token = createOperatorToken(cli, db, 'bench');
+      const server = await startServe(cli, db);
+      try {
+        const r = await lookupOverHttp(server.url, token, ids, warmup, o.httpClients, 300);
+        http = { ...r, concurrency: o.httpClients, servePeakRssBytes: server.peakRss() };
+      } finally {
+        await server.stop();
+      }
+    }
+
+    let grep: BenchResult['lookup']['grep'] = null;
+    if (o.grep && o.grepIds > 0) {
+      say(`the same lookup by rg/grep over the raw files: ${o.grepIds} ids`);
+      grep = lookupByGrep(corpusDir, ids.slice(0, o.grepIds));
+    }
+
+    say('redaction on hostile strings');
+    const redaction = benchRedaction(o.redactMs);
+
+    let diag: BenchResult['diag'] = null;
+    if (o.diag) {
+      say('/v1/diag with 100 concurrent clients (its own demo dataset)');
+      diag = await benchDiag(() => {});
+    }
+
+    const linesPerSecond = report.lines / ing.wallSeconds;
+    const bLinesPerSecond = best.lines / best.seconds;
+    const result: BenchResult = {
+      machine: { cpus: os.availableParallelism(), model: os.cpus()[0]?.model.trim() ?? 'unknown', node: process.version, platform: `${os.platform()} ${os.release()}`, date: new Date().toISOString(), load: [load0, os.loadavg()[0]!] },
+      corpus: { dir: o.dir ? corpusDir : null, lines: corpus.lines, bytes: corpus.bytes, files: corpus.files.length, requests: corpus.requests, generateSeconds },
+      baseline: { runs, linesPerSecond: bLinesPerSecond, mibPerSecond: best.bytes / MIB / best.seconds },
+      ingest: {
+        lines: report.lines,
+        bytes: report.bytes,
+        stored: report.stored,
+        unparsed: report.unparsed,
+        wallSeconds: ing.wallSeconds,
+        cliSeconds: report.seconds,
+        linesPerSecond,
+        mibPerSecond: report.bytes / MIB / ing.wallSeconds,
+        cliLinesPerSecond: report.lines / report.seconds,
+        peakRssBytes: ing.peakRssBytes,
+        peakRssMethod: ing.peakRssMethod,
+        cpuSeconds: ing.cpuSeconds,
+        otherCpuSeconds: ing.cpuSeconds !== null && ing.machineBusySeconds !== null ? Math.max(0, ing.machineBusySeconds - ing.cpuSeconds) : null,
+        rss: perSecond(ing.timeline),
+      },
+      ratio: linesPerSecond / bLinesPerSecond,
+      database,
+      segments: segmentStats,
+      lookup: { inProcess, http, grep },
+      diag,
+      redaction,
+      targets: [],
+    };
+    const at5m = corpus.lines >= 5_000_000 ? undefined : '(at 5M lines)';
+    result.targets.push(target('ingest ratio', Number(result.ratio.toFixed(3)), '×', 1.0, false));
+    result.targets.push(target('lookup p99 in-process', Number(inProcess.p99.toFixed(3)), 'ms', 5, true, at5m));
+    if (http) result.targets.push(target('lookup p99 HTTP', Number(http.p99.toFixed(3)), 'ms', 15, true, at5m));
+    result.targets.push(target('peak RSS', ing.peakRssBytes === null ? NaN : Number((ing.peakRssBytes / MIB).toFixed(1)), 'MiB', 256, true));
+    result.targets.push(target('database ratio', Number(database.ratio.toFixed(3)), '×', 1.0, true));
+    result.targets.push(target('redaction linear', Number(Math.max(...redaction.map((c) => c.exponent)).toFixed(2)), 'k', LINEAR_EXPONENT, true));
+    return result;
+  } finally {
+    if (!o.dir) rmSync(root, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  try {
+    const argv = process.argv.slice(2);
+    const r = await runBench(argv);
+    process.stdout.write(argv.includes('--json') ? JSON.stringify(r, null, 2) + '\n' : renderTable(r));
+  } catch (e) {
+    process.stderr.write(`bench: ${(e as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}

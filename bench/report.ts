@@ -1,0 +1,125 @@
+/** The bench's figures as one table, each next to its target with ✔ or ✘. */
+import type { DiagBenchResult } from './diag.js';
+import type { GrepResult, LookupResult, SegmentStats } from './lookups.js';
+import { LINEAR_EXPONENT, type RedactCase } from './redact-bench.js';
+
+export interface Target {
+  name: string;
+  measured: number;
+  unit: string;
+  /** The bound, and which side of it passes. */
+  target: number;
+  atMost: boolean;
+  met: boolean;
+  note?: string;
+}
+
+export interface BenchResult {
+  machine: { cpus: number; model: string; node: string; platform: string; date: string; /** 1-minute load average at the start and at the end: other work on the machine skews the figures. */ load: [number, number] };
+  corpus: { dir: string | null; lines: number; bytes: number; files: number; requests: number; generateSeconds: number };
+  baseline: { runs: { lines: number; bytes: number; seconds: number }[]; linesPerSecond: number; mibPerSecond: number };
+  ingest: {
+    lines: number;
+    bytes: number;
+    stored: number;
+    unparsed: number;
+    wallSeconds: number;
+    cliSeconds: number;
+    linesPerSecond: number;
+    mibPerSecond: number;
+    cliLinesPerSecond: number;
+    peakRssBytes: number | null;
+    peakRssMethod: string;
+    /** CPU seconds of the ingest process, and of every other process on the machine meanwhile. */
+    cpuSeconds: number | null;
+    otherCpuSeconds: number | null;
+    /** [seconds, RSS bytes], about one per second. */
+    rss: [number, number][];
+  };
+  ratio: number;
+  database: { fileBytes: number; walBytes: number; rawBytes: number; ratio: number };
+  segments: SegmentStats;
+  lookup: { inProcess: LookupResult; http: (LookupResult & { statuses: Record<number, number>; concurrency: number; servePeakRssBytes: number | null }) | null; grep: GrepResult | null };
+  diag: DiagBenchResult[] | null;
+  redaction: RedactCase[];
+  targets: Target[];
+}
+
+export const MIB = 1024 * 1024;
+
+export function target(name: string, measured: number, unit: string, bound: number, atMost: boolean, note?: string): Target {
+  return { name, measured, unit, target: bound, atMost, met: Number.isFinite(measured) && (atMost ? measured <= bound : measured >= bound), ...(note ? { note } : {}) };
+}
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2)) + ' ms';
+const mib = (n: number) => `${(n / MIB).toFixed(1)} MiB`;
+
+export function renderTable(r: BenchResult): string {
+  const rows: [string, string, string][] = [];
+  const mark = (name: string) => {
+    const t = r.targets.find((x) => x.name === name);
+    if (!t) return '';
+    const bound = t.unit === '×' ? `${t.target.toFixed(1)}×` : t.unit === 'k' ? `${t.target}` : `${t.target} ${t.unit}`;
+    return `${t.met ? '✔' : '✘'} ${t.unit === 'k' ? 'k ' : ''}${t.atMost ? '≤' : '≥'} ${bound}${t.note ? ` ${t.note}` : ''}`;
+  };
+  const row = (label: string, value: string, tname = '') => rows.push([label, value, tname ? mark(tname) : '']);
+  const head = (label: string) => rows.push([label, '', '']);
+
+  head('ingest');
+  row('  ours (CLI child, wall time)', `${int(r.ingest.linesPerSecond)} lines/s  ${(r.ingest.mibPerSecond).toFixed(1)} MiB/s  (${r.ingest.wallSeconds.toFixed(2)} s)`);
+  row('  ours (as the CLI reports it)', `${int(r.ingest.cliLinesPerSecond)} lines/s  (${r.ingest.cliSeconds.toFixed(2)} s, without start-up and close)`);
+  row('  baseline (1 thread, split + JSON.parse)', `${int(r.baseline.linesPerSecond)} lines/s  ${r.baseline.mibPerSecond.toFixed(1)} MiB/s  (best of ${r.baseline.runs.map((x) => x.seconds.toFixed(2) + ' s').join(', ')})`);
+  row('  ours / baseline', `${r.ratio.toFixed(2)}×`, 'ingest ratio');
+  if (r.ingest.cpuSeconds !== null) {
+    const avail = r.ingest.wallSeconds * r.machine.cpus;
+    const other = r.ingest.otherCpuSeconds;
+    row(
+      '  CPU used during the ingest',
+      `ours ${r.ingest.cpuSeconds.toFixed(1)} s (${((100 * r.ingest.cpuSeconds) / avail).toFixed(0)}% of ${r.machine.cpus} CPUs)` +
+        (other === null ? '' : `, other processes ${other.toFixed(1)} s (${((100 * other) / avail).toFixed(0)}%)${other / avail > 0.1 ? ' — the machine was shared: speed is understated' : ''}`),
+    );
+  }
+  row('  stored events / unparsed', `${int(r.ingest.stored)} / ${int(r.ingest.unparsed)}`);
+  row('  peak RSS of the ingest process', r.ingest.peakRssBytes === null ? 'n/a' : `${mib(r.ingest.peakRssBytes)}  (${r.ingest.peakRssMethod})`, 'peak RSS');
+  head('size');
+  row('  raw logs', mib(r.database.rawBytes));
+  row('  database (file + WAL)', `${mib(r.database.fileBytes + r.database.walBytes)}  (WAL ${mib(r.database.walBytes)})`);
+  row('  database / raw', `${r.database.ratio.toFixed(2)}×`, 'database ratio');
+  row('  cid index segments', `${int(r.segments.segments)} (${int(r.segments.entries)} entries, ${int(r.segments.smallest)}–${int(r.segments.largest)} per segment; by level ${JSON.stringify(r.segments.byLevel)})`);
+  head('ticket lookup (random correlation ids of the corpus)');
+  const lk = r.lookup.inProcess;
+  row(`  in-process buildTicket, ${int(lk.n)} ids`, `p50 ${ms(lk.p50)}  p99 ${ms(lk.p99)}  max ${ms(lk.max)}  missing ${lk.missing}`, 'lookup p99 in-process');
+  const h = r.lookup.http;
+  if (h) {
+    row(`  HTTP GET /v1/tickets/:cid, ${int(h.n)} ids, ${h.concurrency} keep-alive client${h.concurrency > 1 ? 's' : ''}`, `p50 ${ms(h.p50)}  p99 ${ms(h.p99)}  max ${ms(h.max)}  non-200 ${h.missing}`, 'lookup p99 HTTP');
+    if (h.servePeakRssBytes !== null) row('  peak RSS of the serve process', mib(h.servePeakRssBytes));
+  }
+  const g = r.lookup.grep;
+  if (g) row(`  ${g.tool} over the raw files, ${g.n} ids`, `p50 ${ms(g.p50)}  max ${ms(g.max)} per lookup  (ours in-process ${(g.p50 / lk.p50).toFixed(0)}× faster at p50)`);
+  if (r.diag) {
+    head('/v1/diag, 100 concurrent keep-alive clients on loopback');
+    for (const d of r.diag) row(`  ${d.mode}`, `p50 ${ms(d.p50)}  p99 ${ms(d.p99)}  ${int(d.perSecond)} req/s  check runs ${d.checkRuns}  ${JSON.stringify(d.statuses)}`);
+    const h0 = r.diag[0]!.health;
+    row('  the health answered (demo data)', `${h0.status}${h0.notPassing.length ? ` — not passing: ${h0.notPassing.join(', ')}` : ''}`);
+  }
+  head('redaction of 64 KiB hostile strings (redactText, per call; k: time ∝ size^k over 4–64 KiB)');
+  for (const c of r.redaction) row(`  ${c.name}`, `${ms(c.ms64k)}  k = ${c.exponent.toFixed(2)}`);
+  row('  worst growth exponent', `k = ${Math.max(...r.redaction.map((c) => c.exponent)).toFixed(2)}`, 'redaction linear');
+
+  const w0 = Math.max(...rows.map((x) => x[0].length));
+  // Only rows with a target line up their values; a longer figure simply runs on.
+  const w1 = Math.max(...rows.filter((x) => x[2]).map((x) => x[1].length));
+  const out = [
+    `tellwang-diag bench — ${r.machine.cpus} CPUs (${r.machine.model}), Node ${r.machine.node}, ${r.machine.platform}, ${r.machine.date}`,
+    `load average ${r.machine.load[0].toFixed(1)} at the start, ${r.machine.load[1].toFixed(1)} at the end`,
+    `corpus: ${int(r.corpus.lines)} lines, ${mib(r.corpus.bytes)} in ${r.corpus.files} files, ${int(r.corpus.requests)} requests (generated in ${r.corpus.generateSeconds.toFixed(1)} s${r.corpus.dir ? `, kept in ${r.corpus.dir}` : ''})`,
+    '',
+    ...rows.map(([a, b, c]) => (b || c ? `${a.padEnd(w0)}  ${c ? b.padEnd(w1) : b}  ${c}` : a).trimEnd()),
+    '',
+    `targets: ${r.targets.filter((t) => t.met).length} of ${r.targets.length} met${r.targets.some((t) => !t.met) ? ` — not met: ${r.targets.filter((t) => !t.met).map((t) => t.name).join(', ')}` : ''}`,
+  ];
+  return out.join('\n') + '\n';
+}
+
+export { LINEAR_EXPONENT };

@@ -1,0 +1,76 @@
+/**
+ * The bench itself, small: a corpus of a few thousand lines written, read
+ * back by the real CLI and looked up. Checks that its figures are measured on
+ * what was written (every line ingested, every sampled id found in-process and
+ * over HTTP), not the figures' values: speed is the bench's business.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { writeCorpus } from '../../bench/corpus.js';
+import type { BenchResult } from '../../bench/report.js';
+import { projectRoot } from '../../src/project-root.js';
+
+const run = promisify(execFile);
+const dirs: string[] = [];
+const tmp = () => {
+  const d = mkdtempSync(path.join(os.tmpdir(), 'bench-test-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('bench corpus', () => {
+  it('writes the lines it counts, in every layout, and samples ids that are in the cp logs', () => {
+    const c = writeCorpus(path.join(tmp(), 'c'), 4000, 7, 50);
+    const newlines = c.files.reduce((n, f) => n + readFileSync(f).toString('utf8').split('\n').length - 1, 0);
+    expect(newlines).toBe(c.lines);
+    expect(c.lines).toBeGreaterThanOrEqual(4000);
+    expect(c.files.filter((f) => /cp-[12]\.log$/.test(f))).toHaveLength(2);
+    expect(c.files.some((f) => f.endsWith('audit.log'))).toBe(true);
+    expect(c.files.filter((f) => /containers\/[0-9a-f]{64}\/[0-9a-f]{64}-json\.log$/.test(f)).length).toBe(48);
+    expect(c.cids).toHaveLength(50);
+    expect(new Set(c.cids).size).toBe(50);
+    const cp = c.files.filter((f) => /cp-[12]\.log$/.test(f)).map((f) => readFileSync(f, 'utf8')).join('');
+    for (const cid of c.cids) expect(cp).toContain(`"correlation_id":"${cid}"`);
+    // Same seed, same files.
+    const again = writeCorpus(path.join(tmp(), 'c'), 4000, 7, 50);
+    expect(again.bytes).toBe(c.bytes);
+    expect(again.cids).toEqual(c.cids);
+  });
+});
+
+describe('npm run bench (small)', () => {
+  it('ingests the whole corpus with the CLI and finds every looked-up id, in-process and over HTTP', async () => {
+    const dir = path.join(tmp(), 'kept');
+    const { stdout } = await run(
+      process.execPath,
+      [path.join(projectRoot(), 'dist/bench/bench.js'), '--lines', '3000', '--json', '--no-diag', '--lookups', '200', '--grep-ids', '2', '--redact-ms', '2', '--dir', dir],
+      { maxBuffer: 16 * 1024 * 1024, timeout: 120_000 },
+    );
+    const r = JSON.parse(stdout) as BenchResult;
+    expect(r.ingest.lines).toBe(r.corpus.lines);
+    expect(r.ingest.stored).toBe(r.corpus.lines - r.ingest.unparsed);
+    expect(r.ingest.unparsed).toBe(0);
+    expect(r.ingest.peakRssBytes).toBeGreaterThan(0);
+    expect(r.database.fileBytes).toBeGreaterThan(0);
+    expect(r.database.rawBytes).toBe(r.corpus.bytes);
+    expect(r.lookup.inProcess.n).toBe(200);
+    expect(r.lookup.inProcess.missing).toBe(0);
+    expect(r.lookup.http?.missing).toBe(0);
+    expect(r.lookup.http?.statuses).toEqual({ 200: 200 });
+    expect(r.lookup.grep?.missing).toBe(0);
+    expect(r.segments.entries).toBeGreaterThan(0);
+    expect(r.redaction.length).toBeGreaterThan(10);
+    expect(r.targets.map((t) => t.name)).toEqual(['ingest ratio', 'lookup p99 in-process', 'lookup p99 HTTP', 'peak RSS', 'database ratio', 'redaction linear']);
+    for (const t of r.targets) expect(t.met).toBe(t.atMost ? t.measured <= t.target : t.measured >= t.target);
+    // --dir keeps the corpus and the database for a look afterwards.
+    expect(r.corpus.dir).toBe(path.join(dir, 'corpus'));
+    expect(existsSync(path.join(dir, 'bench.sqlite'))).toBe(true);
+  }, 180_000);
+});
