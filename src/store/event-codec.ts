@@ -125,6 +125,27 @@ export function encodeEvent(e: Event): string {
   return s + '}';
 }
 
+/**
+ * An encoded line's time and level without parsing it: encodeEvent always
+ * writes `{"o":…,"t":…,"l":…` first. Lets a window scan skip the lines it does
+ * not want before paying for JSON.parse. Null when the line is not in that shape.
+ */
+export function peekEncoded(line: string): { time: number; level: number } | null {
+  const t = line.indexOf(',"t":');
+  const l = line.indexOf(',"l":', t + 5);
+  if (t < 0 || l < 0) return null;
+  const time = Number(line.slice(t + 5, l));
+  const level = line.charCodeAt(l + 5) - 48;
+  return Number.isFinite(time) && level >= 0 && level <= 9 ? { time, level } : null;
+}
+
+/** Can this encoded line be notable (warn or worse, or a lifecycle mark)? False only when it surely is not. */
+export function mayBeNotable(line: string, level: number): boolean {
+  return level >= WARN_INDEX || line.includes(',"y":"');
+}
+
+const WARN_INDEX = LEVELS.indexOf('warn');
+
 export interface DecodeContext {
   streamKey: string;
   source: Source;

@@ -5,7 +5,7 @@ import { readInventoryFile } from '../../ingest/inventory-file.js';
 import { checkFollowPaths } from '../../ingest/follow/follow-targets.js';
 import { followUntilSignalled } from '../../ingest/follow/follow-session.js';
 import { durationArg } from './prune.js';
-import { bulkIngest } from '../../ingest/bulk/bulk-ingest.js';
+import { bulkIngestOnThread } from '../../ingest/bulk/run-ingest-thread.js';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
 import { bytesArg, DB_OPTION, intArg, withStore, type CliContext } from '../context.js';
 import { terminalProgress } from '../progress.js';
@@ -48,7 +48,7 @@ export function registerIngest(p: Command, ctx: CliContext): void {
         // one stream, read here, and a PostgreSQL store takes the same events through writeBatch on this thread.
         const bulk = store instanceof SqliteStore && !paths.includes('-') && o.threads !== 0;
         if (!bulk && o.threads && !(store instanceof SqliteStore)) process.stderr.write('note: --threads applies to a SQLite store; PostgreSQL is written from one thread\n');
-        const r = bulk ? await bulkIngest(store, paths, { ...opts, ...(o.threads ? { workers: o.threads } : {}) }) : await ingestPaths(store, paths, opts);
+        const r = bulk ? await bulkIngestOnThread(store.file, paths, { ...opts, ...(o.threads ? { workers: o.threads } : {}) }) : await ingestPaths(store, paths, opts);
         progress.done();
         process.stdout.write(o.json ? JSON.stringify(ingestReportJson(r), null, 2) + '\n' : renderIngestReport(r));
       });

@@ -140,7 +140,7 @@ async function runPool(tasks: ParseTask[], n: number, onPiece: (p: Piece) => Pro
       for (let i = 0; i < n; i++) {
         // A 16 MB young generation lets most of a piece's events die young; 32 MB was not measurably faster
         // on the bench and cost ~20 MB more RSS per thread.
-        const w = new Worker(file, { resourceLimits: { maxYoungGenerationSizeMb: 16 } });
+        const w = new Worker(file, { resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 64 } });
         workers.push(w);
         running++;
         w.postMessage({ type: 'redact', patterns: extraPatternSources() });

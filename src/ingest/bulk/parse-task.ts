@@ -11,6 +11,8 @@ import { LineSplitter, type SplitLine } from '../readers/line-splitter.js';
 import type { ParseTask, Piece } from './tasks.js';
 
 const READ_CHUNK = 1024 * 1024;
+/** Bytes of lines after which a piece is handed over even if it has fewer than batchLines lines. */
+export const PIECE_BYTES = 4 * 1024 * 1024;
 
 /** The first line start at or after `at`: `at` itself when the byte before it is a newline. */
 function lineStartFrom(fd: number, at: number, buf: Buffer): number {
@@ -35,6 +37,7 @@ export function runTask(task: ParseTask, emit: (p: Piece) => void): void {
     let seq = 0;
     let lineNo = 0;
     let lines = 0;
+    let lineBytes = 0;
     let bytes = 0;
     let invalid = 0;
     let truncated = 0;
@@ -50,6 +53,7 @@ export function runTask(task: ParseTask, emit: (p: Piece) => void): void {
       }
       lineNo++;
       lines++;
+      lineBytes += l.end - l.offset;
       if (l.invalidUtf8) invalid++;
       if (l.truncatedBytes !== null) truncated++;
       parser.push(l.text, l.offset, lineNo, { invalidUtf8: l.invalidUtf8, truncated: l.truncatedBytes !== null, bytes: l.truncatedBytes ?? undefined });
@@ -83,7 +87,7 @@ export function runTask(task: ParseTask, emit: (p: Piece) => void): void {
         truncated,
         pendingBytes: last && stopAt === null ? splitter.pending + (pending ? consumed - pending.offset : 0) : 0,
       });
-      lines = bytes = invalid = truncated = 0;
+      lines = bytes = invalid = truncated = lineBytes = 0;
       parsed.cp = parsed.container = parsed.audit = 0;
     };
 
@@ -95,7 +99,8 @@ export function runTask(task: ParseTask, emit: (p: Piece) => void): void {
       pos += n;
       bytes += n;
       splitter.push(buf.subarray(0, n), onLine);
-      if (lines >= task.batchLines && stopAt === null) flush(false);
+      // A piece ends at a number of lines or of bytes, whichever comes first: long lines must not make huge pieces.
+      if ((lines >= task.batchLines || lineBytes >= PIECE_BYTES) && stopAt === null) flush(false);
     }
     flush(true);
   } finally {

@@ -9,7 +9,7 @@ import type { ContainerRef, Event, Source, Unparsed } from '../../model/event.js
 import { SOURCES } from '../../model/event.js';
 import type { Checkpoint, StreamState } from '../../model/stream.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
-import { decodeEvent, isNotable } from '../event-codec.js';
+import { decodeEvent, isNotable, mayBeNotable, peekEncoded } from '../event-codec.js';
 import { compareEvents } from '../event-order.js';
 import type { ContextFilter, Page, Stats } from '../store.js';
 import type { CidIndex } from './cid-index.js';
@@ -72,6 +72,9 @@ export class EventReads {
     return newestEvents(rows, f.limit, (row) => {
       const out: Event[] = [];
       for (const line of row.data.split('\n')) {
+        // Most lines of a block are outside the window or not notable: skip those before decoding.
+        const peek = peekEncoded(line);
+        if (peek && (peek.time < f.from || peek.time > f.to || (f.notable && !mayBeNotable(line, peek.level)))) continue;
         const e = this.decode(line, row);
         if (e.time < f.from || e.time > f.to) continue;
         if (f.notable && !isNotable(e)) continue;
