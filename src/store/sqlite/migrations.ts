@@ -64,12 +64,15 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX blocks_summary ON blocks(source, t1) WHERE summary IS NOT NULL;
 
   CREATE TABLE segs (
-    seg INTEGER PRIMARY KEY,
+    -- AUTOINCREMENT: a segment number is never reused, so a reader's cached filter never belongs to another segment
+    seg INTEGER PRIMARY KEY AUTOINCREMENT,
     n INTEGER NOT NULL,
     t1 INTEGER NOT NULL,
     level INTEGER NOT NULL DEFAULT 0,
     -- a lower bound of the t1 of every block the segment points at (NULL: unknown), so prune knows which segments to clean
-    oldest INTEGER
+    oldest INTEGER,
+    -- a Bloom filter of the segment's ids (segment-bloom.ts): lookups probe only segments that may hold the id
+    bloom BLOB
   );
   CREATE TABLE cidx (
     seg INTEGER NOT NULL,
