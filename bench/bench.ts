@@ -9,16 +9,17 @@
  *   node dist/bench/bench.js [--lines N] [--dir DIR] [--json] [--lookups N] [--http-clients N]
  *                            [--grep-ids N] [--redact-ms N] [--no-diag] [--no-http] [--no-grep]
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../src/project-root.js';
 import { baseline } from './baseline.js';
 import { writeCorpus } from './corpus.js';
 import { benchDiag } from './diag.js';
-import { lookupByGrep, lookupInProcess, lookupOverHttp } from './lookups.js';
+import { lookupByGrep, lookupOverHttp, type LookupResult, type SegmentStats } from './lookups.js';
 import { runMeasured } from './measured-process.js';
 import { benchRedaction } from './redact-bench.js';
 import { LINEAR_EXPONENT, MIB, renderTable, target, type BenchResult } from './report.js';
@@ -108,8 +109,8 @@ export async function runBench(argv: string[]): Promise<BenchResult> {
 
     const ids = draw(corpus.cids, o.lookups, SEED + 1);
     const warmup = draw(corpus.cids, 100, SEED + 2);
-    say(`ticket lookups in-process: ${ids.length} ids`);
-    const { segmentStats, ...inProcess } = await lookupInProcess(db, ids, warmup, 300);
+    say(`ticket lookups in-process (in a fresh process holding the store): ${ids.length} ids`);
+    const { segmentStats, ...inProcess } = lookupInChild(db, ids, warmup, 300);
 
     let http: BenchResult['lookup']['http'] = null;
     if (o.http) {
@@ -191,4 +192,14 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     process.stderr.write(`bench: ${(e as Error).message}\n`);
     process.exitCode = 1;
   }
+}
+
+/** lookupInProcess (bench/lookups.ts) in a child process: see bench/lookup-child.ts. */
+function lookupInChild(db: string, ids: string[], warmup: string[], capSeconds: number): LookupResult & { segmentStats: SegmentStats } {
+  const input = path.join(path.dirname(db), 'lookup-input.json');
+  writeFileSync(input, JSON.stringify({ db, ids, warmup, capSeconds }));
+  const child = fileURLToPath(new URL('./lookup-child.js', import.meta.url));
+  const r = spawnSync(process.execPath, [child, input], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`in-process lookups failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as LookupResult & { segmentStats: SegmentStats };
 }
