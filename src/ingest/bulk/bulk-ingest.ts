@@ -95,7 +95,7 @@ export async function bulkIngest(store: SqliteStore, paths: readonly string[], o
 }
 
 /** Pieces received but not yet written before parser threads are held back: memory stays bounded whatever the input. */
-const MAX_PENDING_PIECES = 3;
+const MAX_PENDING_PIECES = 2;
 
 /**
  * Runs the tasks on `n` parser threads, one task per thread at a time, in
@@ -140,7 +140,7 @@ async function runPool(tasks: ParseTask[], n: number, onPiece: (p: Piece) => Pro
       for (let i = 0; i < n; i++) {
         // A 16 MB young generation lets most of a piece's events die young; 32 MB was not measurably faster
         // on the bench and cost ~20 MB more RSS per thread.
-        const w = new Worker(file, { resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 64 } });
+        const w = new Worker(file, { resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 32 } });
         workers.push(w);
         running++;
         w.postMessage({ type: 'redact', patterns: extraPatternSources() });

@@ -12,7 +12,7 @@ import { InputError } from '../readers/discover.js';
 import type { BulkOptions } from './bulk-ingest.js';
 
 /** Old-generation cap of the ingest thread (MiB): its live data is a few pieces in flight, far below this. */
-export const INGEST_THREAD_HEAP_MB = 64;
+export const INGEST_THREAD_HEAP_MB = 48;
 
 export interface IngestThreadInput {
   db: string;
