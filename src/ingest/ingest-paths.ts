@@ -3,13 +3,13 @@
  * stdin: what `tellwang-diag ingest PATH…` runs. Each stream resumes at its
  * checkpoint, so ingesting the same files again stores nothing twice.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { ContainerRef, Source } from '../model/event.js';
 import type { StreamInfo, StreamKind } from '../model/stream.js';
 import type { Store } from '../store/store.js';
 import { fingerprintBytes, FINGERPRINT_BYTES } from './readers/file-identity.js';
 import { discover, type SourceSpec } from './readers/discover.js';
-import { isJsonDocument, streamKey } from './readers/log-file-head.js';
+import { cannotRead, inspectLogFile, streamKey } from './readers/log-file-head.js';
 import { DEFAULT_INGEST, StreamIngester, type IngestOptions, type StreamReport } from './stream-ingester.js';
 
 export interface IngestReport {
@@ -96,16 +96,13 @@ async function ingestFile(
   try {
     fd = openSync(file, 'r');
   } catch (e) {
-    return { path: file, reason: `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
+    return { path: file, reason: cannotRead(e) };
   }
   try {
-    const st = fstatSync(fd);
-    const head = Buffer.alloc(FINGERPRINT_BYTES);
-    const got = head.subarray(0, readSync(fd, head, 0, FINGERPRINT_BYTES, 0));
-    if (isJsonDocument(got)) return { path: file, reason: 'a pretty-printed JSON document, not a log (an inventory snapshot goes to `tellwang-diag inventory FILE`)' };
-    const key = streamKey(got, final);
-    if (!key) return { path: file, reason: st.size === 0 ? 'empty' : 'no complete first line yet (pass --final if the file is complete)' };
-    const info: StreamInfo = { key, kind, path: file, container, source };
+    const head = inspectLogFile(fd, final);
+    if (!head.ok) return { path: file, reason: head.reason };
+    const st = head.stat;
+    const info: StreamInfo = { key: head.key, kind, path: file, container, source };
     const ing = await StreamIngester.open(store, info, o, { dev: st.dev, ino: st.ino, size: st.size });
     const buf = Buffer.allocUnsafe(READ_CHUNK);
     let pos = ing.offset;

@@ -30,22 +30,31 @@ export function looksLikeDockerRecords(head: Buffer): boolean {
 
 export type LogFileHead = { ok: true; key: string; stat: Stats; head: Buffer } | { ok: false; reason: string };
 
+/** What an open log file's head says: its stream key, or why it is skipped. */
+export function inspectLogFile(fd: number, final: boolean): LogFileHead {
+  const stat = fstatSync(fd);
+  const buf = Buffer.alloc(FINGERPRINT_BYTES);
+  const head = buf.subarray(0, readSync(fd, buf, 0, FINGERPRINT_BYTES, 0));
+  if (isJsonDocument(head)) return { ok: false, reason: 'a pretty-printed JSON document, not a log (an inventory snapshot goes to `tellwang-diag inventory FILE`)' };
+  const key = streamKey(head, final);
+  if (!key) return { ok: false, reason: stat.size === 0 ? 'empty' : 'no complete first line yet (pass --final if the file is complete)' };
+  return { ok: true, key, stat, head };
+}
+
+export function cannotRead(e: unknown): string {
+  return `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+}
+
 /** Opens nothing for long: stats the file and reads its head, or says why it is skipped. */
 export function readLogFileHead(file: string, final: boolean): LogFileHead {
   let fd: number;
   try {
     fd = openSync(file, 'r');
   } catch (e) {
-    return { ok: false, reason: `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
+    return { ok: false, reason: cannotRead(e) };
   }
   try {
-    const stat = fstatSync(fd);
-    const buf = Buffer.alloc(FINGERPRINT_BYTES);
-    const head = buf.subarray(0, readSync(fd, buf, 0, FINGERPRINT_BYTES, 0));
-    if (isJsonDocument(head)) return { ok: false, reason: 'a pretty-printed JSON document, not a log (an inventory snapshot goes to `tellwang-diag inventory FILE`)' };
-    const key = streamKey(head, final);
-    if (!key) return { ok: false, reason: stat.size === 0 ? 'empty' : 'no complete first line yet (pass --final if the file is complete)' };
-    return { ok: true, key, stat, head };
+    return inspectLogFile(fd, final);
   } finally {
     closeSync(fd);
   }

@@ -4,6 +4,7 @@ import { SOURCES } from '../../model/event.js';
 import type { RequestSummary } from '../../model/request.js';
 import type { Checkpoint, StreamState } from '../../model/stream.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
+import { requestFromRow, streamFromRow, type RequestRow } from '../row-mappers.js';
 import { decodeEvent } from '../event-codec.js';
 import { compareEvents } from '../event-order.js';
 import type { CodeCount, ContextFilter, Page, SearchFilter, Stats } from '../store.js';
@@ -19,62 +20,20 @@ interface EventRow {
   data: string;
 }
 
-interface RequestRow {
-  id: number;
-  cid: string;
-  time: number;
-  method: string;
-  path: string;
-  status: number;
-  code: string | null;
-  org: string | null;
-  user_name: string | null;
-  key_prefix: string | null;
-  wok: string | null;
-  duration_ms: number | null;
-  message: string | null;
-}
-
 const ALL_STREAMS = 'SELECT * FROM streams ORDER BY path NULLS FIRST, key';
 
 const EVENT_COLUMNS = 's.key, e.source, r.ref, e.data FROM events e JOIN streams s ON s.id = e.stream LEFT JOIN container_refs r ON r.id = e.ref';
 
+/** PostgreSQL names the offset column off (offset is reserved there). */
 export function streamState(r: Record<string, unknown>): StreamState {
-  return {
-    stream: r.key as string,
-    kind: r.kind as StreamState['kind'],
-    path: (r.path as string | null) ?? null,
-    source: (r.source as Source | null) ?? null,
-    containerId: (r.container_id as string | null) ?? null,
-    offset: r.off as number,
-    line: r.line as number,
-    dev: (r.dev as number | null) ?? null,
-    ino: (r.ino as number | null) ?? null,
-    size: (r.size as number | null) ?? null,
-    lastTime: (r.last_time as number | null) ?? null,
-    unparsed: r.unparsed as number,
-    invalidUtf8: r.invalid_utf8 as number,
-    truncated: r.truncated as number,
-    events: r.events as number,
-    updatedAt: r.updated_at as number,
-  };
+  return streamFromRow({ ...r, offset: r.off });
 }
 
-function requestSummary(r: RequestRow): RequestSummary {
-  return {
-    cid: r.cid,
-    time: r.time,
-    method: r.method,
-    path: r.path,
-    status: r.status,
-    code: r.code,
-    org: r.org,
-    user: r.user_name,
-    keyPrefix: r.key_prefix,
-    wok: r.wok,
-    durationMs: r.duration_ms,
-    message: r.message,
-  };
+/** …and the user column user_name. */
+type PgRequestRow = Omit<RequestRow, 'user'> & { user_name: string | null };
+
+function requestSummary(r: PgRequestRow): RequestSummary {
+  return requestFromRow({ ...r, user: r.user_name });
 }
 
 export class PgEventReads {
@@ -130,7 +89,7 @@ export class PgEventReads {
     if (f.failed) where.push('status >= 400');
     const c = decodeCursor(cursor);
     if (c) where.push(`(time, id) < (${arg(c.time)}, ${arg(c.id)})`);
-    const rows = await this.q<RequestRow>(
+    const rows = await this.q<PgRequestRow>(
       `SELECT * FROM requests ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY time DESC, id DESC LIMIT ${arg(limit + 1)}`,
       args,
     );

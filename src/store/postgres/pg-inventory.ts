@@ -1,32 +1,15 @@
 /** The imported inventory on PostgreSQL: a snapshot replaced whole, and the callers of stored requests named from it. */
 import type { Inventory, InventoryKey, InventoryWok } from '../../model/inventory.js';
+import { keyFromRow, wokFromRow, type KeyRow, type WokRow } from '../row-mappers.js';
+
+/** PostgreSQL names the user column user_name (user is reserved there). */
+type PgKeyRow = Omit<KeyRow, 'user'> & { user_name: string };
+
+function keyOf(r: PgKeyRow): InventoryKey {
+  return keyFromRow({ ...r, user: r.user_name });
+}
 import type { Client } from './pg-connect.js';
 import type { Query } from './pg-event-reads.js';
-
-interface KeyRow {
-  prefix: string;
-  sha256: string;
-  org: string;
-  user_name: string;
-  kind: 'skl' | 'sllm';
-  revoked_at: number | null;
-}
-
-interface WokRow {
-  id: string;
-  org: string;
-  status: string;
-  functions_port: number | null;
-  created_at: number | null;
-}
-
-function keyOf(r: KeyRow): InventoryKey {
-  return { prefix: r.prefix, sha256: r.sha256, org: r.org, user: r.user_name, kind: r.kind, revokedAt: r.revoked_at };
-}
-
-function wokOf(r: WokRow): InventoryWok {
-  return { id: r.id, org: r.org, status: r.status, functionsPort: r.functions_port, createdAt: r.created_at };
-}
 
 /** The last entry per key wins, as INSERT OR REPLACE does in SQLite. */
 function lastBy<T>(items: T[], key: (t: T) => string): T[] {
@@ -63,19 +46,19 @@ export class PgInventory {
   }
 
   async keysByPrefix(prefix: string): Promise<InventoryKey[]> {
-    return (await this.q<KeyRow>('SELECT * FROM inv_keys WHERE prefix = $1 ORDER BY revoked_at IS NOT NULL, sha256', [prefix])).map(keyOf);
+    return (await this.q<PgKeyRow>('SELECT * FROM inv_keys WHERE prefix = $1 ORDER BY revoked_at IS NOT NULL, sha256', [prefix])).map(keyOf);
   }
 
   async wok(id: string): Promise<InventoryWok | null> {
     const [r] = await this.q<WokRow>('SELECT * FROM inv_woks WHERE id = $1', [id]);
-    return r ? wokOf(r) : null;
+    return r ? wokFromRow(r) : null;
   }
 
   async all(): Promise<Inventory> {
     return {
       orgs: await this.q<{ slug: string }>('SELECT slug FROM inv_orgs ORDER BY slug'),
-      woks: (await this.q<WokRow>('SELECT * FROM inv_woks ORDER BY id')).map(wokOf),
-      keys: (await this.q<KeyRow>('SELECT * FROM inv_keys ORDER BY prefix, sha256')).map(keyOf),
+      woks: (await this.q<WokRow>('SELECT * FROM inv_woks ORDER BY id')).map(wokFromRow),
+      keys: (await this.q<PgKeyRow>('SELECT * FROM inv_keys ORDER BY prefix, sha256')).map(keyOf),
     };
   }
 }

@@ -9,6 +9,7 @@ import type { ContainerRef, Event, Source, Unparsed } from '../../model/event.js
 import { SOURCES } from '../../model/event.js';
 import type { Checkpoint, StreamState } from '../../model/stream.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
+import { streamFromRow } from '../row-mappers.js';
 import { decodeEvent, isNotable, mayBeNotable, peekEncoded } from '../event-codec.js';
 import { compareEvents } from '../event-order.js';
 import type { ContextFilter, Page, Stats } from '../store.js';
@@ -38,12 +39,12 @@ export class EventReads {
 
   checkpoint(streamKey: string): Checkpoint | null {
     const r = this.st.stmt('SELECT * FROM streams WHERE key = ?').get(streamKey) as Record<string, unknown> | undefined;
-    return r ? streamState(r) : null;
+    return r ? streamFromRow(r) : null;
   }
 
   /** Every stream's checkpoint and counters: one scan of the (small) streams table. */
   streams(): StreamState[] {
-    return (this.st.stmt(ALL_STREAMS).all() as Record<string, unknown>[]).map(streamState);
+    return (this.st.stmt(ALL_STREAMS).all() as Record<string, unknown>[]).map(streamFromRow);
   }
 
   eventsByCid(cid: string): Event[] {
@@ -159,23 +160,3 @@ function newestEvents<R extends { bound: number }>(rows: IterableIterator<R>, li
   return out;
 }
 
-function streamState(r: Record<string, unknown>): StreamState {
-  return {
-    stream: r.key as string,
-    kind: r.kind as StreamState['kind'],
-    path: (r.path as string | null) ?? null,
-    source: (r.source as Source | null) ?? null,
-    containerId: (r.container_id as string | null) ?? null,
-    offset: r.offset as number,
-    line: r.line as number,
-    dev: (r.dev as number | null) ?? null,
-    ino: (r.ino as number | null) ?? null,
-    size: (r.size as number | null) ?? null,
-    lastTime: (r.last_time as number | null) ?? null,
-    unparsed: r.unparsed as number,
-    invalidUtf8: r.invalid_utf8 as number,
-    truncated: r.truncated as number,
-    events: r.events as number,
-    updatedAt: r.updated_at as number,
-  };
-}

@@ -1,32 +1,8 @@
 /** The imported inventory (orgs, woks, API keys) in SQLite: a snapshot replaced whole on each import. */
 import type { Inventory, InventoryKey, InventoryWok } from '../../model/inventory.js';
+import { keyFromRow, wokFromRow, type KeyRow, type WokRow } from '../row-mappers.js';
 import type { Db } from './open-database.js';
 import type { Statements } from './statements.js';
-
-interface KeyRow {
-  prefix: string;
-  sha256: string;
-  org: string;
-  user: string;
-  kind: 'skl' | 'sllm';
-  revoked_at: number | null;
-}
-
-interface WokRow {
-  id: string;
-  org: string;
-  status: string;
-  functions_port: number | null;
-  created_at: number | null;
-}
-
-function keyOf(r: KeyRow): InventoryKey {
-  return { prefix: r.prefix, sha256: r.sha256, org: r.org, user: r.user, kind: r.kind, revokedAt: r.revoked_at };
-}
-
-function wokOf(r: WokRow): InventoryWok {
-  return { id: r.id, org: r.org, status: r.status, functionsPort: r.functions_port, createdAt: r.created_at };
-}
 
 export class InventoryTables {
   constructor(
@@ -56,19 +32,19 @@ export class InventoryTables {
   }
 
   keysByPrefix(prefix: string): InventoryKey[] {
-    return (this.st.stmt('SELECT * FROM inv_keys WHERE prefix = ? ORDER BY revoked_at IS NOT NULL, sha256').all(prefix) as KeyRow[]).map(keyOf);
+    return (this.st.stmt('SELECT * FROM inv_keys WHERE prefix = ? ORDER BY revoked_at IS NOT NULL, sha256').all(prefix) as KeyRow[]).map(keyFromRow);
   }
 
   wok(id: string): InventoryWok | null {
     const r = this.st.stmt('SELECT * FROM inv_woks WHERE id = ?').get(id) as WokRow | undefined;
-    return r ? wokOf(r) : null;
+    return r ? wokFromRow(r) : null;
   }
 
   all(): Inventory {
     return {
       orgs: this.st.stmt('SELECT slug FROM inv_orgs ORDER BY slug').all() as { slug: string }[],
-      woks: (this.st.stmt('SELECT * FROM inv_woks ORDER BY id').all() as WokRow[]).map(wokOf),
-      keys: (this.st.stmt('SELECT * FROM inv_keys ORDER BY prefix, sha256').all() as KeyRow[]).map(keyOf),
+      woks: (this.st.stmt('SELECT * FROM inv_woks ORDER BY id').all() as WokRow[]).map(wokFromRow),
+      keys: (this.st.stmt('SELECT * FROM inv_keys ORDER BY prefix, sha256').all() as KeyRow[]).map(keyFromRow),
     };
   }
 }

@@ -8,6 +8,7 @@
 import type { AuditRecord } from '../../model/activity.js';
 import type { RequestSummary } from '../../model/request.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
+import { requestFromRow, type RequestRow } from '../row-mappers.js';
 import type { CodeCount, Page, RequestCounts, SearchFilter, WindowFilter } from '../store.js';
 import type { Statements } from './statements.js';
 import { BLOCK_SPAN_MS } from './prepare-blocks.js';
@@ -19,22 +20,6 @@ export const MAX_REQUEST_MS = 60 * MINUTE;
 /** Position of a request in its block, in cursor ids: block id × this + index. */
 const PER_BLOCK = 4096;
 
-interface FailureRow {
-  id: number;
-  cid: string;
-  time: number;
-  method: string;
-  path: string;
-  status: number;
-  code: string | null;
-  org: string | null;
-  user: string | null;
-  key_prefix: string | null;
-  wok: string | null;
-  duration_ms: number | null;
-  message: string | null;
-}
-
 interface SummaryRow {
   id: number;
   key: string;
@@ -42,9 +27,6 @@ interface SummaryRow {
   summary: string;
 }
 
-function failureSummary(r: FailureRow): RequestSummary {
-  return { cid: r.cid, time: r.time, method: r.method, path: r.path, status: r.status, code: r.code, org: r.org, user: r.user, keyPrefix: r.key_prefix, wok: r.wok, durationMs: r.duration_ms, message: r.message };
-}
 
 type Owners = Map<string, { org: string; user: string } | null>;
 
@@ -142,8 +124,8 @@ export class RequestQueries {
     if (c) (where.push('(time < ? OR (time = ? AND id < ?))'), args.push(c.time, c.time, c.id));
     const rows = this.st
       .stmt(`SELECT * FROM failures ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY time DESC, id DESC LIMIT ?`)
-      .all(...args, limit + 1) as FailureRow[];
-    return { items: rows.slice(0, limit).map((r) => ({ r: failureSummary(r), id: r.id })), more: rows.length > limit };
+      .all(...args, limit + 1) as RequestRow[];
+    return { items: rows.slice(0, limit).map((r) => ({ r: requestFromRow(r), id: r.id })), more: rows.length > limit };
   }
 
   private searchSummaries(f: SearchFilter, c: { time: number; id: number } | null, limit: number) {
