@@ -11,6 +11,7 @@ import path from 'node:path';
 import { auditLine } from '../scripts/formats/audit-log.js';
 import { containerConfig, dockerRecords } from '../scripts/formats/docker-json-file.js';
 import { pgLine } from '../scripts/formats/postgres-log.js';
+import { seeded } from './stats.js';
 
 export interface Corpus {
   dir: string;
@@ -26,17 +27,6 @@ export interface Corpus {
 /** How many correlation ids the corpus keeps for lookups, drawn uniformly from all requests. */
 export const CID_SAMPLE = 20_000;
 
-/** Small, fast, seeded PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Sink {
   private fd: number;
@@ -91,9 +81,9 @@ const HEADERS = {
 };
 
 export function writeCorpus(dir: string, targetLines: number, seed = 42, sampleSize = CID_SAMPLE): Corpus {
-  const r = rng(seed);
+  const r = seeded(seed);
   // A separate generator for the sample, so the files do not depend on its size.
-  const pick = rng(seed ^ 0x5bd1e995);
+  const pick = seeded(seed ^ 0x5bd1e995);
   const hex = (n: number) => {
     let s = '';
     for (let i = 0; i < n; i++) s += '0123456789abcdef'[(r() * 16) | 0];

@@ -1,4 +1,5 @@
 /** Latency summaries for the bench: quantiles of a sample of durations (ms). */
+import { Prng } from '../scripts/demo/prng.js';
 
 export interface Latency {
   n: number;
@@ -21,16 +22,10 @@ export function latency(samples: readonly number[]): Latency {
   return { n: s.length, p50: quantile(s, 0.5), p99: quantile(s, 0.99), max: s[s.length - 1] ?? NaN, mean: s.length ? sum / s.length : NaN };
 }
 
-/** Seeded PRNG (mulberry32), so a run's lookups can be repeated. */
+/** Seeded PRNG (the demo's mulberry32), so a corpus and a run's lookups can be repeated. */
 export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const p = new Prng(seed);
+  return () => p.next();
 }
 
 /** `n` items drawn uniformly (with replacement) from `from`. */
