@@ -51,6 +51,13 @@ export class DiagError extends Error {
     this.headers = opts.headers ?? {};
   }
 
+  /** Overrides what the constructor took from our own table: used only by platform(). */
+  private withPlatformCode(code: string, http: number): this {
+    (this as { code: string }).code = code;
+    (this as { http: number }).http = http;
+    return this;
+  }
+
   /**
    * An error a customer sees in the platform's own terms (CP_… code, HTTP
    * status and remediation from the seed catalogue), so a key that fails here
@@ -59,8 +66,7 @@ export class DiagError extends Error {
   static platform(code: string, message: string, opts: DiagErrorOptions = {}): DiagError {
     const entry = catalog.get(code);
     if (!entry) throw new Error(`${code} is not in the catalogue`);
-    const e = new DiagError('DIAG_BAD_REQUEST', message, { ...opts, hint: opts.hint ?? entry.remediation });
-    return Object.assign(e, { code, http: entry.http });
+    return new DiagError('DIAG_BAD_REQUEST', message, { ...opts, hint: opts.hint ?? entry.remediation }).withPlatformCode(code, entry.http);
   }
 }
 
