@@ -40,6 +40,7 @@ import { prepareBatch, type PreparedBatch } from './prepare-blocks.js';
 import { pruneBefore } from './prune-blocks.js';
 import { RequestQueries } from './request-queries.js';
 import { Statements } from './statements.js';
+import { countDistinctCids } from './distinct-cids.js';
 
 export class SqliteStore implements Store {
   readonly db: Db;
@@ -112,7 +113,8 @@ export class SqliteStore implements Store {
   }
 
   async stats(): Promise<Stats> {
-    return { ...this.reads.stats(), requests: this.requests.totalRequests() };
+    const correlationIds = await countDistinctCids(this.db, this.file);
+    return { ...this.reads.stats(), correlationIds, requests: this.requests.totalRequests() };
   }
 
   async putInventory(inv: Inventory) {
