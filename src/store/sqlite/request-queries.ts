@@ -130,7 +130,15 @@ export class RequestQueries {
 
   private searchSummaries(f: SearchFilter, c: { time: number; id: number } | null, limit: number) {
     const from = f.from ?? Number.MIN_SAFE_INTEGER;
-    const to = Math.min(f.to ?? Number.MAX_SAFE_INTEGER, c ? c.time : Number.MAX_SAFE_INTEGER);
+    let to = Math.min(f.to ?? Number.MAX_SAFE_INTEGER, c ? c.time : Number.MAX_SAFE_INTEGER);
+    if (f.wok) {
+      // The per-minute counts say where the wok's newest request can be: start the scan there, or not at all.
+      const newest = this.st
+        .pluck('SELECT MAX(minute) FROM traffic WHERE wok = ? AND minute >= ? AND minute <= ?')
+        .get(f.wok, Math.floor(Math.max(from, 0) / MINUTE), Math.floor(Math.min(to, 8.64e15) / MINUTE)) as number | null;
+      if (newest === null) return { items: [], more: false };
+      to = Math.min(to, (newest + 1) * MINUTE - 1);
+    }
     const found: { r: RequestSummary; id: number }[] = [];
     const owners: Owners = new Map();
     for (const row of this.summaryBlocks('cp', from, to, MAX_REQUEST_MS)) {
