@@ -81,9 +81,9 @@ export function offsetOf(id: string): number {
  * stored); when it may hold one, the event is redacted in place and encoded
  * again. Both stores write only what this returns.
  */
-export function encodeForStore(e: Event): string {
-  const line = encodeEvent(e);
-  return mayHoldSecret(line) ? encodeEvent(redactEvent(e)) : line;
+export function encodeForStore(e: Event, offset = offsetOf(e.id)): string {
+  const line = encodeEvent(e, offset);
+  return mayHoldSecret(line) ? encodeEvent(redactEvent(e), offset) : line;
 }
 
 const q = JSON.stringify;
@@ -94,8 +94,9 @@ const q = JSON.stringify;
  * objects of varying shape (measured ~40% faster on ingest's hot path). The
  * result is the same JSON the Encoded interface describes.
  */
-export function encodeEvent(e: Event): string {
-  let s = `{"o":${offsetOf(e.id)},"t":${q(e.time)},"l":${LEVELS.indexOf(e.level)},"m":${q(e.message)}`;
+/** `offset` is the one in the event's id, for callers that have it already parsed. */
+export function encodeEvent(e: Event, offset = offsetOf(e.id)): string {
+  let s = `{"o":${offset},"t":${q(e.time)},"l":${LEVELS.indexOf(e.level)},"m":${q(e.message)}`;
   if (e.cid) s += `,"c":${q(e.cid)}`;
   if (e.code) s += `,"k":${q(e.code)}`;
   if (e.wok) s += `,"w":${q(e.wok)}`;

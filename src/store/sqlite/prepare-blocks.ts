@@ -121,9 +121,9 @@ function count(b: OpenBlock, r: RequestSummary): void {
   } else b.counts.set(key, [minute, r.wok ?? '', r.org ?? '', r.org ? '' : (r.keyPrefix ?? ''), 1, failed]);
 }
 
-function add(b: OpenBlock, e: Event, line: string): void {
+function add(b: OpenBlock, e: Event, line: string, offset: number): void {
   b.lines.push(line);
-  b.offsets.push(offsetOf(e.id));
+  b.offsets.push(offset);
   b.bytes += line.length + 1;
   // A time that is no number poisons the block's range, and the writer refuses the batch.
   if (!Number.isFinite(e.time)) b.t0 = Number.NaN;
@@ -143,7 +143,7 @@ function add(b: OpenBlock, e: Event, line: string): void {
     }
   } else if (e.source === 'audit') {
     const a: AuditRecord = { eventId: e.id, time: e.time, cid: e.cid, actor: e.actor, org: e.org, wok: e.wok, action: e.action, outcome: e.outcome };
-    b.tuples.push(auditTuple(a, offsetOf(e.id)));
+    b.tuples.push(auditTuple(a, offset));
   } else if (e.lifecycle) {
     const c = e.container;
     b.lifecycle.push({ eventId: e.id, containerId: c.id, containerName: c.name, wok: c.wok ?? e.wok, role: c.role, time: e.time, state: e.lifecycle, message: e.message.slice(0, 500) });
@@ -157,7 +157,8 @@ export function prepareBlocks(events: readonly Event[]): PreparedBlock[] {
   let first: Event | null = null;
   for (const e of events) {
     // Encoding redacts the event in place when it may hold a secret: what follows reads the redacted event.
-    const line = encodeForStore(e);
+    const offset = offsetOf(e.id);
+    const line = encodeForStore(e, offset);
     if (
       cur &&
       (!sameBlock(first!, e) ||
@@ -172,7 +173,7 @@ export function prepareBlocks(events: readonly Event[]): PreparedBlock[] {
       cur = open(e);
       first = e;
     }
-    add(cur, e, line);
+    add(cur, e, line, offset);
   }
   if (cur) out.push(close(cur));
   return out;
