@@ -7,9 +7,10 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import type { ContainerRef, Source } from '../model/event.js';
 import type { StreamInfo, StreamKind } from '../model/stream.js';
 import type { Store } from '../store/store.js';
-import { fingerprintBytes, FINGERPRINT_BYTES } from './readers/file-identity.js';
+import { fingerprintBytes, FINGERPRINT_BYTES, tailDigest } from './readers/file-identity.js';
 import { discover, type SourceSpec } from './readers/discover.js';
 import { cannotRead, inspectLogFile, streamKey } from './readers/log-file-head.js';
+import { resolveStream } from './readers/stream-identity.js';
 import { DEFAULT_INGEST, StreamIngester, type IngestOptions, type StreamReport } from './stream-ingester.js';
 
 export interface IngestReport {
@@ -102,8 +103,10 @@ async function ingestFile(
     const head = inspectLogFile(fd, final);
     if (!head.ok) return { path: file, reason: head.reason };
     const st = head.stat;
-    const info: StreamInfo = { key: head.key, kind, path: file, container, source };
-    const ing = await StreamIngester.open(store, info, o, { dev: st.dev, ino: st.ino, size: st.size });
+    const tailAt = (offset: number) => tailDigest(fd, offset);
+    const { key } = await resolveStream(store, head.key, { dev: st.dev, ino: st.ino, size: st.size, tailAt });
+    const info: StreamInfo = { key, kind, path: file, container, source };
+    const ing = await StreamIngester.open(store, info, o, { dev: st.dev, ino: st.ino, size: st.size, tailAt });
     const buf = Buffer.allocUnsafe(READ_CHUNK);
     let pos = ing.offset;
     for (;;) {
@@ -116,7 +119,7 @@ async function ingestFile(
       progress.lines += ing.report.lines - before;
       o.onProgress?.(progress.bytes, progress.lines);
     }
-    ing.setFileState({ dev: st.dev, ino: st.ino, size: Math.max(st.size, pos) });
+    ing.setFileState({ dev: st.dev, ino: st.ino, size: Math.max(st.size, pos), tailAt });
     await ing.flush(final);
     return ing.report;
   } finally {

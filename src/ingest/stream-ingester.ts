@@ -38,6 +38,8 @@ export interface FileState {
   dev: number | null;
   ino: number | null;
   size: number | null;
+  /** The tail digest of the file at an offset (file-identity.ts tailDigest), for checkpoints; absent for streams without a file. */
+  tailAt?: (offset: number) => string | null;
 }
 
 export class StreamIngester {
@@ -108,9 +110,10 @@ export class StreamIngester {
     }
     const { events, unparsed } = this.parser.take();
     const pending = this.parser.pendingStart();
+    const offset = pending ? pending.offset : this.splitter.consumed;
     const checkpoint: Checkpoint = {
       stream: this.info.key,
-      offset: pending ? pending.offset : this.splitter.consumed,
+      offset,
       line: pending ? pending.line - 1 : this.lineNo,
       dev: this.file.dev,
       ino: this.file.ino,
@@ -119,6 +122,7 @@ export class StreamIngester {
       unparsed: unparsed.length,
       invalidUtf8: this.batchInvalid,
       truncated: this.batchTruncated,
+      tail: this.file.tailAt?.(offset) ?? null,
     };
     this.sinceFlush = 0;
     this.batchInvalid = 0;

@@ -37,6 +37,13 @@ export interface Checkpoint {
   invalidUtf8: number;
   /** Lines over the length cap (kept truncated). */
   truncated: number;
+  /**
+   * Digest of the bytes just before `offset` as they were read (file-identity.ts),
+   * or null when not known. A file cut and written again past the checkpoint while
+   * no one was reading keeps its first line, inode and a size beyond `offset`, but
+   * not these bytes: reading does not resume in the middle of other content.
+   */
+  tail?: string | null;
 }
 
 export interface StreamState extends Checkpoint {

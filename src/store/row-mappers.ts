@@ -82,6 +82,7 @@ export function streamFromRow(r: Record<string, unknown>): StreamState {
     unparsed: r.unparsed as number,
     invalidUtf8: r.invalid_utf8 as number,
     truncated: r.truncated as number,
+    tail: (r.tail as string | null | undefined) ?? null,
     events: r.events as number,
     updatedAt: r.updated_at as number,
   };

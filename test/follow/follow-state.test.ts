@@ -1,7 +1,7 @@
 /** The follower's pure core: per-file decisions and the choice of stream generation. */
 import { describe, expect, it } from 'vitest';
 import { advanced, decide, identified, newFileState, observed, released, type FileState, type Observation } from '../../src/ingest/follow/follow-state.js';
-import { chooseGeneration, generationKey, type Candidate } from '../../src/ingest/follow/stream-identity.js';
+import { chooseGeneration, generationKey, type Candidate } from '../../src/ingest/readers/stream-identity.js';
 import type { Checkpoint } from '../../src/model/stream.js';
 
 const T = { idleMs: 1000 };
@@ -92,5 +92,19 @@ describe('chooseGeneration', () => {
     expect(chooseGeneration([cp(0, { offset: 900 }), cp(1, { offset: 40 })], { dev: 1, ino: 42, size: 60 })).toEqual({ gen: 1, resume: true });
     // A copy of the old content among several: the generation that explains the most of it.
     expect(chooseGeneration([cp(0, { offset: 900 }), cp(1, { offset: 40 })], { dev: 1, ino: 77, size: 950 })).toEqual({ gen: 0, resume: true });
+  });
+
+  it('a file whose bytes before the checkpoint are not the ones read there (rewritten while stopped) is new content, same inode or a copy', () => {
+    const tails = (m: Record<number, string>) => (offset: number) => m[offset] ?? null;
+    const seen = cp(0, { offset: 100, tail: 't-100' });
+    expect(chooseGeneration([seen], { dev: 1, ino: 42, size: 300, tailAt: tails({ 100: 't-100' }) })).toEqual({ gen: 0, resume: true });
+    expect(chooseGeneration([seen], { dev: 1, ino: 42, size: 300, tailAt: tails({ 100: 'other' }) })).toEqual({ gen: 1, resume: false });
+    expect(chooseGeneration([seen], { dev: 1, ino: 77, size: 300, tailAt: tails({ 100: 'other' }) })).toEqual({ gen: 1, resume: false });
+    // Two generations read through other inodes: the one whose bytes this copy still holds.
+    const both = [cp(0, { offset: 100, tail: 't-100', ino: 5 }), cp(1, { offset: 80, tail: 't-80', ino: 6 })];
+    expect(chooseGeneration(both, { dev: 1, ino: 77, size: 300, tailAt: tails({ 80: 't-80' }) })).toEqual({ gen: 1, resume: true });
+    // A checkpoint without a tail (written before tails were kept), or a caller that cannot read the file, compares sizes only.
+    expect(chooseGeneration([cp(0, { offset: 100 })], { dev: 1, ino: 42, size: 300, tailAt: tails({}) })).toEqual({ gen: 0, resume: true });
+    expect(chooseGeneration([seen], { dev: 1, ino: 42, size: 300 })).toEqual({ gen: 0, resume: true });
   });
 });

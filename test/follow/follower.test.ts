@@ -70,6 +70,28 @@ describe('Follower', () => {
     await expectOnce([0, 1, 2, 3, 4, 200, 201]);
   });
 
+  it('truncated while stopped and rewritten longer than before with the same banner: the bytes before the checkpoint tell, nothing is skipped', async () => {
+    const log = setup();
+    writeFileSync(log, BANNER + lines(0, 5));
+    let f = new Follower(store, [log]);
+    await f.cycle();
+    f.abandon();
+    truncateSync(log, 0);
+    // Past the old checkpoint: size, inode and first line all say "the same file, grown".
+    writeFileSync(log, BANNER + lines(300, 340));
+    f = new Follower(store, [log]);
+    await f.cycle();
+    f.abandon();
+    await expectOnce([...Array(5).keys(), ...Array.from({ length: 40 }, (_, i) => 300 + i)]);
+    // Stopped again with nothing new: the rewritten content resumes where it was, nothing is read twice.
+    f = new Follower(store, [log]);
+    appendFileSync(log, lines(340, 342));
+    await f.cycle();
+    f.abandon();
+    await expectOnce([...Array.from({ length: 42 }, (_, i) => 300 + i)]);
+    expect((await store.stats()).events.cp).toBe(5 + 42 + 2);
+  });
+
   it('two rotations while stopped: the unseen middle file and the rest of the old one are read, nothing twice', async () => {
     const log = setup();
     writeFileSync(log, lines(0, 10));

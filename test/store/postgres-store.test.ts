@@ -1,6 +1,7 @@
 /** The Store contract on the machine's PostgreSQL, plus what only PostgreSQL has: schemas, migrations, connection failures. */
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { PG_MIGRATIONS } from '../../src/store/postgres/pg-migrations.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { StoreError } from '../../src/store/store.js';
 import { cid, cpStream, StreamFixture, T0 } from '../fixtures/events.js';
@@ -38,7 +39,7 @@ describe('PostgreSQL store specifics', () => {
     await client.connect();
     try {
       const v = await client.query(`SELECT version FROM "${s}".schema_version ORDER BY version`);
-      expect(v.rows.map((r: { version: number }) => r.version)).toEqual([1]);
+      expect(v.rows.map((r: { version: number }) => r.version)).toEqual(PG_MIGRATIONS.map((_, i) => i + 1));
       const t = await client.query('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name', [s]);
       expect(t.rows.map((r: { table_name: string }) => r.table_name)).toEqual(expect.arrayContaining(['events', 'streams', 'requests', 'unparsed', 'idempotency', 'operators', 'tokens', 'checks']));
       // Nothing leaked into the public schema.

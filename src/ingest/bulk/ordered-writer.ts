@@ -100,6 +100,7 @@ export class OrderedWriter {
         unparsed: piece.unparsed.length,
         invalidUtf8: piece.invalidUtf8,
         truncated: piece.truncated,
+        tail: piece.tail,
       },
     }));
     const r = await this.commit(out);

@@ -7,6 +7,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import type { Source } from '../../model/event.js';
 import { prepareBlocks } from '../../store/sqlite/prepare-blocks.js';
 import { StreamParser } from '../parsers/stream-parser.js';
+import { tailDigest } from '../readers/file-identity.js';
 import { LineSplitter, type SplitLine } from '../readers/line-splitter.js';
 import type { ParseTask, Piece } from './tasks.js';
 
@@ -71,13 +72,15 @@ export function runTask(task: ParseTask, emit: (p: Piece) => void): void {
       }
       const pending = parser.pendingStart();
       const consumed = stopAt ?? splitter.consumed;
+      const endOffset = pending ? pending.offset : consumed;
       emit({
         task: task.id,
         seq: seq++,
         last,
         blocks: prepareBlocks(events),
         unparsed,
-        endOffset: pending ? pending.offset : consumed,
+        endOffset,
+        tail: tailDigest(fd, endOffset),
         endLine: pending ? pending.line - 1 : lineNo,
         lastTime,
         lines,

@@ -4,11 +4,14 @@
  * thread busy; a Docker log is one task read in order, since its long lines
  * come in parts that must be joined.
  */
+import { closeSync, openSync } from 'node:fs';
 import type { ContainerRef, Source } from '../../model/event.js';
 import type { StreamInfo, StreamKind } from '../../model/stream.js';
 import type { Store } from '../../store/store.js';
 import type { SourceSpec } from '../readers/discover.js';
-import { looksLikeDockerRecords, readLogFileHead } from '../readers/log-file-head.js';
+import { tailDigest } from '../readers/file-identity.js';
+import { cannotRead, inspectLogFile, looksLikeDockerRecords, type LogFileHead } from '../readers/log-file-head.js';
+import { resolveStream } from '../readers/stream-identity.js';
 import type { StreamPlan } from './ordered-writer.js';
 import type { ParseTask } from './tasks.js';
 
@@ -31,18 +34,37 @@ export interface Plan {
 
 const ROTATED = /-json\.log\.\d+$/;
 
+/** A file's head and its stream (the generation whose checkpoint this file still holds), or why it is skipped. */
+async function identify(store: Store, path: string, final: boolean): Promise<{ head: Extract<LogFileHead, { ok: true }>; key: string } | { reason: string }> {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    return { reason: cannotRead(e) };
+  }
+  try {
+    const head = inspectLogFile(fd, final);
+    if (!head.ok) return { reason: head.reason };
+    const { key } = await resolveStream(store, head.key, { dev: head.stat.dev, ino: head.stat.ino, size: head.stat.size, tailAt: (offset) => tailDigest(fd, offset) });
+    return { head, key };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export async function planTasks(store: Store, specs: SourceSpec[], o: PlanOptions): Promise<Plan> {
   const plan: Plan = { tasks: [], streams: [], skipped: [], warnings: [], bytes: 0 };
   let nextId = 0;
 
   const addFile = async (path: string, kind: StreamKind, container: ContainerRef | null, source: Source | null, final: boolean) => {
-    const head = readLogFileHead(path, final);
-    if (!head.ok) {
-      plan.skipped.push({ path, reason: head.reason });
+    const found = await identify(store, path, final);
+    if ('reason' in found) {
+      plan.skipped.push({ path, reason: found.reason });
       return;
     }
-    const stream: StreamInfo = { key: head.key, kind, path, container, source };
-    const start = await store.checkpoint(head.key);
+    const { head, key } = found;
+    const stream: StreamInfo = { key, kind, path, container, source };
+    const start = await store.checkpoint(key);
     const from = start?.offset ?? 0;
     const size = head.stat.size;
     const ids: number[] = [];

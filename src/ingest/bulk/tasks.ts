@@ -42,6 +42,8 @@ export interface Piece {
   endOffset: number;
   /** Lines before `endOffset` counted from the task's start. */
   endLine: number;
+  /** The file's tail digest at `endOffset` (file-identity.ts), for the checkpoint. */
+  tail: string | null;
   lastTime: number | null;
   lines: number;
   bytes: number;

@@ -4,7 +4,7 @@
  * fingerprint, and the bytes just before the read position.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { fingerprintBytes, FINGERPRINT_BYTES } from '../readers/file-identity.js';
+import { fingerprintBytes, FINGERPRINT_BYTES, TAIL_BYTES } from '../readers/file-identity.js';
 
 export type Opened = { fd: number } | { fd: null; error: string | null };
 
@@ -32,8 +32,6 @@ export function fingerprintOf(fd: number): string | null {
   const n = readSync(fd, head, 0, FINGERPRINT_BYTES, 0);
   return fingerprintBytes(head.subarray(0, n));
 }
-
-export const TAIL_BYTES = 64;
 
 /** Up to `n` bytes ending at `pos` (copied: the result outlives the call). */
 export function readTail(fd: number, pos: number, n = TAIL_BYTES): Buffer {

@@ -11,31 +11,19 @@
  * `poll()` and `commit()` are the two halves of a cycle, apart so tests can
  * stop (crash) a follower between reading and committing.
  */
-import { fstatSync, readSync } from 'node:fs';
+import { readSync } from 'node:fs';
 import type { StreamInfo } from '../../model/stream.js';
 import { StoreError, type Store } from '../../store/store.js';
 import { StreamIngester } from '../stream-ingester.js';
 import { DEFAULT_FOLLOW, type FollowHooks, type FollowOptions, type FollowTotals } from './follow-options.js';
-import { closeQuietly, fingerprintOf, openIfSame, readTail } from './file-reads.js';
-import { advanced, decide, identified, newFileState, observed, released, restarted, type FileState, type Observation } from './follow-state.js';
+import { closeQuietly, openIfSame, readTail } from './file-reads.js';
+import { newEntry, observeEntry, tailOf, tally, type Entry } from './follow-entry.js';
+import { advanced, decide, identified, observed, released, restarted, type Observation } from './follow-state.js';
 import { TargetScanner, type Hit, type Scan } from './follow-targets.js';
-import { resolveStream } from './stream-identity.js';
+import { resolveStream } from '../readers/stream-identity.js';
 
 export { DEFAULT_FOLLOW, type FollowHooks, type FollowOptions, type FollowTotals } from './follow-options.js';
 
-interface Entry {
-  s: FileState;
-  fd: number | null;
-  ing: StreamIngester | null;
-  /** The stream the ingester writes; its path follows renames (shown in stats and unparsed lines). */
-  info: StreamInfo | null;
-  hit: Hit | null;
-  /** The last bytes before the read position, as read: a file rewritten under us no longer has them there. */
-  tail: Buffer | null;
-  /** ing.report.lines at its last commit. */
-  committedLines: number;
-  statsBase: { lines: number; bytes: number; stored: number; unparsed: number; duplicates: number };
-}
 
 export class Follower {
   private readonly entries = new Map<string, Entry>();
@@ -80,7 +68,7 @@ export class Follower {
     for (const [p, reason] of scan.problems) this.problem(p, reason);
     const now = this.now();
     for (const [id, hit] of scan.files) {
-      if (!this.entries.has(id)) this.entries.set(id, { s: newFileState(hit.dev, hit.ino, now), fd: null, ing: null, info: null, hit, tail: null, committedLines: 0, statsBase: zero() });
+      if (!this.entries.has(id)) this.entries.set(id, newEntry(hit, now));
     }
     // Files that are no longer at a live name first: drain the old file, then the new one.
     const order = [...this.entries.values()].sort((a, b) => rank(a, scan) - rank(b, scan));
@@ -120,7 +108,7 @@ export class Follower {
       e.hit = hit;
       if (e.info && e.info.path !== hit.path) e.info.path = hit.path;
     }
-    const obs = this.observe(e, hit);
+    const obs = observeEntry(e, hit, (x, h) => this.open(x, h));
     if (!obs) return;
     const now = this.now();
     const d = decide(e.s, obs, now, { idleMs: this.opts.idleMs });
@@ -138,7 +126,8 @@ export class Follower {
         this.totals.restarts++;
         this.hooks.onRestart?.(obs.path ?? e.hit?.path ?? null, d.reason);
         const old = { fingerprint: e.s.fingerprint, gen: e.s.gen };
-        await this.flush(e, false);
+        // The file's bytes are not the ones read any more: this last checkpoint cannot vouch for them.
+        await this.flush(e, false, false);
         e.ing = null;
         e.s = restarted(e.s, now);
         if (obs.fingerprint) {
@@ -159,36 +148,6 @@ export class Follower {
     }
   }
 
-  /** What the file looks like now, through its descriptor when one is open. */
-  private observe(e: Entry, hit: Hit | null): Observation | null {
-    let size: number;
-    let mtimeMs: number;
-    if (e.fd !== null) {
-      const st = fstatSync(e.fd);
-      size = st.size;
-      mtimeMs = st.mtimeMs;
-    } else if (hit) {
-      size = hit.size;
-      mtimeMs = hit.mtimeMs;
-    } else {
-      return { size: e.s.size, mtimeMs: e.s.mtimeMs, fingerprint: undefined, path: null, live: false, docker: false };
-    }
-    const changed = size !== e.s.size || mtimeMs !== e.s.mtimeMs;
-    let fingerprint: string | null | undefined;
-    if (changed || e.s.key === null) {
-      if (e.fd === null) {
-        if (!hit || !this.open(e, hit)) return null;
-      }
-      fingerprint = fingerprintOf(e.fd!);
-    }
-    let tailMatches: boolean | undefined;
-    if (changed && e.tail && e.fd !== null && e.s.key !== null && size >= e.s.readPos) {
-      const now = readTail(e.fd, e.s.readPos, e.tail.length);
-      tailMatches = now.equals(e.tail);
-    }
-    return { size, mtimeMs, fingerprint, tailMatches, path: hit?.path ?? null, live: hit?.live ?? false, docker: (hit ?? e.hit)?.kind === 'docker' };
-  }
-
   private open(e: Entry, hit: Hit): boolean {
     const o = openIfSame(hit.path, e.s.dev, e.s.ino);
     if (o.fd === null) {
@@ -205,7 +164,8 @@ export class Follower {
     const fp = obs.fingerprint;
     if (!fp || !e.hit) return;
     if (e.fd === null && !this.open(e, e.hit)) return;
-    const choice = await resolveStream(this.store, fp, { dev: e.s.dev, ino: e.s.ino, size: obs.size }, exclude);
+    const tailAt = tailOf(e);
+    const choice = await resolveStream(this.store, fp, { dev: e.s.dev, ino: e.s.ino, size: obs.size, tailAt }, exclude);
     const info: StreamInfo = {
       key: choice.key,
       kind: e.hit.kind,
@@ -213,11 +173,11 @@ export class Follower {
       container: e.hit.container,
       source: e.hit.source,
     };
-    const ing = await StreamIngester.open(this.store, info, this.opts, { dev: e.s.dev, ino: e.s.ino, size: obs.size });
+    const ing = await StreamIngester.open(this.store, info, this.opts, { dev: e.s.dev, ino: e.s.ino, size: obs.size, tailAt });
     e.ing = ing;
     e.info = info;
     e.committedLines = 0;
-    e.statsBase = zero();
+    e.statsBase = { lines: 0, bytes: 0, stored: 0, unparsed: 0, duplicates: 0 };
     e.s = identified(e.s, info.key, choice.gen, fp, ing.offset, this.now());
     e.tail = readTail(e.fd!, ing.offset);
     // A new generation is registered at once, so a restart finds it by this inode even before its first line.
@@ -233,34 +193,21 @@ export class Follower {
       e.s = advanced(e.s, n, this.now());
       budget -= n;
       await e.ing.push(this.buf.subarray(0, n));
-      this.tally(e);
+      tally(this.totals, e);
     }
     e.tail = readTail(e.fd, e.s.readPos);
   }
 
-  private async flush(e: Entry, final: boolean): Promise<void> {
+  private async flush(e: Entry, final: boolean, sameBytes = true): Promise<void> {
     const ing = e.ing;
     if (!ing) return;
     if (!final && ing.report.lines === e.committedLines) return;
-    ing.setFileState({ dev: e.s.dev, ino: e.s.ino, size: Math.max(e.s.size, e.s.readPos) });
+    const tailAt = sameBytes ? tailOf(e) : undefined;
+    ing.setFileState({ dev: e.s.dev, ino: e.s.ino, size: Math.max(e.s.size, e.s.readPos), ...(tailAt ? { tailAt } : {}) });
     await ing.flush(final);
     e.committedLines = ing.report.lines;
     this.totals.commits++;
-    this.tally(e);
-  }
-
-  /** Adds what an ingester did since last time to the totals. */
-  private tally(e: Entry): void {
-    const r = e.ing?.report;
-    if (!r) return;
-    const b = e.statsBase;
-    const unparsed = r.unparsed;
-    this.totals.lines += r.lines - b.lines;
-    this.totals.bytes += r.bytes - b.bytes;
-    this.totals.stored += r.stored - b.stored;
-    this.totals.unparsed += unparsed - b.unparsed;
-    this.totals.duplicates += r.duplicates - b.duplicates;
-    e.statsBase = { lines: r.lines, bytes: r.bytes, stored: r.stored, unparsed, duplicates: r.duplicates };
+    tally(this.totals, e);
   }
 
   private drop(e: Entry): void {
@@ -278,8 +225,4 @@ export class Follower {
 function rank(e: Entry, scan: Scan): number {
   const hit = scan.files.get(e.s.id);
   return hit?.live ? 1 : 0;
-}
-
-function zero() {
-  return { lines: 0, bytes: 0, stored: 0, unparsed: 0, duplicates: 0 };
 }

@@ -31,6 +31,18 @@ export function fingerprintFile(path: string): string | null {
   }
 }
 
+/** How many bytes before a checkpoint its tail digest covers. */
+export const TAIL_BYTES = 64;
+
+/** Digest of up to TAIL_BYTES bytes ending at `offset` of an open file; null at offset 0 or when the file is shorter. */
+export function tailDigest(fd: number, offset: number): string | null {
+  const len = Math.min(TAIL_BYTES, offset);
+  if (len <= 0) return null;
+  const b = Buffer.alloc(len);
+  if (readSync(fd, b, 0, len, offset - len) !== len) return null;
+  return createHash('sha256').update(b).digest('hex').slice(0, 16);
+}
+
 /** Identity of a pushed or piped stream that has no file: a digest of a name the caller chose. */
 export function namedStreamKey(kind: string, name: string): string {
   return createHash('sha256').update(`${kind}\u0000${name}`).digest('hex').slice(0, 16);

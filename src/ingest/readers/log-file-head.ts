@@ -2,7 +2,7 @@
  * What the first bytes of a log file say before any line is parsed: its
  * stream key (file-identity.ts), or that it is no log at all.
  */
-import { closeSync, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { fstatSync, readSync, type Stats } from 'node:fs';
 import { fingerprintBytes, FINGERPRINT_BYTES } from './file-identity.js';
 
 /** A file whose first line is a lone `{` or `[`: one JSON document over many lines (an inventory snapshot, a config), not NDJSON. */
@@ -43,19 +43,4 @@ export function inspectLogFile(fd: number, final: boolean): LogFileHead {
 
 export function cannotRead(e: unknown): string {
   return `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
-}
-
-/** Opens nothing for long: stats the file and reads its head, or says why it is skipped. */
-export function readLogFileHead(file: string, final: boolean): LogFileHead {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch (e) {
-    return { ok: false, reason: cannotRead(e) };
-  }
-  try {
-    return inspectLogFile(fd, final);
-  } finally {
-    closeSync(fd);
-  }
 }

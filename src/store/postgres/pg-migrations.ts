@@ -213,6 +213,10 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE INDEX checks_time ON checks (time);
   CREATE INDEX checks_name_time ON checks (check_name, time);
   `,
+  /* 2 */ `
+  -- digest of the bytes just before the checkpoint (Checkpoint.tail)
+  ALTER TABLE streams ADD COLUMN tail text;
+  `,
 ];
 
 /** Creates the schema if needed and applies the missing migrations, each in the caller's transaction. */

@@ -140,8 +140,8 @@ export class PgWriter {
       await c.query(
         `UPDATE streams SET path = COALESCE($2, path), dev = $3, ino = $4, off = GREATEST(off, $5), line = GREATEST(line, $6), size = $7,
            last_time = GREATEST(last_time, $8), events = events + $9, unparsed = unparsed + $10, invalid_utf8 = invalid_utf8 + $11,
-           truncated = truncated + $12, ahead = $13, updated_at = $14 WHERE id = $1`,
-        [p.row.id, p.sb.stream.path, cp.dev, cp.ino, cp.offset, cp.line, cp.size, cp.lastTime, events, p.keptUnparsed.length, cp.invalidUtf8, cp.truncated, p.ahead.length ? p.ahead : null, now],
+           truncated = truncated + $12, ahead = $13, updated_at = $14, tail = CASE WHEN $5 > off THEN $15 WHEN $5 = off THEN COALESCE($15, tail) ELSE tail END WHERE id = $1`,
+        [p.row.id, p.sb.stream.path, cp.dev, cp.ino, cp.offset, cp.line, cp.size, cp.lastTime, events, p.keptUnparsed.length, cp.invalidUtf8, cp.truncated, p.ahead.length ? p.ahead : null, now, cp.tail ?? null],
       );
     }
     const events = stored.length;

@@ -38,7 +38,7 @@ export class BlockWriter {
       checkpoint: db.prepare(`UPDATE streams SET path = COALESCE(@path, path), dev = @dev, ino = @ino,
         offset = MAX(offset, @offset), line = MAX(line, @line), size = @size, last_time = CASE WHEN @lastTime IS NULL THEN last_time WHEN last_time IS NULL THEN @lastTime ELSE MAX(last_time, @lastTime) END,
         events = events + @events, unparsed = unparsed + @unparsed, invalid_utf8 = invalid_utf8 + @invalid, truncated = truncated + @truncated,
-        ahead = @ahead, updated_at = @now WHERE id = @id`),
+        tail = CASE WHEN @offset > offset THEN @tail WHEN @offset = offset THEN COALESCE(@tail, tail) ELSE tail END, ahead = @ahead, updated_at = @now WHERE id = @id`),
       block: db.prepare(
         'INSERT OR IGNORE INTO blocks (stream, off0, off1, t0, t1, source, wok, container, n, notable, data, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -116,6 +116,7 @@ export class BlockWriter {
         offset: cp.offset,
         line: cp.line,
         size: cp.size,
+        tail: cp.tail ?? null,
         lastTime: cp.lastTime,
         events: streamEvents,
         unparsed: keptUnparsed.length,

@@ -209,4 +209,8 @@ export const MIGRATIONS: readonly string[] = [
 
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   `,
+  /* 2 */ `
+  -- digest of the bytes just before the checkpoint (Checkpoint.tail)
+  ALTER TABLE streams ADD COLUMN tail TEXT;
+  `,
 ];

@@ -87,6 +87,22 @@ export function writeContract(make: MakeStore): void {
       expect(await cur.store.checkpoint(s.key)).toMatchObject({ offset: s.offset, line: 4, lastTime: T0 });
     });
 
+    it("keeps the tail digest of the checkpoint's offset: moved with it, kept when the same offset comes without one, never taken from an older offset", async () => {
+      const s = new StreamFixture(cpStream());
+      const at = (offset: number, tail: string | null) => cur.store.writeBatch({ streams: [{ stream: s.info, events: [], unparsed: [], checkpoint: checkpoint(s.key, offset, { tail }) }] });
+      await at(100, 'aaaa');
+      expect(await cur.store.checkpoint(s.key)).toMatchObject({ offset: 100, tail: 'aaaa' });
+      await at(100, null);
+      expect((await cur.store.checkpoint(s.key))?.tail).toBe('aaaa');
+      await at(50, 'older');
+      expect(await cur.store.checkpoint(s.key)).toMatchObject({ offset: 100, tail: 'aaaa' });
+      await at(200, 'bbbb');
+      expect(await cur.store.checkpoint(s.key)).toMatchObject({ offset: 200, tail: 'bbbb' });
+      // Moved on without a digest: the old one no longer describes the offset.
+      await at(300, null);
+      expect(await cur.store.checkpoint(s.key)).toMatchObject({ offset: 300, tail: null });
+    });
+
     it('a batch with only a checkpoint is not a duplicate, and creates the stream', async () => {
       const s = new StreamFixture(cpStream());
       s.skip(42);

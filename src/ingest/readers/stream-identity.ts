@@ -8,8 +8,9 @@
  *   line and at least the bytes already read: the same stream, resumed at the
  *   checkpoint, so the lines written between the last read and the copy are
  *   read once, from the copy;
- * - a file that shrank below its checkpoint, or whose first line changed, is
- *   new content: a new stream.
+ * - a file that shrank below its checkpoint, or whose first line changed, or
+ *   whose bytes just before the checkpoint are not the ones read there (cut and
+ *   written again past it while no one was reading), is new content: a new stream.
  *
  * When new content starts with the very same first line as the old (a log
  * that opens with a fixed banner), the fingerprint alone would resume the old
@@ -40,6 +41,15 @@ export interface FileId {
   dev: number;
   ino: number;
   size: number;
+  /** The file's tail digest at an offset (file-identity.ts tailDigest); without it, tails are not compared. */
+  tailAt?: (offset: number) => string | null;
+}
+
+/** Can the file hold what the checkpoint covers: long enough, and the same bytes just before it (when both are known)? */
+function holds(c: Candidate, file: FileId): boolean {
+  if (c.checkpoint.offset > file.size) return false;
+  const tail = c.checkpoint.tail ?? null;
+  return tail === null || !file.tailAt || file.tailAt(c.checkpoint.offset) === tail;
 }
 
 export interface Choice {
@@ -56,16 +66,16 @@ export function chooseGeneration(candidates: readonly Candidate[], file: FileId,
   const next = candidates.reduce((m, c) => Math.max(m, c.gen + 1), 0);
   const usable = candidates.filter((c) => c.gen !== exclude);
   // Read through this very inode before: the newest generation read through it is the current content,
-  // unless the file is now shorter than what was read (truncated while we were away).
+  // unless the file no longer holds what was read (truncated, or rewritten past it, while we were away).
   const same = usable.filter((c) => c.checkpoint.dev === file.dev && c.checkpoint.ino === file.ino);
   if (same.length) {
     const top = same.reduce((a, b) => (b.gen > a.gen ? b : a));
-    if (top.checkpoint.offset <= file.size) return { gen: top.gen, resume: true };
+    if (holds(top, file)) return { gen: top.gen, resume: true };
     return { gen: Math.min(next, MAX_GENERATIONS), resume: false };
   }
   // Another inode with the same first line: a copy or a move of content already (partly) read.
   // The copy holds at least the bytes read; among several, the one that explains the most of it.
-  const fits = usable.filter((c) => c.checkpoint.offset <= file.size);
+  const fits = usable.filter((c) => holds(c, file));
   if (fits.length) {
     const best = fits.reduce((a, b) => (b.checkpoint.offset > a.checkpoint.offset || (b.checkpoint.offset === a.checkpoint.offset && b.gen > a.gen) ? b : a));
     return { gen: best.gen, resume: true };
