@@ -1,5 +1,6 @@
 /** The bench's figures as one table, each next to its target with ✔ or ✘. */
 import type { DiagBenchResult } from './diag.js';
+import type { FloorResult } from './floor.js';
 import type { GrepResult, LookupResult, SegmentStats } from './lookups.js';
 import { LINEAR_EXPONENT, type RedactCase } from './redact-bench.js';
 
@@ -37,6 +38,8 @@ export interface BenchResult {
     rss: [number, number][];
   };
   ratio: number;
+  /** The ingest floor (floor.ts) and its ratio to the baseline: an upper bound on `ratio`. */
+  floor: FloorResult & { ratio: number };
   database: { fileBytes: number; walBytes: number; rawBytes: number; ratio: number };
   segments: SegmentStats;
   lookup: { inProcess: LookupResult; http: (LookupResult & { statuses: Record<number, number>; concurrency: number; servePeakRssBytes: number | null }) | null; grep: GrepResult | null };
@@ -71,6 +74,10 @@ export function renderTable(r: BenchResult): string {
   row('  ours (as the CLI reports it)', `${int(r.ingest.cliLinesPerSecond)} lines/s  (${r.ingest.cliSeconds.toFixed(2)} s, without start-up and close)`);
   row('  baseline (1 thread, split + JSON.parse)', `${int(r.baseline.linesPerSecond)} lines/s  ${r.baseline.mibPerSecond.toFixed(1)} MiB/s  (best of ${r.baseline.runs.map((x) => x.seconds.toFixed(2) + ' s').join(', ')})`);
   row('  ours / baseline', `${r.ratio.toFixed(2)}×`, 'ingest ratio');
+  row(
+    `  floor (parse + secret check, ${r.floor.threads} threads, no store)`,
+    `${int(r.floor.linesPerSecond)} lines/s  (${r.floor.seconds.toFixed(2)} s) = ${r.floor.ratio.toFixed(2)}× the baseline: the most a parse-every-line ingest can reach here`,
+  );
   if (r.ingest.cpuSeconds !== null) {
     const avail = r.ingest.wallSeconds * r.machine.cpus;
     const other = r.ingest.otherCpuSeconds;

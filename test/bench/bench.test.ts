@@ -5,12 +5,13 @@
  * over HTTP), not the figures' values: speed is the bench's business.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeCorpus } from '../../bench/corpus.js';
+import { shareFiles } from '../../bench/floor.js';
 import type { BenchResult } from '../../bench/report.js';
 import { projectRoot } from '../../src/project-root.js';
 
@@ -45,6 +46,25 @@ describe('bench corpus', () => {
   });
 });
 
+describe('ingest floor', () => {
+  it('shares whole files over the threads, largest first onto the least loaded, each file once', () => {
+    const d = tmp();
+    const sizes = [900, 500, 400, 300, 100];
+    const files = sizes.map((n, i) => {
+      const f = path.join(d, `f${i}.log`);
+      writeFileSync(f, 'x'.repeat(n));
+      return f;
+    });
+    const shares = shareFiles(files, 2);
+    // 900 → a; 500, 400 → b (900 each); 300 → a (the first of equals); 100 → b.
+    expect(shares).toEqual([
+      [files[0], files[3]],
+      [files[1], files[2], files[4]],
+    ]);
+    expect(shareFiles(files.slice(0, 1), 4)).toEqual([[files[0]]]);
+  });
+});
+
 describe('npm run bench (small)', () => {
   it('ingests the whole corpus with the CLI and finds every looked-up id, in-process and over HTTP', async () => {
     const dir = path.join(tmp(), 'kept');
@@ -66,6 +86,9 @@ describe('npm run bench (small)', () => {
     expect(r.lookup.http?.statuses).toEqual({ 200: 200 });
     expect(r.lookup.grep?.missing).toBe(0);
     expect(r.segments.entries).toBeGreaterThan(0);
+    // The floor read every line of the corpus (each file on exactly one thread).
+    expect(r.floor.lines).toBe(r.corpus.lines);
+    expect(r.floor.ratio).toBeCloseTo(r.floor.linesPerSecond / r.baseline.linesPerSecond, 6);
     expect(r.redaction.length).toBeGreaterThan(10);
     expect(r.targets.map((t) => t.name)).toEqual(['ingest ratio', 'lookup p99 in-process', 'lookup p99 HTTP', 'peak RSS', 'database ratio', 'redaction linear']);
     for (const t of r.targets) expect(t.met).toBe(t.atMost ? t.measured <= t.target : t.measured >= t.target);
