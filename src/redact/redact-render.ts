@@ -7,6 +7,7 @@
  */
 import { redactHeader, redactText } from './redact.js';
 import { COUNTER_KEY, REDACTED, SECRET_HEADERS, isSecretKey } from './secret-patterns.js';
+import { setOwn } from '../model/own-key.js';
 
 /** Values the console itself puts in pages under secret-looking names (the form token of the signed-in operator). */
 const OWN_KEYS: ReadonlySet<string> = new Set(['csrfToken', '_csrf', 'loginCsrf']);
@@ -51,7 +52,7 @@ function walk(v: unknown, depth: number): unknown {
   if (!isPlain(v)) return v;
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v)) {
-    out[k] = secretKeyed(k) ? underSecretKey(k, x) : walk(x, depth + 1);
+    setOwn(out, k, secretKeyed(k) ? underSecretKey(k, x) : walk(x, depth + 1));
   }
   return out;
 }

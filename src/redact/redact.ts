@@ -4,6 +4,7 @@
  * same rules run at ingest, again at render, and in our own logs.
  */
 import type { Json } from '../model/event.js';
+import { setOwn } from '../model/own-key.js';
 import {
   AUTH_SCHEME,
   AWS_ACCESS_KEY,
@@ -119,14 +120,14 @@ export function redactJson(value: Json, depth = 0): Json {
   for (const [k, v] of Object.entries(value)) {
     if (k === 'headers' && v && typeof v === 'object' && !Array.isArray(v)) {
       const h: { [k: string]: Json } = {};
-      for (const [hn, hv] of Object.entries(v)) h[hn] = redactHeader(hn, hv);
-      out[k] = h;
+      for (const [hn, hv] of Object.entries(v)) setOwn(h, hn, redactHeader(hn, hv));
+      setOwn(out, k, h);
     } else if (SECRET_HEADERS.has(k.toLowerCase())) {
-      out[k] = redactHeader(k, v);
+      setOwn(out, k, redactHeader(k, v));
     } else if (isSecretKey(k)) {
-      out[k] = secretValue(v);
+      setOwn(out, k, secretValue(v));
     } else {
-      out[k] = redactJson(v, depth + 1);
+      setOwn(out, k, redactJson(v, depth + 1));
     }
   }
   return out;

@@ -91,6 +91,16 @@ describe('values in text', () => {
   });
 });
 
+describe('keys that are not plain names', () => {
+  it('"__proto__" is walked like any key: its secrets go, the key stays, no prototype changes', () => {
+    const o = JSON.parse('{"__proto__":{"password":"hunter2","note":"ok"},"headers":{"__proto__":"x","cookie":"sid=1"}}') as Json;
+    const r = redactJson(o) as { [k: string]: Json };
+    expect(Object.getPrototypeOf(r)).toBe(Object.prototype);
+    expect(JSON.stringify(r)).toBe(`{"__proto__":{"password":"${REDACTED}","note":"ok"},"headers":{"__proto__":"x","cookie":"${REDACTED}"}}`);
+    expect(JSON.stringify(redactViewModel(o))).toBe(JSON.stringify(r));
+  });
+});
+
 describe('properties', () => {
   const secret = fc.stringMatching(/^[A-Za-z0-9]{12,40}$/);
   const carriers: ((s: string) => string)[] = [

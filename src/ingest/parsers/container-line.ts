@@ -7,6 +7,7 @@ import { pinoLevel, type ContainerEvent, type ContainerRef, type Fields, type Le
 import { lifecycleOf } from './lifecycle.js';
 import { isObj, num, pinoCid, pinoCode, pinoErr, restFields, str, type Obj } from './pino-fields.js';
 import { parsePostgresText } from './postgres-text.js';
+import { setOwn } from '../../model/own-key.js';
 
 const PINO_LIFTED = new Set([
   'level', 'time', 'msg', 'err', 'error', 'code', 'error_code', 'correlation_id', 'correlationId', 'reqId',
@@ -58,7 +59,7 @@ function containerEvent(
 }
 
 function withExtra(fields: Fields, extra: ContainerLineInput['fields']): Fields {
-  if (extra) for (const k in extra) fields[k] = extra[k]!;
+  if (extra) for (const k in extra) setOwn(fields, k, extra[k]!);
   return fields;
 }
 

@@ -5,6 +5,7 @@
  * (Docker splits at 16 KiB); docker-assembler.ts joins the parts.
  */
 import { isObj, type Obj } from './pino-fields.js';
+import { setOwn } from '../../model/own-key.js';
 
 export interface DockerRecord {
   log: string;
@@ -36,7 +37,7 @@ export function parseDockerRecord(o: Obj): DockerRecord | null {
   let attrs: Record<string, string> | null = null;
   if (isObj(o.attrs)) {
     attrs = {};
-    for (const [k, v] of Object.entries(o.attrs)) if (typeof v === 'string') attrs[k] = v;
+    for (const [k, v] of Object.entries(o.attrs)) if (typeof v === 'string') setOwn(attrs, k, v);
   }
   const log = o.log as string;
   const final = log.endsWith('\n');

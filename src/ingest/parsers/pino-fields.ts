@@ -4,6 +4,7 @@
  */
 import { CODE_PATTERN } from '../../catalog/catalog.js';
 import { canonicalCid, type ErrInfo, type Json } from '../../model/event.js';
+import { setOwn } from '../../model/own-key.js';
 
 export type Obj = { [key: string]: unknown };
 
@@ -73,7 +74,7 @@ export function pinoCode(o: Obj, err: ErrInfo | null): string | null {
 export function restFields(o: Obj, lifted: ReadonlySet<string>): { [k: string]: Json } {
   const out: { [k: string]: Json } = {};
   for (const k in o) {
-    if (!lifted.has(k)) out[k] = o[k] as Json;
+    if (!lifted.has(k)) setOwn(out, k, o[k] as Json);
   }
   return out;
 }

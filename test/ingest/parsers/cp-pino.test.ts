@@ -160,3 +160,14 @@ describe('other places a pino line may carry the correlation id', () => {
     expect(isPinoRecord({ time: '2026-11-24T20:22:24.843Z', actor: 'a', action: 'x' })).toBe(false);
   });
 });
+
+describe('keys that are not plain names', () => {
+  it('a "__proto__" field stays an ordinary field: kept as logged, never the prototype of what is built', () => {
+    const line = '{"level":30,"time":1764000000000,"correlation_id":"5367500fbf670405","__proto__":{"isAdmin":true},"msg":"odd"}';
+    const e = parseCpRecord(JSON.parse(line) as Record<string, unknown>, 's:0');
+    expect(Object.getPrototypeOf(e.fields)).toBe(Object.prototype);
+    expect((e.fields as { isAdmin?: unknown }).isAdmin).toBeUndefined();
+    expect(Object.keys(e.fields)).toEqual(['__proto__']);
+    expect(JSON.stringify(e.fields)).toBe('{"__proto__":{"isAdmin":true}}');
+  });
+});
