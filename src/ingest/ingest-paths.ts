@@ -11,6 +11,7 @@ import { fingerprintBytes, FINGERPRINT_BYTES, tailDigest } from './readers/file-
 import { discover, type SourceSpec } from './readers/discover.js';
 import { cannotRead, inspectLogFile, streamKey } from './readers/log-file-head.js';
 import { resolveStream } from './readers/stream-identity.js';
+import { JournalMarks } from './journal-marks.js';
 import { DEFAULT_INGEST, StreamIngester, type IngestOptions, type StreamReport } from './stream-ingester.js';
 
 export interface IngestReport {
@@ -140,6 +141,8 @@ async function ingestStdin(store: Store, o: PathIngestOptions, progress: { bytes
   let head = Buffer.alloc(0);
   let ing: StreamIngester | null = null;
   let skip = 0;
+  // journald entries a restarted `journalctl -f` prints again are dropped (journal-marks.ts).
+  const marks = new JournalMarks(store);
   // A live pipe (`journalctl -o json -f | tellwang-diag ingest -`) commits what it has at least every second.
   const it = (process.stdin as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   let next = it.next();
@@ -166,7 +169,7 @@ async function ingestStdin(store: Store, o: PathIngestOptions, progress: { bytes
       head = Buffer.concat(chunks);
       const key = fingerprintBytes(head.subarray(0, FINGERPRINT_BYTES));
       if (!key) continue;
-      ing = await StreamIngester.open(store, { key, kind: 'stdin', path: null, container: null, source: null }, o);
+      ing = await StreamIngester.open(store, { key, kind: 'stdin', path: null, container: null, source: null }, o, undefined, marks);
       skip = ing.offset;
       chunks.length = 0;
       await feed(ing, head);
@@ -176,7 +179,7 @@ async function ingestStdin(store: Store, o: PathIngestOptions, progress: { bytes
   }
   if (!ing) {
     if (!head.length) return { path: '-', reason: 'empty' };
-    ing = await StreamIngester.open(store, { key: streamKey(head, true)!, kind: 'stdin', path: null, container: null, source: null }, o);
+    ing = await StreamIngester.open(store, { key: streamKey(head, true)!, kind: 'stdin', path: null, container: null, source: null }, o, undefined, marks);
     skip = ing.offset;
     await feed(ing, head);
   }
@@ -191,6 +194,7 @@ async function ingestStdin(store: Store, o: PathIngestOptions, progress: { bytes
       b = b.subarray(drop);
       if (!b.length) return;
     }
+    await marks.prepare(b);
     await i.push(b);
     progress.bytes += b.length;
     o.onProgress?.(progress.bytes, progress.lines);

@@ -6,7 +6,7 @@
  */
 import type { Source } from '../model/event.js';
 import type { Checkpoint, StreamInfo } from '../model/stream.js';
-import type { Store } from '../store/store.js';
+import type { Store, StreamBatch } from '../store/store.js';
 import { StreamParser } from './parsers/stream-parser.js';
 import { LineSplitter, type SplitLine } from './readers/line-splitter.js';
 
@@ -15,6 +15,13 @@ export interface IngestOptions {
   maxLine: number;
   /** Lines per batch (one transaction each). */
   batchLines: number;
+}
+
+/** Decides per line whether it is read at all, and adds rows of its own to each commit (journal-marks.ts). */
+export interface LineGate {
+  admit(text: string, offset: number): boolean;
+  /** Batches committed together with the stream's lines before `offset`. */
+  batches(offset: number): StreamBatch[];
 }
 
 export const DEFAULT_INGEST: IngestOptions = { maxLine: 1024 * 1024, batchLines: 20_000 };
@@ -59,6 +66,7 @@ export class StreamIngester {
     readonly start: Checkpoint | null,
     private readonly opts: IngestOptions,
     private file: FileState,
+    private readonly gate: LineGate | null,
   ) {
     this.parser = new StreamParser(info, opts.maxLine);
     this.splitter = new LineSplitter(start?.offset ?? 0, opts.maxLine);
@@ -79,8 +87,8 @@ export class StreamIngester {
   }
 
   /** Opens a stream at its committed checkpoint. */
-  static async open(store: Store, info: StreamInfo, opts: IngestOptions, file: FileState = { dev: null, ino: null, size: null }): Promise<StreamIngester> {
-    return new StreamIngester(store, info, await store.checkpoint(info.key), opts, file);
+  static async open(store: Store, info: StreamInfo, opts: IngestOptions, file: FileState = { dev: null, ino: null, size: null }, gate: LineGate | null = null): Promise<StreamIngester> {
+    return new StreamIngester(store, info, await store.checkpoint(info.key), opts, file, gate);
   }
 
   /** Where reading resumes: the committed checkpoint's offset. */
@@ -129,7 +137,7 @@ export class StreamIngester {
     this.batchTruncated = 0;
     for (const e of events) this.report.parsed[e.source]++;
     this.report.unparsed += unparsed.length;
-    const r = await this.store.writeBatch({ streams: [{ stream: this.info, events, unparsed, checkpoint }] });
+    const r = await this.store.writeBatch({ streams: [{ stream: this.info, events, unparsed, checkpoint }, ...(this.gate?.batches(offset) ?? [])] });
     this.report.stored += r.events;
     this.report.duplicates += events.length - r.events;
     this.report.pendingBytes = this.splitter.pending + (pending ? this.splitter.consumed - pending.offset : 0);
@@ -141,6 +149,11 @@ export class StreamIngester {
     this.report.lines++;
     if (l.invalidUtf8) (this.batchInvalid++, this.report.invalidUtf8++);
     if (l.truncatedBytes !== null) (this.batchTruncated++, this.report.truncated++);
+    // Stored by an earlier run: counted, not read again.
+    if (this.gate && l.truncatedBytes === null && !this.gate.admit(l.text, l.offset)) {
+      this.report.duplicates++;
+      return;
+    }
     const before = this.parser.events.length;
     this.parser.push(l.text, l.offset, this.lineNo, {
       invalidUtf8: l.invalidUtf8,

@@ -4,7 +4,8 @@ import type { ContainerRef, Source } from './event.js';
  * Where lines come from. A stream's `key` is its identity across renames and
  * restarts (see ingest/file-identity.ts); checkpoints hang off it.
  */
-export type StreamKind = 'file' | 'docker' | 'stdin' | 'push';
+/** `journal`: no lines of its own; its checkpoint is how far a journald sequence is stored (ingest/journal-marks.ts). */
+export type StreamKind = 'file' | 'docker' | 'stdin' | 'push' | 'journal';
 
 export interface StreamInfo {
   key: string;

@@ -55,4 +55,48 @@ describe('ingest - (a live pipe)', () => {
     expect(code).toBe(0);
     expect(JSON.parse(out)).toMatchObject({ events: { container: 6 }, unparsed: 0 });
   }, 30_000);
+
+  it('a pipe killed and started again, printing its last entries again (as journalctl -f does), stores each entry once', async () => {
+    tmp = tempDir('diag-stdin-again-');
+    const db = tmp.file('diag.sqlite');
+    // The same entries (same cursors) whichever run prints them.
+    const lines = Array.from({ length: 15 }, (_, n) => journalLine({ time: T + n, message: JSON.stringify({ level: 30, time: T + n, msg: `job ${n}`, correlation_id: cid(100 + n) }), unit: 'worker.service' }) + '\n');
+    const count = async () => {
+      let r: SqliteStore | null = null;
+      try {
+        r = new SqliteStore(db, { readonly: true });
+        return (await r.stats()).events.cp;
+      } catch {
+        return 0;
+      } finally {
+        await r?.close();
+      }
+    };
+    const first = spawn(process.execPath, [CLI, 'ingest', '-', '--db', db, '--json'], { stdio: ['pipe', 'ignore', 'ignore'] });
+    for (const l of lines.slice(0, 10)) first.stdin.write(l);
+    let seen = 0;
+    for (let i = 0; i < 50 && seen < 10; i++) {
+      await sleep(100);
+      if (existsSync(db)) seen = await count();
+    }
+    expect(seen).toBe(10);
+    // Killed while the pipe is open, as a crash or a restart of the unit would.
+    first.kill('SIGKILL');
+    await new Promise((r) => first.once('exit', r));
+    const second = spawn(process.execPath, [CLI, 'ingest', '-', '--db', db, '--json'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    second.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    for (const l of lines.slice(5)) second.stdin.write(l);
+    second.stdin.end();
+    expect(await new Promise<number | null>((r) => second.once('exit', (c) => r(c)))).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({ stored: 5, duplicates: 5, unparsed: 0 });
+    const r = new SqliteStore(db, { readonly: true });
+    try {
+      expect((await r.stats()).events.cp).toBe(15);
+      for (let n = 0; n < 15; n++) expect((await r.eventsByCid(cid(100 + n))).map((e) => e.message)).toEqual([`job ${n}`]);
+    } finally {
+      await r.close();
+    }
+  }, 30_000);
 });
+

@@ -26,7 +26,7 @@ export interface StreamLag {
 /** Size now of the file a stream was read from, if the path still leads to that same file. */
 export function streamLag(s: StreamState): StreamLag {
   let size = s.size;
-  if (s.path && s.kind !== 'push' && s.kind !== 'stdin') {
+  if (s.path && (s.kind === 'file' || s.kind === 'docker')) {
     try {
       const st = statSync(s.path);
       if (s.dev === null || (st.dev === s.dev && st.ino === s.ino)) size = st.size;
@@ -67,6 +67,8 @@ export function statsJson(st: Stats, lags: StreamLag[]) {
       stdin: other.filter((l) => l.stream.kind === 'stdin').length,
       events: other.reduce((n, l) => n + l.stream.events, 0),
     },
+    // Per journald sequence read through stdin, the place (cursor `i=`) of the next entry not stored yet.
+    journal_sequences: other.filter((l) => l.stream.kind === 'journal').map((l) => ({ sequence: (l.stream.path ?? '').replace(/^journal:/, ''), next_entry: l.stream.offset })),
   };
 }
 
@@ -76,6 +78,7 @@ function renderStats(j: ReturnType<typeof statsJson>): string {
   out.push(`unparsed     ${j.unparsed}`);
   out.push(`correlation ids ${j.correlation_ids}   requests ${j.requests}`);
   out.push(`pushed batches ${j.other_streams.push}   stdin streams ${j.other_streams.stdin}   (${j.other_streams.events} events)`);
+  for (const q of j.journal_sequences) out.push(`journald     sequence ${terminalSafe(q.sequence)}: stored up to entry i=${(q.next_entry - 1).toString(16)}`);
   if (j.files.length) {
     out.push('');
     out.push('offset        lag  last line                 events  unparsed  file');
