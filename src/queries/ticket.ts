@@ -65,11 +65,10 @@ export async function buildTicket(store: Store, catalog: Catalog, cid: string, o
   const answered = done && code !== null && done.code === code && done.err?.message ? done.err : null;
   const err = answered ?? (withCode && withCode.source !== 'audit' ? withCode.err : null) ?? (done?.err ?? null);
   const failed = (http?.status ?? 0) >= 400 || events.some((e) => e.level === 'error' || e.level === 'fatal');
-  const error =
-    code || failed
-      ? { code, message: err?.message ?? (withCode ? withCode.message : null) ?? null, hint: err?.hint ?? null }
-      : null;
-  const remediation = catalog.remediation(code, { hint: err?.hint ?? null, message: error?.message ?? null, http: http?.status ?? null });
+  // A handler may log the envelope's hint as a plain field beside the code (`log.info({ code, hint }, message)`).
+  const hint = err?.hint ?? (code ? first(events, (e) => (e.code === code && typeof e.fields.hint === 'string' ? e.fields.hint : null)) : null);
+  const error = code || failed ? { code, message: err?.message ?? (withCode ? withCode.message : null) ?? null, hint } : null;
+  const remediation = catalog.remediation(code, { hint, message: error?.message ?? null, http: http?.status ?? null });
 
   let context: Event[] = [];
   let window: Ticket['window'] = null;

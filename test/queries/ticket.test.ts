@@ -3,7 +3,7 @@
  * what the caller was answered (the completion line) wins over the handler's
  * earlier log of the cause when both name the same code; the cause stays in
  * the events. Without an error on the completion line, the app line naming
- * the code gives the message.
+ * the code gives the message and the hint.
  */
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,9 +47,9 @@ describe.each(CONFIGS)('the ticket error (cp logging as %s)', (config) => {
     expect(t.remediation).toMatchObject({ kind: 'catalogued', code: 'CP_EXEC_SQL_FAILED' });
   });
 
-  it('a 4xx whose completion line carries no error takes the message from the app line naming the code', async () => {
+  it('a 4xx whose completion line carries no error takes the message and the hint (a plain field) from the app line naming the code', async () => {
     const t = (await buildTicket(db.store, catalog, cids.org))!;
     expect(t.request?.status).toBe(404);
-    expect(t.error).toMatchObject({ code: 'CP_ORG_NOT_FOUND', message: 'no org with slug nosuch' });
+    expect(t.error).toEqual({ code: 'CP_ORG_NOT_FOUND', message: 'no org with slug nosuch', hint: 'Slugs are case-sensitive.' });
   });
 });
