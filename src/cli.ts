@@ -57,7 +57,11 @@ function report(e: unknown): number {
 export async function main(argv: string[]): Promise<number> {
   try {
     const env = readEnv();
-    setExtraPatterns(compileExtraPatterns(redactPatterns(env)));
+    try {
+      setExtraPatterns(compileExtraPatterns(redactPatterns(env)));
+    } catch (e) {
+      throw new ConfigError(`DIAG_REDACT_PATTERNS: ${(e as Error).message}`);
+    }
     await program({ env }).parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {

@@ -6,6 +6,7 @@
  * never overlap without a bound, so hostile log text cannot make them
  * backtrack (test/redact/redos.test.ts holds them to that).
  */
+import safeRegex from 'safe-regex2';
 
 export const REDACTED = '[REDACTED]';
 
@@ -85,13 +86,28 @@ export const PEM_PRIVATE_KEY = /(-----BEGIN [A-Z ]{0,24}PRIVATE KEY-----)[A-Za-z
 /** An AWS access key id. */
 export const AWS_ACCESS_KEY = /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g;
 
-/** Extra patterns from configuration: each match is replaced whole. */
+/**
+ * Extra patterns from configuration: each match is replaced whole. They run
+ * on every stored line and every page, so one that can backtrack without
+ * bound would let a hostile log line stall ingest: patterns safe-regex2
+ * cannot clear (a repetition inside a repeated group, more than 25
+ * repetitions, or a construct it cannot analyse) are refused.
+ */
 export function compileExtraPatterns(sources: readonly string[]): RegExp[] {
   return sources.map((s) => {
+    let re: RegExp;
     try {
-      return new RegExp(s, 'g');
+      re = new RegExp(s, 'g');
     } catch (e) {
       throw new Error(`redaction pattern ${JSON.stringify(s)} is not a valid regular expression: ${(e as Error).message}`);
     }
+    if (!safeRegex(re)) {
+      throw new Error(
+        `redaction pattern ${JSON.stringify(s)} is refused: it may take exponential time on hostile log text ` +
+          '(a repetition inside a repeated group such as (a+)+ or (x+)?, more than 25 repetitions, or a construct the check cannot analyse such as a lookbehind); ' +
+          'write it with one level of repetition',
+      );
+    }
+    return re;
   });
 }

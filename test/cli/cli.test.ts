@@ -3,7 +3,7 @@
  * `ticket` (text and --json), and its exit codes and messages.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/project-root.js';
@@ -26,8 +26,8 @@ interface Result {
   stderr: string;
 }
 
-function cli(args: string[], input?: string | Buffer): Result {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+function cli(args: string[], input?: string | Buffer, extraEnv: Record<string, string> = {}): Result {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...extraEnv };
   delete env.DIAG_DB;
   const r = spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8', env, timeout: 30_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -121,6 +121,16 @@ describe('tellwang-diag ingest', () => {
     const r = cli(['ingest', '--db', path.join(tmp.dir, 'empty.sqlite'), '-'], '');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('skipped -: empty');
+  });
+
+  it('a redaction pattern that could backtrack without bound, or is no regular expression: exit 1, one line naming it, nothing read', () => {
+    for (const p of ['(a+)+$', '(']) {
+      const r = cli(['ingest', '--db', path.join(tmp.dir, 'refused.sqlite'), path.join(tmp.dir, 'logs')], undefined, { DIAG_REDACT_PATTERNS: p });
+      expect(r.status).toBe(1);
+      expect(r.stderr.trim().split('\n')).toEqual([expect.stringContaining(`tellwang-diag: DIAG_REDACT_PATTERNS: redaction pattern ${JSON.stringify(p)}`)]);
+      expect(r.stdout).toBe('');
+      expect(existsSync(path.join(tmp.dir, 'refused.sqlite'))).toBe(false);
+    }
   });
 
   it('a missing path: exit 1, one line naming it', () => {

@@ -88,6 +88,9 @@ describe('values in text', () => {
     setExtraPatterns(compileExtraPatterns(['ACME-[0-9]{6}']));
     expect(redactText('ticket ACME-123456 opened')).toBe(`ticket ${REDACTED} opened`);
     expect(() => compileExtraPatterns(['('])).toThrow(/not a valid regular expression/);
+    // Patterns that could backtrack without bound on hostile text are refused, naming the pattern.
+    for (const p of ['(a+)+$', '(x+x+)+y', 'ACME-(?:[0-9]+)*']) expect(() => compileExtraPatterns([p])).toThrow(`redaction pattern ${JSON.stringify(p)} is refused`);
+    expect(compileExtraPatterns(['ACME-[0-9]{6}', 'internal-token-[a-f0-9]+']).map((r) => r.source)).toEqual(['ACME-[0-9]{6}', 'internal-token-[a-f0-9]+']);
   });
 });
 
