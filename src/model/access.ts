@@ -29,3 +29,22 @@ export interface ApiToken {
   revokedAt: number | null;
   lastUsedAt: number | null;
 }
+
+/** What a limiter counts: events per key (`name` keeps limiters apart) over a fixed window. */
+export interface LimiterSpec {
+  name: string;
+  points: number;
+  windowSeconds: number;
+}
+
+/**
+ * A count of events per key over a window, kept where the store keeps its
+ * data: a restart does not forget it, and every process on the store shares it.
+ */
+export interface Limiter {
+  /** The key's count in its current window and the ms until that window ends; null when it has none. */
+  get(key: string): Promise<{ count: number; msBeforeNext: number } | null>;
+  /** Counts one more event for the key. */
+  hit(key: string): Promise<void>;
+  reset(key: string): Promise<void>;
+}

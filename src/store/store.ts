@@ -3,7 +3,7 @@
  * implementation slots in unchanged; one contract suite (test/store/contract.ts)
  * runs against every implementation. HTTP and CLI never see SQL.
  */
-import type { ApiToken, Operator, Session, TokenScope } from '../model/access.js';
+import type { ApiToken, Limiter, LimiterSpec, Operator, Session, TokenScope } from '../model/access.js';
 import type { AuditRecord, LifecycleRecord } from '../model/activity.js';
 import type { ContainerRef, Event, Source, Unparsed } from '../model/event.js';
 import type { CheckRecord } from '../model/health.js';
@@ -160,6 +160,9 @@ export interface AccessStore {
   /** Returns false when there is no live token of that name. */
   revokeToken(name: string, now: number): Promise<boolean>;
   touchToken(id: number, now: number): Promise<void>;
+
+  /** A limiter whose counts live in this store (sign-in throttling). */
+  limiter(spec: LimiterSpec): Limiter;
 }
 
 /** /diag results over time, for history on tickets and the wok view. */

@@ -3,9 +3,11 @@
  * per account and per client address over a window; past the limit, sign-in
  * answers 429 DIAG_RATE_LIMITED with Retry-After — even with the right
  * password — until the window ends. A success clears the account's count
- * (not the address's). Counts live in memory: a restart forgets them.
+ * (not the address's). Counts live in the store (store-limiter.ts): a
+ * restart does not reset them, and every process serving one store shares them.
  */
-import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
+import type { Limiter, LimiterSpec } from '../../model/access.js';
+import { memoryLimiter } from '../../store/store-limiter.js';
 import { DiagError } from '../../errors/diag-error.js';
 
 export interface ThrottleOptions {
@@ -19,43 +21,37 @@ export interface ThrottleOptions {
 export const DEFAULT_THROTTLE: ThrottleOptions = { accountFailures: 5, addressFailures: 20, windowSeconds: 15 * 60 };
 
 export class LoginThrottle {
-  private readonly account: RateLimiterMemory;
-  private readonly address: RateLimiterMemory;
+  private readonly account: Limiter;
+  private readonly address: Limiter;
 
-  constructor(private readonly opts: ThrottleOptions = DEFAULT_THROTTLE) {
-    this.account = new RateLimiterMemory({ keyPrefix: 'login-account', points: opts.accountFailures, duration: opts.windowSeconds });
-    this.address = new RateLimiterMemory({ keyPrefix: 'login-address', points: opts.addressFailures, duration: opts.windowSeconds });
+  constructor(
+    private readonly opts: ThrottleOptions = DEFAULT_THROTTLE,
+    limiter: (spec: LimiterSpec) => Limiter = memoryLimiter,
+  ) {
+    this.account = limiter({ name: 'login-account', points: opts.accountFailures, windowSeconds: opts.windowSeconds });
+    this.address = limiter({ name: 'login-address', points: opts.addressFailures, windowSeconds: opts.windowSeconds });
   }
 
   /** Throws 429 when either count is used up. */
   async check(email: string, ip: string): Promise<void> {
     const [a, i] = await Promise.all([this.account.get(accountKey(email)), this.address.get(ip)]);
     const waits: number[] = [];
-    if (a && a.consumedPoints >= this.opts.accountFailures) waits.push(a.msBeforeNext);
-    if (i && i.consumedPoints >= this.opts.addressFailures) waits.push(i.msBeforeNext);
+    if (a && a.count >= this.opts.accountFailures) waits.push(a.msBeforeNext);
+    if (i && i.count >= this.opts.addressFailures) waits.push(i.msBeforeNext);
     if (!waits.length) return;
     const seconds = Math.max(1, Math.ceil(Math.max(...waits) / 1000));
     throw new DiagError('DIAG_RATE_LIMITED', `too many failed sign-ins; try again in ${seconds} s`, { headers: { 'Retry-After': String(seconds) } });
   }
 
   async failed(email: string, ip: string): Promise<void> {
-    await Promise.all([swallow(this.account.consume(accountKey(email))), swallow(this.address.consume(ip))]);
+    await Promise.all([this.account.hit(accountKey(email)), this.address.hit(ip)]);
   }
 
   async succeeded(email: string): Promise<void> {
-    await this.account.delete(accountKey(email));
+    await this.account.reset(accountKey(email));
   }
 }
 
 function accountKey(email: string): string {
   return email.trim().toLowerCase().slice(0, 254);
-}
-
-/** consume() rejects once the points are used up; the count has still been taken, which is all we need. */
-async function swallow(p: Promise<RateLimiterRes>): Promise<void> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof Error) throw e;
-  }
 }

@@ -35,7 +35,7 @@ function readForm(body: unknown): LoginForm {
 export function authRoutes(deps: AppDeps): Router {
   const r = Router();
   const form = express.urlencoded({ extended: false, limit: LOGIN_FORM_LIMIT, parameterLimit: 10 });
-  const throttle = new LoginThrottle(deps.config.access?.throttle ?? DEFAULT_THROTTLE);
+  const throttle = new LoginThrottle(deps.config.access?.throttle ?? DEFAULT_THROTTLE, (spec) => deps.store.limiter(spec));
   const ttl = deps.config.access?.sessionTtlMs ?? SESSION_TTL_MS;
 
   function showForm(req: Request, res: Response, status: number, next: string, email: string, error: string | null): void {

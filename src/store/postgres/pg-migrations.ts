@@ -217,6 +217,10 @@ export const PG_MIGRATIONS: readonly string[] = [
   -- digest of the bytes just before the checkpoint (Checkpoint.tail)
   ALTER TABLE streams ADD COLUMN tail text;
   `,
+  /* 3 */ `
+  -- sign-in throttling counts (store-limiter.ts): the table rate-limiter-flexible's RateLimiterPostgres reads
+  CREATE TABLE rate_limits (key text PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint);
+  `,
 ];
 
 /** Creates the schema if needed and applies the missing migrations, each in the caller's transaction. */

@@ -6,7 +6,9 @@
  * use; `await PostgresStore.open({...})` migrates (and fails) up front.
  */
 import type pg from 'pg';
-import type { ApiToken, Operator, Session, TokenScope } from '../../model/access.js';
+import type { ApiToken, Limiter, LimiterSpec, Operator, Session, TokenScope } from '../../model/access.js';
+import { RateLimiterPostgres } from 'rate-limiter-flexible';
+import { storeLimiter } from '../store-limiter.js';
 import type { AuditRecord, LifecycleRecord } from '../../model/activity.js';
 import type { Event, Unparsed } from '../../model/event.js';
 import type { CheckRecord } from '../../model/health.js';
@@ -200,6 +202,20 @@ export class PostgresStore implements Store {
 
   createToken(t: { name: string; scope: TokenScope; hash: string; createdAt: number }): Promise<ApiToken> {
     return this.access.createToken(t);
+  }
+
+  limiter(spec: LimiterSpec): Limiter {
+    const rl = new RateLimiterPostgres({
+      storeClient: this.pool,
+      storeType: 'pool',
+      schemaName: this.schema,
+      tableName: 'rate_limits',
+      tableCreated: true,
+      keyPrefix: spec.name,
+      points: spec.points,
+      duration: spec.windowSeconds,
+    });
+    return storeLimiter(rl, () => this.migrated());
   }
 
   tokenByHash(hash: string): Promise<ApiToken | null> {

@@ -213,4 +213,8 @@ export const MIGRATIONS: readonly string[] = [
   -- digest of the bytes just before the checkpoint (Checkpoint.tail)
   ALTER TABLE streams ADD COLUMN tail TEXT;
   `,
+  /* 3 */ `
+  -- sign-in throttling counts (store-limiter.ts): the table rate-limiter-flexible's RateLimiterSQLite reads
+  CREATE TABLE rate_limits (key TEXT PRIMARY KEY, points INTEGER NOT NULL DEFAULT 0, expire INTEGER);
+  `,
 ];

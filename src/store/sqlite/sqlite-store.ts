@@ -9,7 +9,9 @@
  * writes (writeBatch, prune, compaction) are meant for an ingest worker with
  * its own connection.
  */
-import type { ApiToken, Operator, Session, TokenScope } from '../../model/access.js';
+import type { ApiToken, Limiter, LimiterSpec, Operator, Session, TokenScope } from '../../model/access.js';
+import { RateLimiterSQLite } from 'rate-limiter-flexible';
+import { storeLimiter } from '../store-limiter.js';
 import type { AuditRecord, LifecycleRecord } from '../../model/activity.js';
 import type { Event, Unparsed } from '../../model/event.js';
 import type { CheckRecord } from '../../model/health.js';
@@ -207,6 +209,12 @@ export class SqliteStore implements Store {
 
   async createToken(t: { name: string; scope: TokenScope; hash: string; createdAt: number }): Promise<ApiToken> {
     return this.access.createToken(t);
+  }
+
+  limiter(spec: LimiterSpec): Limiter {
+    return storeLimiter(
+      new RateLimiterSQLite({ storeClient: this.db, storeType: 'better-sqlite3', tableName: 'rate_limits', tableCreated: true, keyPrefix: spec.name, points: spec.points, duration: spec.windowSeconds }),
+    );
   }
 
   async tokenByHash(hash: string): Promise<ApiToken | null> {

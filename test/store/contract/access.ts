@@ -20,6 +20,28 @@ export function accessContract(make: MakeStore): void {
   describe('operators, sessions and tokens', () => {
     const cur = useStore(make);
 
+    it('limiters: count per key within the window, kept in the store (another connection sees them), reset per key, apart per name', async () => {
+      const spec = { name: 'login-account', points: 3, windowSeconds: 900 };
+      const a = cur.store.limiter(spec);
+      expect(await a.get('zoe@tellwang.dev')).toBeNull();
+      for (let i = 0; i < 4; i++) await a.hit('zoe@tellwang.dev');
+      await a.hit('al@tellwang.dev');
+      const zoe = await a.get('zoe@tellwang.dev');
+      expect(zoe?.count).toBe(4);
+      expect(zoe!.msBeforeNext).toBeGreaterThan(0);
+      expect(zoe!.msBeforeNext).toBeLessThanOrEqual(900_000);
+      // Another connection (a restarted server, a second process) sees the same counts.
+      const other = (await cur.reopen()).limiter(spec);
+      expect((await other.get('zoe@tellwang.dev'))?.count).toBe(4);
+      await other.hit('zoe@tellwang.dev');
+      expect((await a.get('zoe@tellwang.dev'))?.count).toBe(5);
+      // Another name counts apart; a reset clears one key only.
+      expect(await cur.store.limiter({ ...spec, name: 'login-address' }).get('zoe@tellwang.dev')).toBeNull();
+      await a.reset('zoe@tellwang.dev');
+      expect(await a.get('zoe@tellwang.dev')).toBeNull();
+      expect((await a.get('al@tellwang.dev'))?.count).toBe(1);
+    });
+
     it('operators: added, found by id and by email in any case, listed, unique by email in any case', async () => {
       const before = Date.now();
       const zoe = await cur.store.addOperator('zoe@tellwang.dev', ARGON);

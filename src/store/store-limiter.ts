@@ -1,0 +1,40 @@
+/**
+ * The Limiter of model/access.ts over rate-limiter-flexible: both stores
+ * hand it a limiter on their own database (RateLimiterSQLite on the
+ * better-sqlite3 handle, RateLimiterPostgres on the pool, each on the
+ * `rate_limits` table their migrations create); without a store, memory.
+ */
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Limiter, LimiterSpec } from '../model/access.js';
+
+/** Expired rows are cleared every this many hits, so keys an attacker invents do not pile up. */
+const CLEAR_EVERY = 1000;
+
+export function storeLimiter(rl: RateLimiterAbstract & { clearExpired?: (expire: number) => Promise<unknown> }, ready: () => Promise<void> = async () => {}): Limiter {
+  let hits = 0;
+  return {
+    async get(key) {
+      await ready();
+      const r = await rl.get(key);
+      return r ? { count: r.consumedPoints, msBeforeNext: r.msBeforeNext } : null;
+    },
+    async hit(key) {
+      await ready();
+      try {
+        await rl.consume(key);
+      } catch (e) {
+        // consume() rejects with a RateLimiterRes once the points are used up: the hit is counted all the same.
+        if (!(e instanceof RateLimiterRes)) throw e;
+      }
+      if (++hits % CLEAR_EVERY === 0 && rl.clearExpired) await rl.clearExpired(Date.now());
+    },
+    async reset(key) {
+      await ready();
+      await rl.delete(key);
+    },
+  };
+}
+
+export function memoryLimiter(spec: LimiterSpec): Limiter {
+  return storeLimiter(new RateLimiterMemory({ keyPrefix: spec.name, points: spec.points, duration: spec.windowSeconds }));
+}
