@@ -5,6 +5,7 @@
  * the episodes around a moment (for a ticket).
  */
 import type { CheckRecord, CheckStatus } from '../model/health.js';
+import { NOT_CONFIGURED } from './check.js';
 
 export interface Episode {
   check: string;
@@ -42,12 +43,17 @@ function byCheck(records: readonly CheckRecord[]): Map<string, CheckRecord[]> {
   return m;
 }
 
+/** A "not configured" reading says nothing about health: it never shares an episode with a finding of the same status. */
+function notConfigured(output: string | null): boolean {
+  return output?.startsWith(NOT_CONFIGURED) ?? false;
+}
+
 export function episodes(records: readonly CheckRecord[], o: HistoryOptions): Episode[] {
   const out: Episode[] = [];
   for (const [check, rs] of byCheck(records)) {
     let cur: Episode | null = null;
     for (const r of rs) {
-      if (cur && (r.status !== cur.status || r.time - cur.lastSeen > o.maxGapMs)) {
+      if (cur && (r.status !== cur.status || r.time - cur.lastSeen > o.maxGapMs || notConfigured(r.output) !== notConfigured(cur.output))) {
         cur.to = r.time - cur.lastSeen > o.maxGapMs ? null : r.time;
         out.push(cur);
         cur = null;

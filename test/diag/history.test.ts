@@ -24,6 +24,19 @@ describe('health history', () => {
     ]);
   });
 
+  it('a "not configured" warning after a finding of the same status is an episode of its own (a ticket then quotes neither as the other)', () => {
+    const rs: CheckRecord[] = [
+      { check: 'cp_db', status: 'warn', time: T, output: '5 requests failed with CP_DB_UNAVAILABLE in 15 min' },
+      { check: 'cp_db', status: 'warn', time: T + S, output: '5 requests failed with CP_DB_UNAVAILABLE in 15 min' },
+      { check: 'cp_db', status: 'warn', time: T + 2 * S, output: 'not configured: the cp database (DIAG_CP_DATABASE_URL)' },
+      { check: 'cp_db', status: 'warn', time: T + 3 * S, output: 'not configured: the cp database (DIAG_CP_DATABASE_URL)' },
+    ];
+    expect(episodes(rs, { maxGapMs: 90_000 }).map((e) => [e.from - T, e.to === null ? null : e.to - T, e.output])).toEqual([
+      [0, 2 * S, '5 requests failed with CP_DB_UNAVAILABLE in 15 min'],
+      [2 * S, null, 'not configured: the cp database (DIAG_CP_DATABASE_URL)'],
+    ]);
+  });
+
   it('a gap in the readings ends an episode with an unknown end', () => {
     const gappy = [...readings('cp_db', 'ff'), ...readings('cp_db', 'ff', T + 10 * 60_000)];
     const eps = episodes(gappy, { maxGapMs: 90_000 });
