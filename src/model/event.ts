@@ -25,7 +25,9 @@ export interface ContainerRef {
 export type Lifecycle = 'start' | 'ready' | 'stopping' | 'shutdown' | 'crash' | 'recovery';
 
 export interface HttpInfo {
+  /** '' when the completion line did not log the request (pino-http's quietResLogger). */
   method: string;
+  /** '' when not logged, as `method`. */
   path: string;
   status: number;
   durationMs: number | null;

@@ -42,12 +42,13 @@ export async function buildTicket(store: Store, catalog: Catalog, cid: string, o
   const done = completion(events);
   const http = done?.http ?? null;
   const cpFirst = events.find((e) => e.source === 'cp');
-  const path = http?.path ?? (typeof cpFirst?.fields.url === 'string' ? cpFirst.fields.url : null);
+  // '' when the completion line did not log the request (quietResLogger): another line of it may name it.
+  const path = http?.path || first(events, (e) => (e.source === 'cp' && typeof e.fields.url === 'string' ? e.fields.url : null));
   const keyPrefix = http?.keyPrefix ?? null;
   const owner = keyPrefix ? (await store.keysByPrefix(keyPrefix))[0] ?? null : null;
   const start = http?.durationMs != null && done ? Math.round(done.time - http.durationMs) : events[0]!.time;
   const request: TicketRequest = {
-    method: http?.method ?? (typeof cpFirst?.fields.method === 'string' ? cpFirst.fields.method : null),
+    method: http?.method || first(events, (e) => (e.source === 'cp' && typeof e.fields.method === 'string' ? e.fields.method : null)),
     path,
     status: http?.status ?? null,
     org: done?.org ?? first(events, (e) => e.org) ?? owner?.org ?? null,

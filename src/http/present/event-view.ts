@@ -25,7 +25,7 @@ export interface EventJson {
   stream?: 'stdout' | 'stderr';
   format?: string;
   lifecycle?: string | null;
-  http?: { method: string; path: string; status: number; duration_ms: number | null; key_prefix: string | null };
+  http?: { method: string | null; path: string | null; status: number; duration_ms: number | null; key_prefix: string | null };
   err?: { type: string | null; message: string | null; code: string | null; stack?: string | null };
   audit?: { actor: string | null; action: string; outcome: string | null; ip: string | null };
   fields?: Fields;
@@ -56,7 +56,7 @@ export function eventJson(e: Event, detail: EventDetail): EventJson {
   }
   if (e.source === 'cp' && e.http) {
     const h = e.http;
-    out.http = { method: h.method, path: h.path, status: h.status, duration_ms: h.durationMs, key_prefix: h.keyPrefix };
+    out.http = { method: h.method || null, path: h.path || null, status: h.status, duration_ms: h.durationMs, key_prefix: h.keyPrefix };
   }
   if (e.source !== 'audit' && e.err) {
     out.err = { type: e.err.type, message: e.err.message, code: e.err.code };

@@ -23,7 +23,7 @@ function timelineJson(t: TimelineItem): Record<string, unknown> {
     case 'audit':
       return { kind: t.kind, time, correlation_id: t.cid, actor: t.actor, action: t.action, outcome: t.outcome };
     case 'request':
-      return { kind: t.kind, time, correlation_id: t.cid, method: t.method, path: t.path, status: t.status, code: t.code };
+      return { kind: t.kind, time, correlation_id: t.cid, method: t.method || null, path: t.path || null, status: t.status, code: t.code };
     case 'lifecycle':
       return { kind: t.kind, time, container: t.container, role: t.role, state: t.state, ...(t.message !== null ? { message: t.message } : {}) };
     case 'check':

@@ -60,7 +60,7 @@ function timelineText(t: TimelineItem): { cls: string; text: string; cid: string
     case 'audit':
       return { cls: t.outcome && t.outcome !== 'success' ? 'warn' : 'info', text: `${t.actor ?? 'someone'} · ${t.action}${t.outcome ? ` (${t.outcome})` : ''}`, cid: t.cid, code: null };
     case 'request':
-      return { cls: t.status >= 500 ? 'bad' : 'warn', text: `${t.method} ${t.path} → ${t.status}`, cid: t.cid, code: t.code };
+      return { cls: t.status >= 500 ? 'bad' : 'warn', text: `${t.method ? `${t.method} ${t.path}` : 'request (method and path not logged)'} → ${t.status}`, cid: t.cid, code: t.code };
     case 'lifecycle':
       return { cls: t.state === 'ready' || t.state === 'start' ? 'ok' : t.state === 'recovery' ? 'warn' : 'bad', text: `${t.container}${t.role ? ` (${t.role})` : ''}: ${t.state}${t.message ? ` — ${t.message}` : ''}`, cid: null, code: null };
     case 'check':

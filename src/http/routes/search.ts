@@ -33,8 +33,9 @@ export function searchRoutes(deps: AppDeps): Router {
         items: page.items.map((s) => ({
           correlation_id: s.cid,
           time: iso(s.time),
-          method: s.method,
-          path: s.path,
+          // '' in the store when the completion line did not log the request (quietResLogger).
+          method: s.method || null,
+          path: s.path || null,
           status: s.status,
           code: s.code,
           org: s.org,

@@ -37,26 +37,33 @@ export function authKeyPrefix(headers: unknown): string | null {
   return m ? keyPrefix(m[1]!) : null;
 }
 
-function httpInfo(o: Obj, req: Obj, res: Obj): HttpInfo | null {
+/**
+ * The request a completion line ends. pino-http with `quietResLogger` writes
+ * that line without `req` (only `res` and `responseTime`): it is still the
+ * request's end, with its status and duration; method and path are then ''
+ * (not logged), and other lines of the request may name them.
+ */
+function httpInfo(o: Obj, req: Obj | null, res: Obj): HttpInfo | null {
   const status = num(res.statusCode) ?? num(res.status);
-  const method = str(req.method);
-  const url = str(req.url) ?? str(req.path);
-  if (status === null || method === null || url === null) return null;
+  if (status === null) return null;
+  const method = req ? str(req.method) : null;
+  const url = req ? (str(req.url) ?? str(req.path)) : null;
+  if ((method === null || url === null) && (req !== null || num(o.responseTime) === null)) return null;
   return {
-    method,
-    path: url,
+    method: method ?? '',
+    path: url ?? '',
     status,
     durationMs: num(o.responseTime) ?? num(o.duration_ms),
-    keyPrefix: authKeyPrefix(req.headers),
+    keyPrefix: req ? authKeyPrefix(req.headers) : null,
     user: str(o.user) ?? str(o.user_id),
-    remoteAddress: str(req.remoteAddress) ?? str(req.ip),
+    remoteAddress: req ? (str(req.remoteAddress) ?? str(req.ip)) : null,
   };
 }
 
 export function parseCpRecord(o: Obj, id: string): CpEvent {
   const req = isObj(o.req) ? o.req : null;
   const res = isObj(o.res) ? o.res : null;
-  const http = req && res ? httpInfo(o, req, res) : null;
+  const http = res ? httpInfo(o, req, res) : null;
   const err = pinoErr(o);
   const code = pinoCode(o, err);
   let level = pinoLevel(o.level);
@@ -74,7 +81,7 @@ export function parseCpRecord(o: Obj, id: string): CpEvent {
       if (typeof req.url === 'string') fields.url = req.url;
     }
   }
-  const path = http?.path ?? (req ? str(req.url) : null);
+  const path = http?.path || (req ? str(req.url) : null);
   return {
     source: 'cp',
     id,

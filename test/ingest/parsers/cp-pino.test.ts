@@ -102,6 +102,27 @@ describe.each(CONFIGS)('cp lines written by pino-http (%s)', (config) => {
   });
 });
 
+describe('pino-http with quietResLogger (and quietReqLogger): completion lines without req', () => {
+  it('still end their request: status, duration, the error and the id from reqId; method and path not logged ("")', async () => {
+    const run = await runCp('quiet', [
+      { method: 'POST', path: '/v1/woks/w1/sql', headers: { authorization: `Bearer ${key.key}` } },
+      { method: 'GET', path: '/v1/orgs/nope' },
+    ]);
+    const raw = run.lines.filter((l) => l.includes('"responseTime"')).map((l) => JSON.parse(l) as { req?: unknown; responseTime: number });
+    // What pino-http wrote: no req on the completion lines.
+    expect(raw.map((r) => r.req)).toEqual([undefined, undefined]);
+    const done = run.lines.map((l, i) => parse(l, i)).filter((e) => e.http);
+    expect(done.map((e) => [e.cid, e.http!.method, e.http!.path, e.http!.status, e.http!.durationMs, e.level])).toEqual([
+      [run.responses[0]!.cid, '', '', 502, raw[0]!.responseTime, 'error'],
+      [run.responses[1]!.cid, '', '', 404, raw[1]!.responseTime, 'warn'],
+    ]);
+    expect(done[0]!.code).toBe('CP_EXEC_SQL_FAILED');
+    expect(done[0]!.http!.keyPrefix).toBeNull();
+    // An app line logging a `res` object of its own is no request's end without responseTime.
+    expect(parse('{"level":30,"time":1764000000000,"reqId":"5367500fbf670405","res":{"statusCode":200},"msg":"cached"}').http).toBeNull();
+  });
+});
+
 describe('other places a pino line may carry the correlation id', () => {
   const cid = '0123456789abcdef';
   it.each([
