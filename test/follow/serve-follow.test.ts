@@ -6,7 +6,7 @@
  * Needs `npx tsc -p tsconfig.json` first (it runs dist/).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { containerConfig, dockerRecords } from '../../scripts/formats/docker-json-file.js';
@@ -54,7 +54,7 @@ describe('serve --follow', () => {
 
     child = spawn(process.execPath, [CLI, 'serve', '--db', db, '--port', '0', '--follow', logs, '--retain', '3650d'], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, DIAG_LOG_LEVEL: 'warn' },
+      env: { ...process.env, DIAG_LOG_LEVEL: 'warn', DIAG_REDACT_PATTERNS: 'ACME-[0-9]{6}' },
     });
     let out = '';
     child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
@@ -72,8 +72,8 @@ describe('serve --follow', () => {
     writeFileSync(path.join(logs, 'cp.log'), lineText(2) + '\n', { flag: 'a' });
     await ticket(cidOf(2));
 
-    // A file that appears after the start.
-    writeFileSync(path.join(logs, 'later.log'), lineText(3) + '\n');
+    // A file that appears after the start; its line holds a secret only the configured pattern knows.
+    writeFileSync(path.join(logs, 'later.log'), JSON.stringify({ ...JSON.parse(lineText(3)), msg: 'issued ACME-123456 to the tenant' }) + '\n');
     await ticket(cidOf(3));
 
     // A new Docker container directory, its functions runtime logging pino with the correlation id.
@@ -92,8 +92,12 @@ describe('serve --follow', () => {
     const after = new SqliteStore(db, { readonly: true });
     try {
       expect((await after.stats()).events).toEqual({ cp: 3, container: 1, audit: 0 });
+      // The follower thread redacted with DIAG_REDACT_PATTERNS too: the store never held the secret.
+      expect((await after.eventsByCid(cidOf(3)))[0]!.message).toBe('issued [REDACTED] to the tenant');
     } finally {
       await after.close();
     }
+    const bytes = Buffer.concat([db, `${db}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f)));
+    expect(bytes.includes('ACME-123456')).toBe(false);
   }, 60_000);
 });

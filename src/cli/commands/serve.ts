@@ -17,6 +17,7 @@ import { storeInventory } from '../../store/store-inventory.js';
 import { DB_OPTION, portArg, type CliContext } from '../context.js';
 import { checkFollowPaths } from '../../ingest/follow/follow-targets.js';
 import { durationArg } from './prune.js';
+import { extraPatternSources } from '../../redact/redact.js';
 
 export interface ServeOptions {
   /** A SQLite file or a postgres:// URL (open-store.ts). */
@@ -90,7 +91,7 @@ export async function serve(o: ServeOptions): Promise<void> {
   // Off the request path: run every check periodically and keep the history (bounded retention).
   const healthLoop = startHealthLoop({ runner: diag.runner, store, logger, intervalMs: ds.config.intervalMs, retentionMs: ds.config.retentionMs });
   const s = await listen(app, o.port, o.host);
-  const follower = roots.length || o.retainMs ? startFollowWorker({ db: o.db, roots, retainMs: o.retainMs ?? null }, logger) : null;
+  const follower = roots.length || o.retainMs ? startFollowWorker({ db: o.db, roots, retainMs: o.retainMs ?? null, patterns: extraPatternSources() }, logger) : null;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

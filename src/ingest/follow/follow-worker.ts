@@ -7,6 +7,8 @@
  * pause, while the server keeps answering reads.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { setExtraPatterns } from '../../redact/redact.js';
+import { compileExtraPatterns } from '../../redact/secret-patterns.js';
 import { openStore } from '../../store/open-store.js';
 import type { Store } from '../../store/store.js';
 import type { FollowOptions, FollowTotals } from './follower.js';
@@ -20,6 +22,8 @@ export interface FollowWorkerData {
   retainMs?: number | null;
   /** How often a status message is sent (ms). */
   statusEveryMs?: number;
+  /** DIAG_REDACT_PATTERNS as the server compiled them: a worker has its own module state, so they are passed in. */
+  patterns?: string[];
 }
 
 export type FollowWorkerMessage =
@@ -46,6 +50,7 @@ port.unref();
 let totals: FollowTotals | null = null;
 let store: Store | null = null;
 try {
+  setExtraPatterns(compileExtraPatterns(data.patterns ?? []));
   store = await openStore(data.db);
   post({ type: 'started' });
   let lastStatus = 0;
