@@ -6,6 +6,7 @@ import type { ThrottleOptions } from './middleware/login-throttle.js';
 import type { InventorySource } from '../model/inventory.js';
 import type { TicketOptions } from '../queries/ticket.js';
 import type { Store } from '../store/store.js';
+import type { PushIngest } from '../ingest/push/push-ingest.js';
 
 export interface AppConfig {
   ticket: TicketOptions;
@@ -37,4 +38,6 @@ export interface AppDeps {
   config: AppConfig;
   /** /diag's checks (runner, cp database, thresholds); defaults without a cp database or probes when absent. */
   diag?: DiagServices;
+  /** Parses and commits pushed batches (POST /v1/ingest); the server runs it on a thread of its own. Inline on `store` when absent. */
+  push?: PushIngest;
 }

@@ -54,7 +54,7 @@ export function registerServe(p: Command, ctx: CliContext): void {
 }
 
 export async function serve(o: ServeOptions): Promise<void> {
-  const [{ CpDatabase }, { CpInventory }, { createDiagServices }, { startHealthLoop }, { createApp }, { listen }, { createLogger }, { startFollowWorker }] = await Promise.all([
+  const [{ CpDatabase }, { CpInventory }, { createDiagServices }, { startHealthLoop }, { createApp }, { listen }, { createLogger }, { startFollowWorker }, { startPushWorker }] = await Promise.all([
     import('../../cpdb/cp-database.js'),
     import('../../cpdb/cp-inventory.js'),
     import('../../diag/diag-services.js'),
@@ -63,6 +63,7 @@ export async function serve(o: ServeOptions): Promise<void> {
     import('../../http/serve.js'),
     import('../../logging/logger.js'),
     import('../../ingest/follow/start-follow-worker.js'),
+    import('../../ingest/push/start-push-worker.js'),
   ]);
   const logger = createLogger({ level: o.env.DIAG_LOG_LEVEL ?? 'info', pretty: o.env.NODE_ENV === 'development' });
   const roots = o.follow?.length ? checkFollowPaths(o.follow) : [];
@@ -74,6 +75,8 @@ export async function serve(o: ServeOptions): Promise<void> {
     : null;
   const inventory = cp ? new CpInventory(cp) : storeInventory(store);
   const diag = createDiagServices({ store, inventory, catalog, clock: systemClock, config: ds.config, cp });
+  // Pushed batches are parsed and written on a thread of their own, never on the one answering HTTP.
+  const pusher = await startPushWorker({ db: o.db, patterns: extraPatternSources() }, logger);
   const app = createApp({
     store,
     inventory,
@@ -87,6 +90,7 @@ export async function serve(o: ServeOptions): Promise<void> {
       ...(o.env.DIAG_INGEST_MAX_BYTES !== undefined ? { ingestMaxBytes: o.env.DIAG_INGEST_MAX_BYTES } : {}),
     },
     diag,
+    push: pusher.ingest,
   });
   // Off the request path: run every check periodically and keep the history (bounded retention).
   const healthLoop = startHealthLoop({ runner: diag.runner, store, logger, intervalMs: ds.config.intervalMs, retentionMs: ds.config.retentionMs });
@@ -98,6 +102,7 @@ export async function serve(o: ServeOptions): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     await s.close();
+    await pusher.stop();
     await follower?.stop();
     await healthLoop.stop();
     await cp?.close();

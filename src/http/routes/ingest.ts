@@ -24,11 +24,9 @@ import { gunzip } from 'node:zlib';
 import { Router, type Request } from 'express';
 import type { Principal } from '../../access/principal.js';
 import { DiagError } from '../../errors/diag-error.js';
-import { StreamParser } from '../../ingest/parsers/stream-parser.js';
+import { inlinePush } from '../../ingest/push/push-ingest.js';
 import { namedStreamKey } from '../../ingest/readers/file-identity.js';
-import { LineSplitter } from '../../ingest/readers/line-splitter.js';
-import { DEFAULT_INGEST } from '../../ingest/stream-ingester.js';
-import type { Event, Source, Unparsed } from '../../model/event.js';
+import type { Source } from '../../model/event.js';
 import type { StreamInfo } from '../../model/stream.js';
 import type { AppDeps } from '../app-deps.js';
 import { methodNotAllowed } from '../middleware/error-handler.js';
@@ -42,6 +40,8 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 export function ingestRoutes(deps: AppDeps): Router {
   const r = Router();
   const max = deps.config.ingestMaxBytes ?? DEFAULT_INGEST_MAX_BYTES;
+  // Parsing and writing a batch: on the server's push thread when it has one (push-worker.ts), else here.
+  const push = deps.push ?? inlinePush(deps.store);
 
   r.route('/v1/ingest')
     .post(requireIngest, async (req, res) => {
@@ -65,26 +65,23 @@ export function ingestRoutes(deps: AppDeps): Router {
       const digest = createHash('sha256').update(kind).update('\0').update(body).digest('hex');
       const name = rawKey ? `key\0${caller}\0${rawKey}` : `body\0${caller}\0${digest}`;
       const info: StreamInfo = { key: namedStreamKey('push', name), kind: 'push', path: null, container: null, source: null };
-      const batch = parseBody(info, body, kind as Source | 'auto', deps.clock.now());
-      let result;
+      let pushed;
       try {
-        result = await deps.store.writeBatch({
-          streams: [{ stream: info, events: batch.events, unparsed: batch.unparsed, checkpoint: batch.checkpoint }],
-          ...(rawKey ? { idempotency: { key: `push:${caller}:${rawKey}`, digest } } : {}),
-        });
+        pushed = await push({ info, body, kind: kind as Source | 'auto', now: deps.clock.now(), ...(rawKey ? { idempotency: { key: `push:${caller}:${rawKey}`, digest } } : {}) });
       } catch (e) {
         if (e instanceof Error && e.name === 'IdempotencyConflict') {
           throw new DiagError('DIAG_IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was used before with a different body (or kind)');
         }
         throw e;
       }
+      const { result } = pushed;
       res.status(200).json({
         accepted: result.events,
         unparsed: result.unparsed,
-        lines: batch.lines,
+        lines: pushed.lines,
         duplicate: result.duplicate,
-        invalid_utf8: batch.checkpoint.invalidUtf8,
-        truncated: batch.checkpoint.truncated,
+        invalid_utf8: pushed.invalidUtf8,
+        truncated: pushed.truncated,
       });
     })
     .all(methodNotAllowed(['POST']));
@@ -134,52 +131,4 @@ function inflate(b: Buffer, max: number): Promise<Buffer> {
       reject(new DiagError('DIAG_BAD_REQUEST', `the body is not valid gzip (${err.message})`));
     });
   });
-}
-
-interface ParsedBody {
-  events: Event[];
-  unparsed: Unparsed[];
-  lines: number;
-  checkpoint: { stream: string; offset: number; line: number; dev: null; ino: null; size: number; lastTime: number | null; unparsed: number; invalidUtf8: number; truncated: number };
-}
-
-/** The body's lines through the same splitter and parser as files (redaction included); the body is complete, so its last line needs no newline. */
-export function parseBody(info: StreamInfo, body: Buffer, kind: Source | 'auto', now: number): ParsedBody {
-  const parser = new StreamParser(info, DEFAULT_INGEST.maxLine);
-  const splitter = new LineSplitter(0, DEFAULT_INGEST.maxLine);
-  let lines = 0;
-  let invalid = 0;
-  let truncated = 0;
-  const sink = (l: { text: string; offset: number; invalidUtf8: boolean; truncatedBytes: number | null }) => {
-    lines++;
-    if (l.invalidUtf8) invalid++;
-    if (l.truncatedBytes !== null) truncated++;
-    parser.push(l.text, l.offset, lines, { invalidUtf8: l.invalidUtf8, truncated: l.truncatedBytes !== null, bytes: l.truncatedBytes ?? undefined });
-  };
-  splitter.push(body, sink);
-  splitter.end(sink);
-  parser.finish();
-  const taken = parser.take();
-  let events = taken.events;
-  const unparsed = taken.unparsed;
-  if (kind !== 'auto') {
-    const keep: Event[] = [];
-    for (const e of events) {
-      if (e.source === kind) keep.push(e);
-      else {
-        const offset = Number(e.id.slice(e.id.lastIndexOf(':') + 1));
-        unparsed.push({ stream: info.key, path: null, offset, line: 0, reason: `a ${e.source} line, but the batch was sent as kind=${kind}`, head: e.message.slice(0, 240), time: now });
-      }
-    }
-    events = keep;
-    unparsed.sort((a, b) => a.offset - b.offset);
-  }
-  let lastTime: number | null = null;
-  for (const e of events) if (lastTime === null || e.time > lastTime) lastTime = e.time;
-  return {
-    events,
-    unparsed,
-    lines,
-    checkpoint: { stream: info.key, offset: body.length, line: lines, dev: null, ino: null, size: body.length, lastTime, unparsed: unparsed.length, invalidUtf8: invalid, truncated },
-  };
 }

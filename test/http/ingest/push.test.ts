@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditLine } from '../../../scripts/formats/audit-log.js';
 import { createToken } from '../../../src/access/api-tokens.js';
+import { startPushWorker, type PushWorkerHandle } from '../../../src/ingest/push/start-push-worker.js';
 import { startTestServer, testDeps, type TestServer } from '../../fixtures/test-server.js';
 import { tempSqliteStore, type TempSqliteStore } from '../../fixtures/sqlite-store.js';
 
@@ -37,8 +38,17 @@ let server: TestServer;
 let ingestToken: string;
 let operatorToken: string;
 
-async function start(config: Parameters<typeof testDeps>[1] = {}) {
-  server = await startTestServer(testDeps(db.store, config));
+/** Inline on the app's store, or on the push thread the server runs (its own connection to the same file). */
+let mode: 'inline' | 'push thread' = 'inline';
+let pusher: PushWorkerHandle | null = null;
+
+async function start(config: Parameters<typeof testDeps>[1] = {}, patterns: string[] = []) {
+  const deps = testDeps(db.store, config);
+  if (mode === 'push thread') {
+    pusher = await startPushWorker({ db: db.file, patterns }, deps.logger);
+    deps.push = pusher.ingest;
+  }
+  server = await startTestServer(deps);
 }
 
 beforeEach(async () => {
@@ -48,6 +58,8 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await server?.close();
+  await pusher?.stop();
+  pusher = null;
   await db.close();
 });
 
@@ -73,7 +85,11 @@ function batch(from: number, n: number): string {
   return out;
 }
 
-describe('POST /v1/ingest', () => {
+describe.each(['inline', 'push thread'] as const)('POST /v1/ingest (%s)', (m) => {
+  beforeEach(() => {
+    mode = m;
+  });
+
   it('stores the lines, answers the counts after the commit, and the ticket finds them', async () => {
     await start();
     const body =
@@ -216,6 +232,16 @@ describe('POST /v1/ingest', () => {
     expect((await push(line + '\n')).body).toMatchObject({ accepted: 1 });
     await db.closeStore();
     expect(db.bytes().includes(Buffer.from(key))).toBe(false);
+  });
+
+  it.runIf(m === 'push thread')('the push thread redacts with the configured DIAG_REDACT_PATTERNS too', async () => {
+    await start({}, ['ACME-[0-9]{6}']);
+    expect((await push(cpLine(3, { msg: 'issued ACME-654321' }) + '\n')).body).toMatchObject({ accepted: 1 });
+    expect((await db.store.eventsByCid(cid(3)))[0]!.message).toBe('issued [REDACTED]');
+    await pusher!.stop();
+    pusher = null;
+    await db.closeStore();
+    expect(db.bytes().includes(Buffer.from('ACME-654321'))).toBe(false);
   });
 
   it('bad bytes are counted, not fatal: invalid UTF-8, binary garbage, an over-long line', async () => {

@@ -1,0 +1,40 @@
+/**
+ * One pushed batch, parsed and committed: what POST /v1/ingest asks of the
+ * ingest side. `inlinePush` does it on the calling thread (tests, one-off
+ * apps); the server hands it to a thread of its own (start-push-worker.ts),
+ * so parsing a large body and SQLite's synchronous write never hold up the
+ * thread that answers HTTP.
+ */
+import type { Source } from '../../model/event.js';
+import type { StreamInfo } from '../../model/stream.js';
+import type { Store, WriteResult } from '../../store/store.js';
+import { parseBody } from './parse-body.js';
+
+export interface PushJob {
+  info: StreamInfo;
+  body: Buffer;
+  kind: Source | 'auto';
+  /** Time of receipt (epoch ms), for unparsed lines. */
+  now: number;
+  idempotency?: { key: string; digest: string };
+}
+
+export interface PushResult {
+  result: WriteResult;
+  lines: number;
+  invalidUtf8: number;
+  truncated: number;
+}
+
+export type PushIngest = (job: PushJob) => Promise<PushResult>;
+
+export function inlinePush(store: Store): PushIngest {
+  return async (job) => {
+    const batch = parseBody(job.info, job.body, job.kind, job.now);
+    const result = await store.writeBatch({
+      streams: [{ stream: job.info, events: batch.events, unparsed: batch.unparsed, checkpoint: batch.checkpoint }],
+      ...(job.idempotency ? { idempotency: job.idempotency } : {}),
+    });
+    return { result, lines: batch.lines, invalidUtf8: batch.checkpoint.invalidUtf8, truncated: batch.checkpoint.truncated };
+  };
+}
