@@ -20,6 +20,8 @@ export interface AppConfig {
   processMetrics?: boolean;
   /** POST /v1/ingest: largest body, as sent and after decompression (bytes; default 8 MiB; DIAG_INGEST_MAX_BYTES). Not bodyLimit. */
   ingestMaxBytes?: number;
+  /** A customer's ticket lookup answers no sooner than this, found or not (ms; default CUSTOMER_TICKET_FLOOR_MS in routes/tickets.ts). */
+  customerTicketFloorMs?: number;
 }
 
 export interface AccessConfig {

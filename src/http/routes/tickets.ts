@@ -13,6 +13,14 @@ import { requireCustomerOrOperator, requireOperator } from '../middleware/guards
 /** A customer asking for another org's request gets exactly this, as for an id nothing was logged with. */
 export const CUSTOMER_TICKET_NOT_FOUND = 'nothing your org sent has been logged with that correlation id';
 
+/**
+ * A customer's ticket lookup answers no sooner than this after it starts,
+ * found or not: an id nothing was logged with is turned away by the index in
+ * well under a millisecond, another org's request only after its ticket is
+ * built — without a floor, the time would tell the two apart.
+ */
+export const CUSTOMER_TICKET_FLOOR_MS = 25;
+
 export function ticketRoutes(deps: AppDeps): Router {
   const r = Router();
 
@@ -26,9 +34,15 @@ export function ticketRoutes(deps: AppDeps): Router {
   /** A customer's own request only, customer-safe; another org's is the same 404 as a missing one. */
   async function loadForCustomer(raw: unknown, org: string) {
     const cid = cidParam(raw);
-    const t = await buildTicket(deps.store, deps.catalog, cid, deps.config.ticket);
-    if (!t || !(await ticketBelongsTo(t, org, deps.inventory))) throw new DiagError('DIAG_TICKET_NOT_FOUND', CUSTOMER_TICKET_NOT_FOUND);
-    return customerTicketJson(t, org, deps.inventory);
+    const started = performance.now();
+    try {
+      const t = await buildTicket(deps.store, deps.catalog, cid, deps.config.ticket);
+      if (!t || !(await ticketBelongsTo(t, org, deps.inventory))) throw new DiagError('DIAG_TICKET_NOT_FOUND', CUSTOMER_TICKET_NOT_FOUND);
+      return customerTicketJson(t, org, deps.inventory);
+    } finally {
+      const left = (deps.config.customerTicketFloorMs ?? CUSTOMER_TICKET_FLOOR_MS) - (performance.now() - started);
+      if (left > 0) await new Promise((r) => setTimeout(r, left));
+    }
   }
 
   r.route('/v1/tickets/:cid')

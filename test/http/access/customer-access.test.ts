@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../../src/access/api-tokens.js';
+import { CUSTOMER_TICKET_FLOOR_MS } from '../../../src/http/routes/tickets.js';
 import { mintKey } from '../../../scripts/formats/inventory-file.js';
 import { bearer, call, withoutCid } from '../../fixtures/http-client.js';
 import { startConsole, type Console } from '../../fixtures/test-server.js';
@@ -113,6 +114,18 @@ describe('their own tickets only', () => {
     expect(withoutCid(back.text)).toBe(withoutCid(missing.text));
     // Its own is fine.
     expect((await call(c.url, `/v1/tickets/${w.cids.globex}`, { headers: bearer(w.keys.globex.key) })).status).toBe(200);
+  });
+
+  it("found, another org's, or never logged: none answers before the floor, so the time does not tell them apart", async () => {
+    for (const [cid, key] of [
+      [w.cids.acme, w.keys.acme.key],
+      [w.cids.globex, w.keys.acme.key],
+      [randomBytes(8).toString('hex'), w.keys.acme.key],
+    ] as const) {
+      const t0 = performance.now();
+      await call(c.url, `/v1/tickets/${cid}`, { headers: bearer(key) });
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(CUSTOMER_TICKET_FLOOR_MS - 1);
+    }
   });
 
   it('a malformed id is a 400, as for operators', async () => {
