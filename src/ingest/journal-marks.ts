@@ -39,8 +39,6 @@ export class JournalMarks {
   /** Entries let through since the last commit: where they start in the stream, and their place. */
   private admitted: { offset: number; seq: string; at: number }[] = [];
   private carry = '';
-  /** Entries dropped as stored before. */
-  dropped = 0;
 
   constructor(private readonly store: Pick<EventStore, 'checkpoint'>) {}
 
@@ -58,10 +56,7 @@ export class JournalMarks {
   admit(text: string, offset: number): boolean {
     const c = cursorOf(text);
     if (!c) return true;
-    if (c.at < (this.next.get(c.seq) ?? 0)) {
-      this.dropped++;
-      return false;
-    }
+    if (c.at < (this.next.get(c.seq) ?? 0)) return false;
     this.admitted.push({ offset, seq: c.seq, at: c.at });
     return true;
   }
