@@ -3,7 +3,7 @@
  * What arrives is committed within about a second, while the pipe is still
  * open (not only when it closes). Needs `npx tsc -p tsconfig.json` (runs dist/).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -97,6 +97,10 @@ describe('ingest - (a live pipe)', () => {
     } finally {
       await r.close();
     }
+    // stats names the journal sequence and the place of the next entry not stored.
+    const last = /"__CURSOR":"s=([0-9a-f]+);i=([0-9a-f]+);/.exec(lines[14]!)!;
+    const stats = spawnSync(process.execPath, [CLI, 'stats', '--db', db, '--json'], { encoding: 'utf8' });
+    expect(JSON.parse(stats.stdout).journal_sequences).toEqual([{ sequence: last[1], next_entry: Number.parseInt(last[2]!, 16) + 1 }]);
   }, 30_000);
 });
 
