@@ -4,7 +4,9 @@
  * better-sqlite3 handle, RateLimiterPostgres on the pool, each on the
  * `rate_limits` table their migrations create); without a store, memory.
  */
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Database } from 'better-sqlite3';
+import type pg from 'pg';
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, RateLimiterSQLite, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Limiter, LimiterSpec } from '../model/access.js';
 
 /** Expired rows are cleared every this many hits, so keys an attacker invents do not pile up. */
@@ -37,4 +39,15 @@ export function storeLimiter(rl: RateLimiterAbstract & { clearExpired?: (expire:
 
 export function memoryLimiter(spec: LimiterSpec): Limiter {
   return storeLimiter(new RateLimiterMemory({ keyPrefix: spec.name, points: spec.points, duration: spec.windowSeconds }));
+}
+
+/** Counts in the SQLite store's `rate_limits` table (migration 3), on its own connection. */
+export function sqliteLimiter(db: Database, spec: LimiterSpec): Limiter {
+  return storeLimiter(new RateLimiterSQLite({ storeClient: db, storeType: 'better-sqlite3', tableName: 'rate_limits', tableCreated: true, keyPrefix: spec.name, points: spec.points, duration: spec.windowSeconds }));
+}
+
+/** Counts in the PostgreSQL store's `rate_limits` table in its schema (migration 3); `ready` waits for the migrations. */
+export function postgresLimiter(pool: pg.Pool, schema: string, spec: LimiterSpec, ready: () => Promise<void>): Limiter {
+  const rl = new RateLimiterPostgres({ storeClient: pool, storeType: 'pool', schemaName: schema, tableName: 'rate_limits', tableCreated: true, keyPrefix: spec.name, points: spec.points, duration: spec.windowSeconds });
+  return storeLimiter(rl, ready);
 }

@@ -7,8 +7,7 @@
  */
 import type pg from 'pg';
 import type { ApiToken, Limiter, LimiterSpec, Operator, Session, TokenScope } from '../../model/access.js';
-import { RateLimiterPostgres } from 'rate-limiter-flexible';
-import { storeLimiter } from '../store-limiter.js';
+import { postgresLimiter } from '../store-limiter.js';
 import type { AuditRecord, LifecycleRecord } from '../../model/activity.js';
 import type { Event, Unparsed } from '../../model/event.js';
 import type { CheckRecord } from '../../model/health.js';
@@ -205,17 +204,7 @@ export class PostgresStore implements Store {
   }
 
   limiter(spec: LimiterSpec): Limiter {
-    const rl = new RateLimiterPostgres({
-      storeClient: this.pool,
-      storeType: 'pool',
-      schemaName: this.schema,
-      tableName: 'rate_limits',
-      tableCreated: true,
-      keyPrefix: spec.name,
-      points: spec.points,
-      duration: spec.windowSeconds,
-    });
-    return storeLimiter(rl, () => this.migrated());
+    return postgresLimiter(this.pool, this.schema, spec, () => this.migrated());
   }
 
   tokenByHash(hash: string): Promise<ApiToken | null> {

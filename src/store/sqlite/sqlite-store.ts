@@ -10,8 +10,7 @@
  * its own connection.
  */
 import type { ApiToken, Limiter, LimiterSpec, Operator, Session, TokenScope } from '../../model/access.js';
-import { RateLimiterSQLite } from 'rate-limiter-flexible';
-import { storeLimiter } from '../store-limiter.js';
+import { sqliteLimiter } from '../store-limiter.js';
 import type { AuditRecord, LifecycleRecord } from '../../model/activity.js';
 import type { Event, Unparsed } from '../../model/event.js';
 import type { CheckRecord } from '../../model/health.js';
@@ -212,9 +211,7 @@ export class SqliteStore implements Store {
   }
 
   limiter(spec: LimiterSpec): Limiter {
-    return storeLimiter(
-      new RateLimiterSQLite({ storeClient: this.db, storeType: 'better-sqlite3', tableName: 'rate_limits', tableCreated: true, keyPrefix: spec.name, points: spec.points, duration: spec.windowSeconds }),
-    );
+    return sqliteLimiter(this.db, spec);
   }
 
   async tokenByHash(hash: string): Promise<ApiToken | null> {
