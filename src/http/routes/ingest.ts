@@ -79,6 +79,7 @@ export function ingestRoutes(deps: AppDeps): Router {
         accepted: result.events,
         unparsed: result.unparsed,
         lines: pushed.lines,
+        already_stored: pushed.skipped,
         duplicate: result.duplicate,
         invalid_utf8: pushed.invalidUtf8,
         truncated: pushed.truncated,

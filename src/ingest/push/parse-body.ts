@@ -7,26 +7,33 @@ import type { Event, Source, Unparsed } from '../../model/event.js';
 import type { StreamInfo } from '../../model/stream.js';
 import { StreamParser } from '../parsers/stream-parser.js';
 import { LineSplitter } from '../readers/line-splitter.js';
-import { DEFAULT_INGEST } from '../stream-ingester.js';
+import { DEFAULT_INGEST, type LineGate } from '../stream-ingester.js';
+import type { StreamBatch } from '../../store/store.js';
 
 export interface ParsedBody {
   events: Event[];
   unparsed: Unparsed[];
   lines: number;
+  /** Lines the gate turned away (journald entries stored before). */
+  skipped: number;
+  /** What the gate commits with the batch (journald marks). */
+  gated: StreamBatch[];
   checkpoint: { stream: string; offset: number; line: number; dev: null; ino: null; size: number; lastTime: number | null; unparsed: number; invalidUtf8: number; truncated: number };
 }
 
 /** The body's lines through the same splitter and parser as files (redaction included); the body is complete, so its last line needs no newline. */
-export function parseBody(info: StreamInfo, body: Buffer, kind: Source | 'auto', now: number): ParsedBody {
+export function parseBody(info: StreamInfo, body: Buffer, kind: Source | 'auto', now: number, gate: LineGate | null = null): ParsedBody {
   const parser = new StreamParser(info, DEFAULT_INGEST.maxLine);
   const splitter = new LineSplitter(0, DEFAULT_INGEST.maxLine);
   let lines = 0;
   let invalid = 0;
   let truncated = 0;
+  let skipped = 0;
   const sink = (l: { text: string; offset: number; invalidUtf8: boolean; truncatedBytes: number | null }) => {
     lines++;
     if (l.invalidUtf8) invalid++;
     if (l.truncatedBytes !== null) truncated++;
+    else if (gate && !gate.admit(l.text, l.offset)) return void skipped++;
     parser.push(l.text, l.offset, lines, { invalidUtf8: l.invalidUtf8, truncated: l.truncatedBytes !== null, bytes: l.truncatedBytes ?? undefined });
   };
   splitter.push(body, sink);
@@ -53,6 +60,8 @@ export function parseBody(info: StreamInfo, body: Buffer, kind: Source | 'auto',
     events,
     unparsed,
     lines,
+    skipped,
+    gated: gate ? gate.batches(body.length) : [],
     checkpoint: { stream: info.key, offset: body.length, line: lines, dev: null, ino: null, size: body.length, lastTime, unparsed: unparsed.length, invalidUtf8: invalid, truncated },
   };
 }

@@ -8,6 +8,7 @@
 import type { Source } from '../../model/event.js';
 import type { StreamInfo } from '../../model/stream.js';
 import type { Store, WriteResult } from '../../store/store.js';
+import { JournalMarks } from '../journal-marks.js';
 import { parseBody } from './parse-body.js';
 
 export interface PushJob {
@@ -22,6 +23,8 @@ export interface PushJob {
 export interface PushResult {
   result: WriteResult;
   lines: number;
+  /** journald entries stored before (by an earlier push), not stored again. */
+  skipped: number;
   invalidUtf8: number;
   truncated: number;
 }
@@ -30,11 +33,15 @@ export type PushIngest = (job: PushJob) => Promise<PushResult>;
 
 export function inlinePush(store: Store): PushIngest {
   return async (job) => {
-    const batch = parseBody(job.info, job.body, job.kind, job.now);
+    // journald entries pushed again (a shipper restarted) are stored once, as through `ingest -` (journal-marks.ts).
+    // Jobs run one at a time on the server's push thread; concurrent pushes inline could both pass the same mark.
+    const marks = new JournalMarks(store);
+    await marks.prepare(job.body);
+    const batch = parseBody(job.info, job.body, job.kind, job.now, marks);
     const result = await store.writeBatch({
-      streams: [{ stream: job.info, events: batch.events, unparsed: batch.unparsed, checkpoint: batch.checkpoint }],
+      streams: [{ stream: job.info, events: batch.events, unparsed: batch.unparsed, checkpoint: batch.checkpoint }, ...batch.gated],
       ...(job.idempotency ? { idempotency: job.idempotency } : {}),
     });
-    return { result, lines: batch.lines, invalidUtf8: batch.checkpoint.invalidUtf8, truncated: batch.checkpoint.truncated };
+    return { result, lines: batch.lines, skipped: result.duplicate ? 0 : batch.skipped, invalidUtf8: batch.checkpoint.invalidUtf8, truncated: batch.checkpoint.truncated };
   };
 }

@@ -11,6 +11,7 @@ import { createToken } from '../../../src/access/api-tokens.js';
 import { startPushWorker, type PushWorkerHandle } from '../../../src/ingest/push/start-push-worker.js';
 import { startTestServer, testDeps, type TestServer } from '../../fixtures/test-server.js';
 import { tempSqliteStore, type TempSqliteStore } from '../../fixtures/sqlite-store.js';
+import { journalLine } from '../../ingest-push/journal-lines.js';
 
 const T0 = Date.UTC(2026, 10, 24, 20, 0, 0);
 
@@ -144,6 +145,16 @@ describe.each(['inline', 'push thread'] as const)('POST /v1/ingest (%s)', (m) =>
     expect(answers.every((a) => a.body.accepted === 200)).toBe(true);
     expect((await db.store.stats()).events.cp).toBe(200);
     for (let i = 0; i < 200; i += 37) expect(await db.store.eventsByCid(cid(i))).toHaveLength(1);
+  });
+
+  it('journald entries pushed again in another batch (a shipper restarted) are stored once; the answer says how many were already stored', async () => {
+    await start();
+    const entries = Array.from({ length: 15 }, (_, n) => journalLine({ time: T0 + n, message: JSON.stringify({ level: 30, time: T0 + n, msg: `job ${n}`, correlation_id: cid(300 + n) }), unit: 'worker.service' }));
+    const first = await push(entries.slice(0, 10).join('\n') + '\n');
+    expect(first.body).toMatchObject({ lines: 10, accepted: 10, already_stored: 0 });
+    const again = await push(entries.slice(5).join('\n') + '\n');
+    expect(again.body).toMatchObject({ lines: 10, accepted: 5, already_stored: 5, duplicate: false });
+    for (let n = 0; n < 15; n++) expect(await db.store.eventsByCid(cid(300 + n))).toHaveLength(1);
   });
 
   it('a blind retry of the same bytes without a key stores nothing twice; concurrent ones neither', async () => {
