@@ -49,8 +49,12 @@ export const MAY_HOLD_SECRET =
 /** Platform and console keys; groups: kind, key body, and the mark of a key already cut to its stub. */
 export const KEY_TOKEN = /(?<![A-Za-z0-9])(skl|sllm|sdo)_([A-Za-z0-9_-]+)(…?)/g;
 
-/** `Bearer <credential>` / `Basic <base64>` inside free text. Placeholders such as `Bearer <skl_…>` are left alone. */
-export const AUTH_SCHEME = /\b(Bearer)[ \t]+([^\s"',;<>()[\]{}]+)|\b(Basic)[ \t]+([A-Za-z0-9+/]{8,}={0,2})/gi;
+/**
+ * `Bearer <credential>` / `Basic <base64>` inside free text. Placeholders such as `Bearer <skl_…>` are left alone,
+ * and so is a scheme word that a scheme word follows (`Bearer Bearer x`): the second one starts the pair, so
+ * redacting twice finds nothing more.
+ */
+export const AUTH_SCHEME = /\b(Bearer)[ \t]+(?!(?:Bearer|Basic)\b)([^\s"',;<>()[\]{}]+)|\b(Basic)[ \t]+(?!(?:Bearer|Basic)\b)([A-Za-z0-9+/]{8,}={0,2})/gi;
 
 /** `scheme://user:password@host`: the password runs to the last `@` before the path. */
 export const URL_USERINFO = /\b([a-z][a-z0-9+.-]{0,30}:\/\/[^/\s:@]{0,256}):([^\s/]*)@/gi;
