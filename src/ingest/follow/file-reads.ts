@@ -1,10 +1,11 @@
 /**
  * The few reads the follower makes besides the data itself, on descriptors:
- * opening a path only if it is still the file we mean, the first line's
- * fingerprint, and the bytes just before the read position.
+ * opening a path only if it is still the file we mean, and the first line's
+ * fingerprint. The bytes before the read position come from file-identity.ts
+ * (readTail), which checkpoints digest too.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { fingerprintBytes, FINGERPRINT_BYTES, TAIL_BYTES } from '../readers/file-identity.js';
+import { fingerprintBytes, FINGERPRINT_BYTES } from '../readers/file-identity.js';
 
 export type Opened = { fd: number } | { fd: null; error: string | null };
 
@@ -31,14 +32,6 @@ const head = Buffer.alloc(FINGERPRINT_BYTES);
 export function fingerprintOf(fd: number): string | null {
   const n = readSync(fd, head, 0, FINGERPRINT_BYTES, 0);
   return fingerprintBytes(head.subarray(0, n));
-}
-
-/** Up to `n` bytes ending at `pos` (copied: the result outlives the call). */
-export function readTail(fd: number, pos: number, n = TAIL_BYTES): Buffer {
-  const len = Math.min(n, pos);
-  const b = Buffer.alloc(len);
-  const got = len ? readSync(fd, b, 0, len, pos - len) : 0;
-  return got === len ? b : b.subarray(0, got);
 }
 
 export function closeQuietly(fd: number): void {

@@ -6,9 +6,9 @@
  */
 import { fstatSync } from 'node:fs';
 import type { StreamInfo } from '../../model/stream.js';
-import { tailDigest } from '../readers/file-identity.js';
+import { readTail, tailDigest } from '../readers/file-identity.js';
 import type { StreamIngester } from '../stream-ingester.js';
-import { fingerprintOf, readTail } from './file-reads.js';
+import { fingerprintOf } from './file-reads.js';
 import type { FollowTotals } from './follow-options.js';
 import { newFileState, type FileState, type Observation } from './follow-state.js';
 import type { Hit } from './follow-targets.js';

@@ -34,12 +34,18 @@ export function fingerprintFile(path: string): string | null {
 /** How many bytes before a checkpoint its tail digest covers. */
 export const TAIL_BYTES = 64;
 
+/** Up to `n` bytes ending at `pos` of an open file (copied: the result outlives the call); fewer when the file is shorter. */
+export function readTail(fd: number, pos: number, n = TAIL_BYTES): Buffer {
+  const len = Math.min(n, pos);
+  const b = Buffer.alloc(len);
+  const got = len ? readSync(fd, b, 0, len, pos - len) : 0;
+  return got === len ? b : b.subarray(0, got);
+}
+
 /** Digest of up to TAIL_BYTES bytes ending at `offset` of an open file; null at offset 0 or when the file is shorter. */
 export function tailDigest(fd: number, offset: number): string | null {
-  const len = Math.min(TAIL_BYTES, offset);
-  if (len <= 0) return null;
-  const b = Buffer.alloc(len);
-  if (readSync(fd, b, 0, len, offset - len) !== len) return null;
+  const b = readTail(fd, offset);
+  if (b.length === 0 || b.length < Math.min(TAIL_BYTES, offset)) return null;
   return createHash('sha256').update(b).digest('hex').slice(0, 16);
 }
 
