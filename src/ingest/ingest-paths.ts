@@ -104,10 +104,9 @@ async function ingestFile(
     const head = inspectLogFile(fd, final);
     if (!head.ok) return { path: file, reason: head.reason };
     const st = head.stat;
-    const tailAt = (offset: number) => tailDigest(fd, offset);
-    const { key } = await resolveStream(store, head.key, { dev: st.dev, ino: st.ino, size: st.size, tailAt });
+    const { key } = await resolveStream(store, head.key, { dev: st.dev, ino: st.ino, size: st.size, tailAt: (offset) => tailDigest(fd, offset) });
     const info: StreamInfo = { key, kind, path: file, container, source };
-    const ing = await StreamIngester.open(store, info, o, { dev: st.dev, ino: st.ino, size: st.size, tailAt });
+    const ing = await StreamIngester.open(store, info, o, { dev: st.dev, ino: st.ino, size: st.size });
     const buf = Buffer.allocUnsafe(READ_CHUNK);
     let pos = ing.offset;
     for (;;) {
@@ -120,7 +119,7 @@ async function ingestFile(
       progress.lines += ing.report.lines - before;
       o.onProgress?.(progress.bytes, progress.lines);
     }
-    ing.setFileState({ dev: st.dev, ino: st.ino, size: Math.max(st.size, pos), tailAt });
+    ing.setFileState({ dev: st.dev, ino: st.ino, size: Math.max(st.size, pos) });
     await ing.flush(final);
     return ing.report;
   } finally {

@@ -8,6 +8,7 @@ import type { Source } from '../model/event.js';
 import type { Checkpoint, StreamInfo } from '../model/stream.js';
 import type { Store, StreamBatch } from '../store/store.js';
 import { StreamParser } from './parsers/stream-parser.js';
+import { ByteTail } from './readers/byte-tail.js';
 import { LineSplitter, type SplitLine } from './readers/line-splitter.js';
 
 export interface IngestOptions {
@@ -45,8 +46,6 @@ export interface FileState {
   dev: number | null;
   ino: number | null;
   size: number | null;
-  /** The tail digest of the file at an offset (file-identity.ts tailDigest), for checkpoints; absent for streams without a file. */
-  tailAt?: (offset: number) => string | null;
 }
 
 export class StreamIngester {
@@ -59,6 +58,8 @@ export class StreamIngester {
   private batchTruncated = 0;
   readonly report: StreamReport;
   private readonly sink = (l: SplitLine) => this.line(l);
+  /** The bytes before the checkpoint as read, for its tail digest. */
+  private readonly tail: ByteTail;
 
   private constructor(
     private readonly store: Store,
@@ -70,6 +71,7 @@ export class StreamIngester {
   ) {
     this.parser = new StreamParser(info, opts.maxLine);
     this.splitter = new LineSplitter(start?.offset ?? 0, opts.maxLine);
+    this.tail = new ByteTail(start?.offset ?? 0);
     this.lineNo = start?.line ?? 0;
     this.report = {
       stream: info.key,
@@ -104,6 +106,7 @@ export class StreamIngester {
   async push(chunk: Buffer): Promise<void> {
     this.report.bytes += chunk.length;
     this.splitter.push(chunk, this.sink);
+    this.tail.push(chunk, this.splitter.consumed);
     if (this.sinceFlush >= this.opts.batchLines) await this.flush();
   }
 
@@ -130,7 +133,7 @@ export class StreamIngester {
       unparsed: unparsed.length,
       invalidUtf8: this.batchInvalid,
       truncated: this.batchTruncated,
-      tail: this.file.tailAt?.(offset) ?? null,
+      tail: this.tail.digestAt(offset),
     };
     this.sinceFlush = 0;
     this.batchInvalid = 0;

@@ -4,7 +4,7 @@
  * rotations while stopped, a rotated file deleted before it was drained, and
  * stats' view of offsets and lag.
  */
-import { appendFileSync, mkdirSync, renameSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, renameSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { streamLag } from '../../src/cli/commands/stats.js';
 import { Follower } from '../../src/ingest/follow/follower.js';
@@ -90,6 +90,24 @@ describe('Follower', () => {
     f.abandon();
     await expectOnce([...Array.from({ length: 42 }, (_, i) => 300 + i)]);
     expect((await store.stats()).events.cp).toBe(5 + 42 + 2);
+  });
+
+  it('copied, truncated and written again between a read and its commit: the checkpoint vouches for the bytes read, not the file at commit', async () => {
+    const log = setup();
+    writeFileSync(log, BANNER + lines(0, 10));
+    let f = new Follower(store, [log]);
+    await f.poll();
+    // copytruncate, and the writer goes on with more than was read, all before the commit.
+    copyFileSync(log, `${log}.1`);
+    truncateSync(log, 0);
+    writeFileSync(log, BANNER + lines(100, 130));
+    await f.commit();
+    f.abandon();
+    f = new Follower(store, [log]);
+    await f.cycle();
+    await f.cycle();
+    f.abandon();
+    await expectOnce([...Array(10).keys(), ...Array.from({ length: 30 }, (_, i) => 100 + i)]);
   });
 
   it('two rotations while stopped: the unseen middle file and the rest of the old one are read, nothing twice', async () => {

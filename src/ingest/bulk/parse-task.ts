@@ -7,7 +7,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import type { Source } from '../../model/event.js';
 import { prepareBlocks } from '../../store/sqlite/prepare-blocks.js';
 import { StreamParser } from '../parsers/stream-parser.js';
-import { tailDigest } from '../readers/file-identity.js';
+import { ByteTail } from '../readers/byte-tail.js';
 import { LineSplitter, type SplitLine } from '../readers/line-splitter.js';
 import type { ParseTask, Piece } from './tasks.js';
 
@@ -34,6 +34,7 @@ export function runTask(task: ParseTask, emit: (p: Piece) => void): void {
     const begin = task.atLineStart ? task.start : lineStartFrom(fd, task.start, buf);
     const parser = new StreamParser(task.stream, task.maxLine);
     const splitter = new LineSplitter(begin, task.maxLine);
+    const tail = new ByteTail(begin);
     const parsed: Record<Source, number> = { cp: 0, container: 0, audit: 0 };
     let seq = 0;
     let lineNo = 0;
@@ -80,7 +81,7 @@ export function runTask(task: ParseTask, emit: (p: Piece) => void): void {
         blocks: prepareBlocks(events),
         unparsed,
         endOffset,
-        tail: tailDigest(fd, endOffset),
+        tail: tail.digestAt(endOffset),
         endLine: pending ? pending.line - 1 : lineNo,
         lastTime,
         lines,
@@ -102,6 +103,7 @@ export function runTask(task: ParseTask, emit: (p: Piece) => void): void {
       pos += n;
       bytes += n;
       splitter.push(buf.subarray(0, n), onLine);
+      tail.push(buf.subarray(0, n), stopAt ?? splitter.consumed);
       // A piece ends at a number of lines or of bytes, whichever comes first: long lines must not make huge pieces.
       if ((lines >= task.batchLines || lineBytes >= PIECE_BYTES) && stopAt === null) flush(false);
     }

@@ -127,8 +127,7 @@ export class Follower {
         this.totals.restarts++;
         this.hooks.onRestart?.(obs.path ?? e.hit?.path ?? null, d.reason);
         const old = { fingerprint: e.s.fingerprint, gen: e.s.gen };
-        // The file's bytes are not the ones read any more: this last checkpoint cannot vouch for them.
-        await this.flush(e, false, false);
+        await this.flush(e, false);
         e.ing = null;
         e.s = restarted(e.s, now);
         if (obs.fingerprint) {
@@ -165,8 +164,7 @@ export class Follower {
     const fp = obs.fingerprint;
     if (!fp || !e.hit) return;
     if (e.fd === null && !this.open(e, e.hit)) return;
-    const tailAt = tailOf(e);
-    const choice = await resolveStream(this.store, fp, { dev: e.s.dev, ino: e.s.ino, size: obs.size, tailAt }, exclude);
+    const choice = await resolveStream(this.store, fp, { dev: e.s.dev, ino: e.s.ino, size: obs.size, tailAt: tailOf(e) }, exclude);
     const info: StreamInfo = {
       key: choice.key,
       kind: e.hit.kind,
@@ -174,7 +172,7 @@ export class Follower {
       container: e.hit.container,
       source: e.hit.source,
     };
-    const ing = await StreamIngester.open(this.store, info, this.opts, { dev: e.s.dev, ino: e.s.ino, size: obs.size, tailAt });
+    const ing = await StreamIngester.open(this.store, info, this.opts, { dev: e.s.dev, ino: e.s.ino, size: obs.size });
     e.ing = ing;
     e.info = info;
     e.committedLines = 0;
@@ -199,12 +197,11 @@ export class Follower {
     e.tail = readTail(e.fd, e.s.readPos);
   }
 
-  private async flush(e: Entry, final: boolean, sameBytes = true): Promise<void> {
+  private async flush(e: Entry, final: boolean): Promise<void> {
     const ing = e.ing;
     if (!ing) return;
     if (!final && ing.report.lines === e.committedLines) return;
-    const tailAt = sameBytes ? tailOf(e) : undefined;
-    ing.setFileState({ dev: e.s.dev, ino: e.s.ino, size: Math.max(e.s.size, e.s.readPos), ...(tailAt ? { tailAt } : {}) });
+    ing.setFileState({ dev: e.s.dev, ino: e.s.ino, size: Math.max(e.s.size, e.s.readPos) });
     await ing.flush(final);
     e.committedLines = ing.report.lines;
     this.totals.commits++;

@@ -42,11 +42,16 @@ export function readTail(fd: number, pos: number, n = TAIL_BYTES): Buffer {
   return got === len ? b : b.subarray(0, got);
 }
 
-/** Digest of up to TAIL_BYTES bytes ending at `offset` of an open file; null at offset 0 or when the file is shorter. */
+/** The digest a checkpoint keeps of the TAIL_BYTES bytes before its offset (fewer at the start of a stream). */
+export function digestTail(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+}
+
+/** Digest of up to TAIL_BYTES bytes ending at `offset` of an open file as it is now; null at offset 0 or when the file is shorter. */
 export function tailDigest(fd: number, offset: number): string | null {
   const b = readTail(fd, offset);
   if (b.length === 0 || b.length < Math.min(TAIL_BYTES, offset)) return null;
-  return createHash('sha256').update(b).digest('hex').slice(0, 16);
+  return digestTail(b);
 }
 
 /** Identity of a pushed or piped stream that has no file: a digest of a name the caller chose. */
