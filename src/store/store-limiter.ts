@@ -2,17 +2,18 @@
  * The Limiter of model/access.ts over rate-limiter-flexible: both stores
  * hand it a limiter on their own database (RateLimiterSQLite on the
  * better-sqlite3 handle, RateLimiterPostgres on the pool, each on the
- * `rate_limits` table their migrations create); without a store, memory.
+ * `rate_limits` table their migrations create).
  */
 import type { Database } from 'better-sqlite3';
 import type pg from 'pg';
-import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, RateLimiterSQLite, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterPostgres, RateLimiterRes, RateLimiterSQLite, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Limiter, LimiterSpec } from '../model/access.js';
 
 /** Expired rows are cleared every this many hits, so keys an attacker invents do not pile up. */
 const CLEAR_EVERY = 1000;
 
-export function storeLimiter(rl: RateLimiterAbstract & { clearExpired?: (expire: number) => Promise<unknown> }, ready: () => Promise<void> = async () => {}): Limiter {
+/** `clearExpired` exists on both backends at run time; the library's types do not declare it. */
+function storeLimiter(rl: RateLimiterAbstract & { clearExpired?: (expire: number) => Promise<unknown> }, ready: () => Promise<void> = async () => {}): Limiter {
   let hits = 0;
   return {
     async get(key) {
@@ -28,17 +29,13 @@ export function storeLimiter(rl: RateLimiterAbstract & { clearExpired?: (expire:
         // consume() rejects with a RateLimiterRes once the points are used up: the hit is counted all the same.
         if (!(e instanceof RateLimiterRes)) throw e;
       }
-      if (++hits % CLEAR_EVERY === 0 && rl.clearExpired) await rl.clearExpired(Date.now());
+      if (++hits % CLEAR_EVERY === 0) await rl.clearExpired?.(Date.now());
     },
     async reset(key) {
       await ready();
       await rl.delete(key);
     },
   };
-}
-
-export function memoryLimiter(spec: LimiterSpec): Limiter {
-  return storeLimiter(new RateLimiterMemory({ keyPrefix: spec.name, points: spec.points, duration: spec.windowSeconds }));
 }
 
 /** Counts in the SQLite store's `rate_limits` table (migration 3), on its own connection. */

@@ -7,7 +7,6 @@
  * restart does not reset them, and every process serving one store shares them.
  */
 import type { Limiter, LimiterSpec } from '../../model/access.js';
-import { memoryLimiter } from '../../store/store-limiter.js';
 import { DiagError } from '../../errors/diag-error.js';
 
 export interface ThrottleOptions {
@@ -25,8 +24,8 @@ export class LoginThrottle {
   private readonly address: Limiter;
 
   constructor(
-    private readonly opts: ThrottleOptions = DEFAULT_THROTTLE,
-    limiter: (spec: LimiterSpec) => Limiter = memoryLimiter,
+    private readonly opts: ThrottleOptions,
+    limiter: (spec: LimiterSpec) => Limiter,
   ) {
     this.account = limiter({ name: 'login-account', points: opts.accountFailures, windowSeconds: opts.windowSeconds });
     this.address = limiter({ name: 'login-address', points: opts.addressFailures, windowSeconds: opts.windowSeconds });
