@@ -44,8 +44,11 @@ export class JournalMarks {
 
   /** Loads the stored place of every sequence the chunk names; call before its lines are pushed. */
   async prepare(chunk: Buffer): Promise<void> {
-    const text = this.carry + chunk.toString('latin1');
-    this.carry = text.slice(-OVERLAP);
+    // Most input holds no cursor: then only a cursor cut by the boundary can match, and only the bytes
+    // around it become text (a pushed body of 8 MiB is not copied into a string for nothing).
+    const whole = chunk.includes('"__CURSOR"');
+    const text = this.carry + chunk.toString('latin1', 0, whole ? chunk.length : Math.min(chunk.length, OVERLAP));
+    this.carry = chunk.length >= OVERLAP ? chunk.toString('latin1', chunk.length - OVERLAP) : (this.carry + chunk.toString('latin1')).slice(-OVERLAP);
     for (const m of text.matchAll(SEQUENCES)) {
       const seq = m[1]!;
       if (!this.next.has(seq)) this.next.set(seq, (await this.store.checkpoint(markStream(seq).key))?.offset ?? 0);

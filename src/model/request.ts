@@ -8,7 +8,9 @@ export interface RequestSummary {
   cid: string;
   /** When the request started (completion time minus its duration), epoch ms. */
   time: number;
+  /** '' when the completion line did not log the request (pino-http's quietResLogger; HttpInfo). */
   method: string;
+  /** '' when not logged, as `method`. */
   path: string;
   status: number;
   code: string | null;

@@ -77,6 +77,18 @@ describe('JournalMarks', () => {
     expect(marks.batches(400)).toEqual([]);
   });
 
+  it('a cursor cut inside its key by a chunk boundary, in chunks that hold no other, is still seen', async () => {
+    open();
+    expect(await run('first', LINES.slice(0, 2))).toEqual({ stored: 2, duplicates: 0 });
+    const marks = new JournalMarks(store);
+    const line = Buffer.from(LINES[1]! + '\n');
+    const cut = line.indexOf('__CURSOR') + 4;
+    // Neither part holds the whole key.
+    await marks.prepare(line.subarray(0, cut));
+    await marks.prepare(line.subarray(cut));
+    expect(marks.admit(LINES[1]!, 0)).toBe(false);
+  });
+
   it('lines without a cursor pass untouched', async () => {
     open();
     const marks = new JournalMarks(store);
