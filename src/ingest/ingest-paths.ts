@@ -7,10 +7,10 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import type { ContainerRef, Source } from '../model/event.js';
 import type { StreamInfo, StreamKind } from '../model/stream.js';
 import type { Store } from '../store/store.js';
-import { fingerprintBytes, FINGERPRINT_BYTES, tailDigest } from './readers/file-identity.js';
+import { fingerprintBytes, FINGERPRINT_BYTES } from './readers/file-identity.js';
 import { discover, type SourceSpec } from './readers/discover.js';
-import { cannotRead, inspectLogFile, streamKey } from './readers/log-file-head.js';
-import { resolveStream } from './readers/stream-identity.js';
+import { cannotRead, streamKey } from './readers/log-file-head.js';
+import { identifyLogFile } from './readers/stream-identity.js';
 import { JournalMarks } from './journal-marks.js';
 import { DEFAULT_INGEST, StreamIngester, type IngestOptions, type StreamReport } from './stream-ingester.js';
 
@@ -101,10 +101,10 @@ async function ingestFile(
     return { path: file, reason: cannotRead(e) };
   }
   try {
-    const head = inspectLogFile(fd, final);
-    if (!head.ok) return { path: file, reason: head.reason };
-    const st = head.stat;
-    const { key } = await resolveStream(store, head.key, { dev: st.dev, ino: st.ino, size: st.size, tailAt: (offset) => tailDigest(fd, offset) });
+    const found = await identifyLogFile(store, fd, final);
+    if ('reason' in found) return { path: file, reason: found.reason };
+    const st = found.head.stat;
+    const key = found.key;
     const info: StreamInfo = { key, kind, path: file, container, source };
     const ing = await StreamIngester.open(store, info, o, { dev: st.dev, ino: st.ino, size: st.size });
     const buf = Buffer.allocUnsafe(READ_CHUNK);

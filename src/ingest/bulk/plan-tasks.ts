@@ -9,9 +9,8 @@ import type { ContainerRef, Source } from '../../model/event.js';
 import type { StreamInfo, StreamKind } from '../../model/stream.js';
 import type { Store } from '../../store/store.js';
 import type { SourceSpec } from '../readers/discover.js';
-import { tailDigest } from '../readers/file-identity.js';
-import { cannotRead, inspectLogFile, looksLikeDockerRecords, type LogFileHead } from '../readers/log-file-head.js';
-import { resolveStream } from '../readers/stream-identity.js';
+import { cannotRead, looksLikeDockerRecords } from '../readers/log-file-head.js';
+import { identifyLogFile } from '../readers/stream-identity.js';
 import type { StreamPlan } from './ordered-writer.js';
 import type { ParseTask } from './tasks.js';
 
@@ -34,8 +33,8 @@ export interface Plan {
 
 const ROTATED = /-json\.log\.\d+$/;
 
-/** A file's head and its stream (the generation whose checkpoint this file still holds), or why it is skipped. */
-async function identify(store: Store, path: string, final: boolean): Promise<{ head: Extract<LogFileHead, { ok: true }>; key: string } | { reason: string }> {
+/** identifyLogFile on a path, opened only for that. */
+async function identify(store: Store, path: string, final: boolean): ReturnType<typeof identifyLogFile> {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -43,10 +42,7 @@ async function identify(store: Store, path: string, final: boolean): Promise<{ h
     return { reason: cannotRead(e) };
   }
   try {
-    const head = inspectLogFile(fd, final);
-    if (!head.ok) return { reason: head.reason };
-    const { key } = await resolveStream(store, head.key, { dev: head.stat.dev, ino: head.stat.ino, size: head.stat.size, tailAt: (offset) => tailDigest(fd, offset) });
-    return { head, key };
+    return await identifyLogFile(store, fd, final);
   } finally {
     closeSync(fd);
   }

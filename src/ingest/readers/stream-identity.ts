@@ -18,11 +18,14 @@
  * content gets the next *generation* of the fingerprint: its own stream key.
  * Generation 0 is the plain fingerprint, the key one-shot `ingest` uses too.
  *
- * Pure: the caller fetches the candidates' checkpoints.
+ * chooseGeneration is pure: resolveStream fetches the candidates' checkpoints,
+ * identifyLogFile reads an open file's head and tails for it.
  */
 import { createHash } from 'node:crypto';
 import type { Checkpoint } from '../../model/stream.js';
 import type { EventStore } from '../../store/store.js';
+import { tailDigest } from './file-identity.js';
+import { inspectLogFile, type LogFileHead } from './log-file-head.js';
 
 /** More generations than this for one first line is not a log file any more; the last one is reused. */
 export const MAX_GENERATIONS = 1000;
@@ -93,4 +96,13 @@ export async function resolveStream(store: Pick<EventStore, 'checkpoint'>, finge
   }
   const choice = chooseGeneration(candidates, file, exclude);
   return { ...choice, key: generationKey(fingerprint, choice.gen) };
+}
+
+/** An open log file's head and its stream (the generation whose checkpoint the file still holds), or why it is skipped. */
+export async function identifyLogFile(store: Pick<EventStore, 'checkpoint'>, fd: number, final: boolean): Promise<{ head: Extract<LogFileHead, { ok: true }>; key: string } | { reason: string }> {
+  const head = inspectLogFile(fd, final);
+  if (!head.ok) return { reason: head.reason };
+  const { dev, ino, size } = head.stat;
+  const { key } = await resolveStream(store, head.key, { dev, ino, size, tailAt: (offset) => tailDigest(fd, offset) });
+  return { head, key };
 }
