@@ -32,6 +32,14 @@ export function lineText(n: number): string {
   return JSON.stringify({ level: 30, time: BASE_TIME + n, pid: 7, hostname: 'cp-1', correlation_id: cidOf(n), msg: `line ${n} ${pad}` });
 }
 
+/** Lines `from` … `to - 1`, each with its newline. */
+export function linesText(from: number, to: number): string {
+  return Array.from({ length: to - from }, (_, i) => lineText(from + i) + '\n').join('');
+}
+
+/** A fixed first line, as a log that opens with a start-up banner has: the fingerprint alone cannot tell its contents apart. */
+export const BANNER = JSON.stringify({ level: 30, time: BASE_TIME, pid: 1, hostname: 'cp-1', msg: 'cp starting' }) + '\n';
+
 export class LogModel {
   /** gens[0] is the live file, gens[i] is `<live>.<i>`: the line numbers each holds, in order. */
   gens: number[][] = [[]];

@@ -11,9 +11,7 @@ import { Follower } from '../../src/ingest/follow/follower.js';
 import { runFollow } from '../../src/ingest/follow/run-follow.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { tempDir, type TempDir } from '../fixtures/temp-dir.js';
-import { cidOf, lineText } from './follow-model.js';
-
-const BANNER = JSON.stringify({ level: 30, time: 1_764_000_000_000, pid: 1, hostname: 'cp-1', msg: 'cp starting' }) + '\n';
+import { BANNER, cidOf, linesText } from './follow-model.js';
 
 let tmp: TempDir;
 let store: SqliteStore;
@@ -29,7 +27,7 @@ function setup(): string {
   return tmp.file('logs', 'app.log');
 }
 
-const lines = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => lineText(from + i) + '\n').join('');
+const lines = linesText;
 
 async function expectOnce(ns: number[]): Promise<void> {
   const counts = await Promise.all(ns.map(async (n) => (await store.eventsByCid(cidOf(n))).length));

@@ -11,11 +11,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { bulkIngest } from '../../src/ingest/bulk/bulk-ingest.js';
 import { ingestPaths, type IngestReport } from '../../src/ingest/ingest-paths.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { cidOf, lineText } from '../follow/follow-model.js';
+import { BANNER, cidOf, linesText } from '../follow/follow-model.js';
 import { tempDir, type TempDir } from '../fixtures/temp-dir.js';
 
-const BANNER = JSON.stringify({ level: 30, time: 1_764_000_000_000, pid: 1, hostname: 'cp-1', msg: 'cp starting' }) + '\n';
-const lines = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => lineText(from + i) + '\n').join('');
+const lines = linesText;
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
 type Ingest = (store: SqliteStore, paths: string[]) => Promise<IngestReport>;
