@@ -111,12 +111,16 @@ describe('ingest --follow as a process, killed and restarted', () => {
     if (renames === 0) rotate('rename');
     if (copies === 0) rotate('copy');
 
-    // Let it catch up (bounded), then stop it cleanly.
+    // Let it catch up (bounded), then stop it cleanly. On a loaded machine every follower so far may have been
+    // killed before it created the store: wait (bounded) for the last one to have made it.
+    const deadline = Date.now() + 30_000;
+    while (!existsSync(db) && Date.now() < deadline) await sleep(50);
     const reader = new SqliteStore(db, { readonly: true });
     try {
-      const deadline = Date.now() + 30_000;
       while (Date.now() < deadline) {
-        if ((await reader.stats()).events.cp >= TOTAL) break;
+        // Until the follower has written its schema, the store has no tables to count.
+        const cp = await reader.stats().then((st) => st.events.cp, () => 0);
+        if (cp >= TOTAL) break;
         await sleep(100);
       }
       await sleep(700);
