@@ -9,3 +9,12 @@ document.addEventListener('click', (ev) => {
     setTimeout(() => (btn.textContent = was), 1200);
   });
 });
+
+// Ctrl+Enter (Cmd+Enter on a Mac) in a text box submits its form, as in most consoles' query boxes.
+document.addEventListener('keydown', (ev) => {
+  if (ev.key !== 'Enter' || !(ev.ctrlKey || ev.metaKey)) return;
+  const box = ev.target instanceof HTMLTextAreaElement ? ev.target : null;
+  if (!box || !box.form) return;
+  ev.preventDefault();
+  box.form.requestSubmit();
+});
