@@ -3,7 +3,7 @@
  * the demo anchored to now in a temporary directory, ingests it into a fresh
  * SQLite store, fills the health history from the logs since they begin (as
  * a console that had been running would hold it), signs in through /login in
- * Debian's Chromium and saves 1280-pixel-wide PNGs into docs/screenshots/.
+ * Debian's Chromium and saves 1280-pixel-wide PNGs (and a few at a phone's 390) into docs/screenshots/.
  * Fails if the browser reports any console error or uncaught exception.
  *
  *   npm run build && node dist/scripts/screenshots.js [--out DIR] [--browser PATH]
@@ -58,6 +58,8 @@ interface Shot {
   /** Waited for before the picture is taken. */
   ready: string;
   fullPage: boolean;
+  /** Taken at a phone's width (390 px) instead of 1280. */
+  phone?: boolean;
 }
 
 async function main(): Promise<void> {
@@ -106,6 +108,9 @@ async function main(): Promise<void> {
       { file: 'ticket-uncatalogued.png', description: uncatalogued.description, path: `/tickets/${uncatalogued.cid}`, ready: 'section.context', fullPage: true },
       { file: 'diag.png', description: 'subsystem health with readings and 6 h history', path: '/diag', ready: '.diag-table', fullPage: true },
       { file: 'wok-ledger.png', description: 'wok ledger: containers, errors by code, health and timeline', path: '/diag/wok/ledger', ready: 'table.timeline', fullPage: true },
+      { file: 'phone-diag.png', description: '/diag on a 390 px phone', path: '/diag', ready: '.diag-table', fullPage: false, phone: true },
+      { file: 'phone-ticket.png', description: 'a ticket on a 390 px phone', path: `/tickets/${restart.cid}`, ready: 'section.context', fullPage: false, phone: true },
+      { file: 'phone-wok-ledger.png', description: 'wok ledger on a 390 px phone', path: '/diag/wok/ledger', ready: 'table.timeline', fullPage: false, phone: true },
     ];
 
     browser = await launchChromium(opts.browser);
@@ -120,6 +125,7 @@ async function main(): Promise<void> {
 
     mkdirSync(opts.out, { recursive: true });
     for (const s of shots) {
+      await page.setViewportSize(s.phone ? { width: 390, height: 844 } : { width: 1280, height: 860 });
       await page.goto(served.url + s.path);
       await page.waitForSelector(s.ready, { timeout: 10_000 });
       await page.evaluate('document.fonts.ready');
