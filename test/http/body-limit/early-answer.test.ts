@@ -78,6 +78,20 @@ describe('an over-cap body with a Content-Length', () => {
     expect(seen).toEqual(Array(TRIES).fill('envelope'));
   });
 
+  it('reaches fetch, every time', async () => {
+    const seen: string[] = [];
+    for (let i = 0; i < TRIES; i++) {
+      try {
+        const r = await fetch(`${server.url}/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: FORM });
+        seen.push(outcome(r.status, await r.text(), null));
+      } catch (e) {
+        const cause = (e as { cause?: { code?: string } }).cause;
+        seen.push(`no answer (${cause?.code ?? String(e)})`);
+      }
+    }
+    expect(seen).toEqual(Array(TRIES).fill('envelope'));
+  });
+
   it("reaches Python's http.client, every time", async (ctx) => {
     const script = `
 import http.client, json, sys
