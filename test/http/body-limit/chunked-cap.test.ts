@@ -101,6 +101,23 @@ describe('a chunked body over the cap', () => {
   });
 });
 
+describe('a chunked body within the cap', () => {
+  it('is read by its route and leaves the connection open for the next request', async () => {
+    const form = Buffer.from('email=a%40b.c&password=x');
+    const x = await exchange(port, {
+      waitMs: 3_000,
+      send: [Buffer.from(chunkedForm), chunk(form), LAST_CHUNK, Buffer.from(requestHead('GET', '/healthz', { Connection: 'close' }))],
+    });
+    const text = x.raw.toString('latin1');
+    const second = text.indexOf('HTTP/1.1 200');
+    expect(parse(x.raw).status).toBe(403);
+    expect(envelopeCode(parse(x.raw).body)).toBe('DIAG_CSRF_REJECTED');
+    expect(parse(x.raw).headers.connection).toBe('keep-alive');
+    expect(second).toBeGreaterThan(0);
+    expect(text.slice(second)).toContain('{"status":"pass"}');
+  });
+});
+
 describe("POST /v1/ingest's own cap", () => {
   it('applies to chunked bodies instead of the app cap: 1.5 MiB is stored, 3 MiB written whole is 413 and read', async () => {
     const head = requestHead('POST', '/v1/ingest', { Authorization: `Bearer ${token}`, 'Content-Type': 'application/x-ndjson', 'Transfer-Encoding': 'chunked', Connection: 'close' });
