@@ -14,8 +14,7 @@ import { checkDeps, cpDatabase } from '../diag/fixtures/diag-deps.js';
 import { tempStore } from '../diag/fixtures/platform-logs.js';
 import { reading, runCheck } from '../diag/fixtures/run-check.js';
 import { diagApp, type DiagApp } from '../http/diag/fixtures/diag-app.js';
-import { createCpSchema, TEST_DB_URL, type CpSchema } from './fixtures/cp-schema.js';
-import { createScratchDatabase, type ScratchDatabase } from './fixtures/scratch-database.js';
+import { createCpSchema, createScratchDatabase, TEST_DB_URL, type CpSchema, type ScratchDatabase } from './fixtures/cp-schema.js';
 
 interface Envelope {
   error: { code: string; message: string; hint: string; correlation_id: string };
