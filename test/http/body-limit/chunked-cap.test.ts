@@ -42,6 +42,11 @@ function ndjson(bytes: number): Buffer {
   return Buffer.from(line.repeat(Math.ceil(bytes / line.length)));
 }
 
+/** Where the count stopped, as the 413's message says. */
+function stoppedAt(body: string): number {
+  return Number(/stopped reading at (\d+) bytes/.exec((JSON.parse(body) as { error: { message: string } }).error.message)?.[1] ?? NaN);
+}
+
 function envelopeCode(body: string): string | null {
   try {
     return (JSON.parse(body) as { error: { code: string } }).error.code;
@@ -97,6 +102,8 @@ describe('a chunked body over the cap', () => {
       const x = await exchange(port, { send: parts, writeBeforeReading: true, waitMs: 5_000 });
       const p = parse(x.raw);
       expect([p.status, envelopeCode(p.body), x.error]).toEqual([413, 'DIAG_BODY_TOO_LARGE', null]);
+      // Counted against the app's cap as it came, not read whole by the form parser first.
+      expect(stoppedAt(p.body)).toBeLessThanOrEqual(APP_CAP + 64 * 1024);
     }
   });
 });
@@ -131,6 +138,7 @@ describe("POST /v1/ingest's own cap", () => {
       const p = parse(x.raw);
       expect([p.status, envelopeCode(p.body), x.error]).toEqual([413, 'DIAG_BODY_TOO_LARGE', null]);
       expect(JSON.parse(p.body).error.message).toMatch(new RegExp(`over the limit of ${INGEST_CAP} bytes`));
+      expect(stoppedAt(p.body)).toBeLessThanOrEqual(INGEST_CAP + 64 * 1024);
     }
   });
 
