@@ -21,6 +21,8 @@ export interface ViewCheck {
   ok: boolean;
   /** What went wrong reading it, if it did. */
   error: string | null;
+  /** It is not there as the contract has it (no such view, or a column missing): sql/cp-contract.sql was not applied, or not as it is now. */
+  missing: boolean;
 }
 
 export async function checkContract(db: CpDatabase, signal?: AbortSignal): Promise<ViewCheck[]> {
@@ -28,11 +30,11 @@ export async function checkContract(db: CpDatabase, signal?: AbortSignal): Promi
   for (const [view, cols] of Object.entries(CONTRACT) as [ContractView, readonly string[]][]) {
     try {
       await db.query(`SELECT ${cols.join(', ')} FROM ${view} LIMIT 1`, [], signal);
-      out.push({ view, ok: true, error: null });
+      out.push({ view, ok: true, error: null, missing: false });
     } catch (e) {
       const ce = toCpError(e, signal);
-      if (ce.reason !== 'query' && ce.reason !== 'rejected') throw ce;
-      out.push({ view, ok: false, error: ce.message });
+      if (ce.reason !== 'query' && ce.reason !== 'rejected' && ce.reason !== 'contract') throw ce;
+      out.push({ view, ok: false, error: ce.message, missing: ce.reason === 'contract' });
     }
   }
   return out;

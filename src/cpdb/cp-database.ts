@@ -26,7 +26,8 @@ export class CpDatabaseError extends Error {
   override name = 'CpDatabaseError';
   constructor(
     message: string,
-    readonly reason: 'aborted' | 'timeout' | 'unreachable' | 'rejected' | 'query',
+    /** 'contract': a view or column of sql/cp-contract.sql is not there (undefined_table, undefined_column). */
+    readonly reason: 'aborted' | 'timeout' | 'unreachable' | 'rejected' | 'contract' | 'query',
     options?: { cause?: unknown },
   ) {
     super(message, options);
@@ -87,7 +88,7 @@ export class CpDatabase {
     } catch (e) {
       const ce = toCpError(e, signal);
       // An SQL error leaves the connection usable; anything else (network, timeout) may not.
-      release(ce.reason === 'query' || ce.reason === 'rejected' ? undefined : ce);
+      release(ce.reason === 'query' || ce.reason === 'rejected' || ce.reason === 'contract' ? undefined : ce);
       throw ce;
     } finally {
       signal?.removeEventListener('abort', onAbort);
@@ -153,6 +154,9 @@ export function toCpError(e: unknown, signal?: AbortSignal): CpDatabaseError {
       return new CpDatabaseError(`network error (${err.code})`, 'unreachable', { cause: e });
     case '57014':
       return new CpDatabaseError('statement timed out on the server', 'timeout', { cause: e });
+    case '42P01':
+    case '42703':
+      return new CpDatabaseError(msg, 'contract', { cause: e });
     case '28P01':
     case '28000':
     case '3D000':

@@ -23,6 +23,10 @@ export const DIAG_CODES = {
   DIAG_UNSUPPORTED_MEDIA_TYPE: { http: 415, hint: 'Send the content type this route takes; the message names it.' },
   DIAG_RATE_LIMITED: { http: 429, hint: 'Wait for the time in Retry-After, then try again.' },
   DIAG_INTERNAL: { http: 500, hint: 'A fault in the console itself; quote the correlation_id to its operators.' },
+  DIAG_CP_CONTRACT_MISSING: {
+    http: 500,
+    hint: 'The cp database lacks a view the console reads: apply sql/cp-contract.sql to it (psql -v cp_schema=public -v diag_schema=tellwang_diag -f sql/cp-contract.sql) and set DIAG_CP_SCHEMA to the schema holding the views.',
+  },
   DIAG_STORE_UNAVAILABLE: { http: 503, hint: 'The console\'s store cannot be read or written right now; see /diag.' },
   DIAG_TIMEOUT: { http: 503, hint: 'A dependency did not answer in time; try again shortly.' },
 } as const satisfies Record<string, { http: number; hint: string }>;

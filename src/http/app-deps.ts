@@ -7,6 +7,7 @@ import type { InventorySource } from '../model/inventory.js';
 import type { TicketOptions } from '../queries/ticket.js';
 import type { Store } from '../store/store.js';
 import type { PushIngest } from '../ingest/push/push-ingest.js';
+import type { DrainBound } from './lingering-close.js';
 
 export interface AppConfig {
   ticket: TicketOptions;
@@ -14,6 +15,8 @@ export interface AppConfig {
   trustProxy: boolean | string;
   /** Largest accepted body for form and JSON routes (every route but POST /v1/ingest). */
   bodyLimit: string;
+  /** After answering before a body is read whole: how much more to read and drop before closing (default DEFAULT_DRAIN_BOUND in lingering-close.ts). */
+  bodyDrain?: DrainBound;
   /** Sign-in sessions and throttling; defaults in src/access/sessions.ts and src/http/middleware/login-throttle.ts. */
   access?: AccessConfig;
   /** Include the process's default metrics (CPU, memory, event loop) at /metrics (default true). */

@@ -10,7 +10,7 @@ import type { AppDeps } from './app-deps.js';
 import { errorHandler, routeNotFound } from './middleware/error-handler.js';
 import { requestLogger } from './middleware/request-logger.js';
 import { authenticate } from './middleware/authenticate.js';
-import { limitBodies } from './middleware/body-limit.js';
+import { dropAfterEarlyAnswer, limitBodies } from './middleware/body-limit.js';
 import { csrfProtection } from './middleware/csrf.js';
 import { requireOperatorExcept } from './middleware/guards.js';
 import { redactPages } from './middleware/redact-pages.js';
@@ -47,15 +47,23 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('json replacer', redactingReplacer);
 
   const metrics = createAppMetrics(deps.diag, deps.config.processMetrics ?? true);
+  const onError = errorHandler(deps.logger);
   app.use(requestLogger(deps.logger), metrics.observe);
   app.use(securityHeaders());
+  // Before anything that could read a body, on every path. Pushed log batches are larger than any form or JSON call: /v1/ingest has its own cap.
+  const ingestCap = { '/v1/ingest': deps.config.ingestMaxBytes ?? DEFAULT_INGEST_MAX_BYTES };
+  app.use(
+    limitBodies(deps.config.bodyLimit, {
+      perPath: ingestCap,
+      ...(deps.config.bodyDrain ? { drain: deps.config.bodyDrain } : {}),
+      answer: (err, req, res) => onError(err, req, res, () => undefined),
+    }),
+  );
   app.use('/static', express.static(path.join(projectRoot(), 'public'), { maxAge: '1h', index: false }));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'pass' });
   });
-  // Pushed log batches are larger than any form or JSON call: /v1/ingest has its own cap (the route checks it again while reading).
-  const ingestCap = { '/v1/ingest': deps.config.ingestMaxBytes ?? DEFAULT_INGEST_MAX_BYTES };
-  app.use(noStore, redactPages, limitBodies(deps.config.bodyLimit, ingestCap), cookieParser());
+  app.use(noStore, redactPages, cookieParser());
   // Sets req.principal on every request; then CSRF for signed-in browsers, then deny-by-default.
   app.use(authenticate(deps), csrfProtection(), requireOperatorExcept(OPEN_PATHS));
   app.use(authRoutes(deps));
@@ -67,6 +75,6 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(ingestRoutes(deps));
   app.use(metricsRoutes(metrics));
   app.use(routeNotFound);
-  app.use(errorHandler(deps.logger));
+  app.use(dropAfterEarlyAnswer, onError);
   return app;
 }

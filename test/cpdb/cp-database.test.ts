@@ -38,10 +38,10 @@ describe('the cp database through the contract', () => {
     expect(ping.ms).toBeGreaterThan(0);
     const views = await checkContract(live);
     expect(views).toEqual([
-      { view: 'orgs', ok: true, error: null },
-      { view: 'woks', ok: true, error: null },
-      { view: 'wok_status', ok: true, error: null },
-      { view: 'api_keys', ok: true, error: null },
+      { view: 'orgs', ok: true, error: null, missing: false },
+      { view: 'woks', ok: true, error: null, missing: false },
+      { view: 'wok_status', ok: true, error: null, missing: false },
+      { view: 'api_keys', ok: true, error: null, missing: false },
     ]);
   });
 
@@ -84,6 +84,7 @@ describe('the cp database through the contract', () => {
       expect(bad).toHaveLength(1);
       expect(bad[0]!.view).toBe('wok_status');
       expect(bad[0]!.error).toMatch(/column "refreshed_at" does not exist/);
+      expect(bad[0]!.missing).toBe(true);
     } finally {
       await cp.sql(`DROP VIEW "${cp.schema}".wok_status`);
       await cp.sql(`CREATE VIEW "${cp.schema}".wok_status AS SELECT wok_id::text, state::text, refreshed_at::timestamptz FROM "${cp.source}".wok_status`);

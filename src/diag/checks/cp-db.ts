@@ -10,6 +10,8 @@ import { checkContract, CONTRACT } from '../../cpdb/contract.js';
 import { toCpError } from '../../cpdb/cp-database.js';
 import { codeRate, recentCodes } from './log-rates.js';
 
+const CONTRACT_MISSING = ' (the contract is not applied as it is now: apply sql/cp-contract.sql to the cp database, and set DIAG_CP_SCHEMA to the schema holding its views)';
+
 async function probe(deps: CheckDeps, signal: AbortSignal): Promise<Measurement[]> {
   const cp = deps.cp;
   if (!cp) {
@@ -42,7 +44,7 @@ async function probe(deps: CheckDeps, signal: AbortSignal): Promise<Measurement[
     observedValue: views.length - bad.length,
     observedUnit: `of ${Object.keys(CONTRACT).length} views`,
     status: bad.length ? 'fail' : 'pass',
-    ...(bad.length ? { output: bad.map((v) => `${v.view}: ${v.error}`).join('; ') } : {}),
+    ...(bad.length ? { output: bad.map((v) => `${v.view}: ${v.error}`).join('; ') + (bad.some((v) => v.missing) ? CONTRACT_MISSING : '') } : {}),
   });
   return out;
 }

@@ -13,10 +13,11 @@
  * nothing twice either.
  *
  * Caps: `ingestMaxBytes` (default 8 MiB), instead of the app's smaller body
- * limit, on the body as sent — by Content-Length before reading
- * (body-limit.ts), and while reading for bodies without one — and again on
- * the decompressed body (a small gzip that inflates past it — a zip bomb —
- * stops there): 413 DIAG_BODY_TOO_LARGE. Authorised by an ingest token or an
+ * limit, on the body as sent — by Content-Length before reading, and as it
+ * arrives for bodies without one (both in body-limit.ts, which answers before
+ * this route reads past the cap; readCapped checks again) — and again on the
+ * decompressed body (a small gzip that inflates past it — a zip bomb — stops
+ * there): 413 DIAG_BODY_TOO_LARGE. Authorised by an ingest token or an
  * operator (requireIngest).
  */
 import { createHash } from 'node:crypto';
@@ -103,7 +104,7 @@ function tooLarge(what: string, max: number): DiagError {
   });
 }
 
-/** Reads the body as sent, stopping as soon as it passes the cap (bodies without Content-Length too). */
+/** Reads the body as sent, stopping as soon as it passes the cap (limitBodies has answered by then; this holds without it too). */
 async function readCapped(req: Request, max: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let n = 0;
