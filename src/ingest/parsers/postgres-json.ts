@@ -9,10 +9,11 @@
  *
  * As with the text format, the cp sets application_name to `cp:<correlation id>`.
  */
-import { canonicalCid, type ContainerEvent, type ContainerRef, type Json } from '../../model/event.js';
+import { type ContainerEvent, type ContainerRef, type Json } from '../../model/event.js';
 import { lifecycleOf } from './lifecycle.js';
 import { num, str, type Obj } from './pino-fields.js';
-import { parsePostgresText, severityLevel } from './postgres-text.js';
+import { pgStampTime } from './pg-time.js';
+import { applicationCid, severityLevel } from './postgres-text.js';
 
 export function isPostgresJson(o: Obj): boolean {
   return typeof o.error_severity === 'string' && typeof o.timestamp === 'string' && typeof o.message === 'string';
@@ -26,8 +27,7 @@ const KEPT = ['user', 'dbname', 'state_code', 'detail', 'hint', 'context', 'stat
  * text format's prefix is (the same zone rules), or null.
  */
 export function postgresStampTime(stamp: string): number | null {
-  if (stamp.length > 64) return null;
-  return parsePostgresText(`${stamp} [0] LOG:  `)?.time ?? null;
+  return pgStampTime(stamp);
 }
 
 /** null when the timestamp cannot be read (the line is then kept as unparsed). */
@@ -37,7 +37,7 @@ export function parsePostgresJson(o: Obj, id: string, container: ContainerRef): 
   const severity = o.error_severity as string;
   const level = severityLevel(severity);
   const application = str(o.application_name);
-  const cid = application && /^cp:/i.test(application) ? canonicalCid(application.slice(3)) : null;
+  const cid = applicationCid(application);
   const message = o.message as string;
   const fields: { [k: string]: Json } = { severity };
   const pid = num(o.pid);
