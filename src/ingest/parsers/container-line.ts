@@ -1,13 +1,14 @@
 /**
  * The text inside a container's log record → ContainerEvent. The functions
  * runtime writes pino NDJSON (with `correlation_id`); the db container writes
- * PostgreSQL's text log (read with the configured log_line_prefix); anything
- * else is kept as plain text.
+ * PostgreSQL's text log (read with the configured log_line_prefix) or its
+ * jsonlog objects; anything else is kept as plain text.
  */
 import { pinoLevel, type ContainerEvent, type ContainerRef, type Fields, type Level } from '../../model/event.js';
 import { lifecycleOf } from './lifecycle.js';
 import { isObj, num, pinoCid, pinoCode, pinoErr, restFields, str, type Obj } from './pino-fields.js';
 import { DEFAULT_PG_PREFIX, type PgLinePrefix } from './pg-prefix.js';
+import { isPostgresJson, readPostgresJson } from './postgres-json.js';
 import { parsePostgresText, type PostgresLine } from './postgres-text.js';
 import { setOwn } from '../../model/own-key.js';
 
@@ -99,6 +100,13 @@ export function parseContainerLine(input: ContainerLineInput, pg: PgLinePrefix =
       lifecycleOf(message, level, 'pino'),
       err,
     );
+  }
+  if (o && isPostgresJson(o)) {
+    // The record's time orders the line, as for every container line; jsonlog's own is kept beside it.
+    const j = readPostgresJson(o);
+    const fields = j.fields;
+    if (j.time !== null) fields.logged_time = j.time;
+    return containerEvent(input, j.cid, j.level, null, container.wok, null, j.message, withExtra(fields, input.fields), 'postgres', j.lifecycle, null);
   }
   const line = parsePostgresText(text, pg);
   if (line) return postgresTextEvent(input, line);
