@@ -95,8 +95,8 @@ export class StreamParser {
       const pg = parsePostgresText(text, this.pg);
       if (pg && pg.time !== null) return this.add(postgresTextEvent({ id, text, stream: 'stderr', time: pg.time, container: this.standaloneContainer() }, pg), flags);
       if (pg) {
-        const why = pg.zone === null ? `no time (log_line_prefix ${JSON.stringify(this.pg.source)} prints none of %m, %t, %n)` : `time zone ${JSON.stringify(pg.zone)} is ambiguous or unknown`;
-        return this.reject(text, offset, lineNo, `PostgreSQL log line whose ${why}`, flags);
+        const why = pg.zone === null ? `with no time (log_line_prefix ${JSON.stringify(this.pg.source)} prints none of %m, %t, %n)` : `whose time zone ${JSON.stringify(pg.zone)} is ambiguous or unknown`;
+        return this.reject(text, offset, lineNo, `PostgreSQL log line ${why}`, flags);
       }
     }
     const reason = flags.truncated
