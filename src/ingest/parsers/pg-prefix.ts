@@ -6,10 +6,11 @@
  *
  * - a fixed-form value (%p, %m, %l, %c…) has its own exact pattern;
  * - a free-text value (%a, %u, %d, %r, %h, %i, %b) runs up to the first
- *   occurrence of the literal character the prefix has after it (`@` after
- *   %u in `%u@%d`), so it cannot hold that character; the last free-text
- *   value, after which the prefix has only literal text, may hold anything,
- *   spaces included (`pgAdmin 4 - DB:postgres`): the severity ends it;
+ *   occurrence of the literal text the prefix has after it (`@` after %u in
+ *   `%u@%d`, `,client=` after %a in `app=%a,client=%h`), so it cannot hold
+ *   that text; the last free-text value, after which the prefix has only
+ *   literal text, may hold anything, spaces included
+ *   (`pgAdmin 4 - DB:postgres`): the severity ends it;
  * - `%q` makes the rest of the prefix optional (background processes stop
  *   there);
  * - padding (`%-10u`, `%10p`) allows that many spaces after or before the value.
@@ -88,7 +89,10 @@ function freeText(e: Escape, rest: Token[], prefix: string, at: number): string 
   }
   const last = rest.every((t) => 'lit' in t || t.esc === 'q');
   if (!next || last) return `.{0,${e.max}}?`;
-  return `[^${literal(next.lit[0]!)}]{0,${e.max}}`;
+  // Up to the first occurrence of the whole literal that follows (`,client=` after %a): one way to match, no backtracking.
+  const d = literal(next.lit[0]!);
+  const more = next.lit.slice(1);
+  return more ? `(?:[^${d}]|${d}(?!${literal(more)})){0,${e.max}}` : `[^${d}]{0,${e.max}}`;
 }
 
 export function compilePgPrefix(prefix: string): PgLinePrefix {

@@ -64,15 +64,19 @@ describe('each escape of log_line_prefix', () => {
     expect(read('%-8p|', '42      |LOG:  x')).toMatchObject({ pid: 42 });
   });
 
-  it('the last free-text value may hold spaces and its delimiter; an earlier one ends at the next literal character', () => {
+  it('the last free-text value may hold spaces and its delimiter; an earlier one ends where the literal after it appears', () => {
     expect(read('%m [%p] %q%u@%d/%a ', '2026-12-04 15:03:32.299 UTC [18900] postgres@postgres/pgAdmin 4 - DB:postgres ERROR:  division by zero')).toMatchObject({
       application: 'pgAdmin 4 - DB:postgres',
       fields: { user: 'postgres', dbname: 'postgres' },
       message: 'division by zero',
     });
     expect(read('%a ', 'a b/c LOG:  x')).toMatchObject({ application: 'a b/c' });
-    // `%a` before `,` cannot hold a comma: such a line is not read as this prefix.
-    expect(read('app=%a,pid=%p ', 'app=a,b,pid=7 LOG:  x')).toBeNull();
+    // An earlier value ends where the whole literal after it appears: it may hold a comma, not ",pid=".
+    expect(read('app=%a,pid=%p ', 'app=a,b,pid=7 LOG:  x')).toMatchObject({ application: 'a,b', pid: 7 });
+    expect(read('user=%u,db=%d,app=%a,client=%h ', 'user=x,db=y,app=My App, v2,client=10.0.0.4 LOG:  x')).toMatchObject({ application: 'My App, v2', fields: { remote_host: '10.0.0.4' } });
+    // One character after it: the value cannot hold that character.
+    expect(read('%u@%d ', 'a@b@c LOG:  x')).toMatchObject({ fields: { user: 'a', dbname: 'b@c' } });
+    expect(read('%a:%p ', 'cp:a1b2c3d4e5f60002:7 LOG:  x')).toBeNull();
   });
 
   it('a free-text value longer than its bound does not match (bounded work per line)', () => {
