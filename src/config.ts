@@ -5,8 +5,18 @@
 import { z } from 'zod';
 import { DEFAULT_CP_SCHEMA } from './cpdb/cp-database.js';
 import { diagConfig, type DiagConfig } from './diag/diag-config.js';
+import { compilePgPrefix, DEFAULT_PG_LOG_LINE_PREFIX } from './ingest/parsers/pg-prefix.js';
 
 export const DEFAULT_DB = './data/diag.sqlite';
+
+/** A prefix that cannot be read is refused when the environment is read, before any command runs. */
+function checkPgPrefix(v: string, ctx: z.RefinementCtx): void {
+  try {
+    compilePgPrefix(v);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: (e as Error).message });
+  }
+}
 
 const env = z.object({
   DIAG_DB: z.string().min(1).optional(),
@@ -27,6 +37,8 @@ const env = z.object({
   DIAG_HEALTH_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).optional(),
   // POST /v1/ingest: largest pushed body in bytes, as sent and decompressed (default 8 MiB).
   DIAG_INGEST_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 ** 3).optional(),
+  // The log_line_prefix of the cp's PostgreSQL servers, as in their postgresql.conf (default '%m [%p] %q%a ').
+  DIAG_PG_LOG_LINE_PREFIX: z.string().superRefine(checkPgPrefix).optional(),
 });
 
 export type Env = z.infer<typeof env>;
@@ -64,6 +76,11 @@ export function trustProxy(e: Env): boolean | string {
   if (v === undefined || v === '' || v === 'false') return false;
   if (v === 'true') return true;
   return v;
+}
+
+/** DIAG_PG_LOG_LINE_PREFIX, or PostgreSQL's prefix on the cp's databases by default. */
+export function pgLogLinePrefix(e: Env): string {
+  return e.DIAG_PG_LOG_LINE_PREFIX ?? DEFAULT_PG_LOG_LINE_PREFIX;
 }
 
 /** DIAG_REDACT_PATTERNS: extra redaction regular expressions, one per line. */

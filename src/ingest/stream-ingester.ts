@@ -7,6 +7,7 @@
 import type { Source } from '../model/event.js';
 import type { Checkpoint, StreamInfo } from '../model/stream.js';
 import type { Store, StreamBatch } from '../store/store.js';
+import { DEFAULT_PG_LOG_LINE_PREFIX, pgPrefix } from './parsers/pg-prefix.js';
 import { StreamParser } from './parsers/stream-parser.js';
 import { ByteTail } from './readers/byte-tail.js';
 import { LineSplitter, type SplitLine } from './readers/line-splitter.js';
@@ -16,6 +17,8 @@ export interface IngestOptions {
   maxLine: number;
   /** Lines per batch (one transaction each). */
   batchLines: number;
+  /** The log_line_prefix PostgreSQL text lines are written with (DIAG_PG_LOG_LINE_PREFIX; checked with compilePgPrefix beforehand). */
+  pgLogLinePrefix?: string;
 }
 
 /** Decides per line whether it is read at all, and adds rows of its own to each commit (journal-marks.ts). */
@@ -25,7 +28,7 @@ export interface LineGate {
   batches(offset: number): StreamBatch[];
 }
 
-export const DEFAULT_INGEST: IngestOptions = { maxLine: 1024 * 1024, batchLines: 20_000 };
+export const DEFAULT_INGEST: IngestOptions = { maxLine: 1024 * 1024, batchLines: 20_000, pgLogLinePrefix: DEFAULT_PG_LOG_LINE_PREFIX };
 
 export interface StreamReport {
   stream: string;
@@ -69,7 +72,7 @@ export class StreamIngester {
     private file: FileState,
     private readonly gate: LineGate | null,
   ) {
-    this.parser = new StreamParser(info, opts.maxLine);
+    this.parser = new StreamParser(info, opts.maxLine, pgPrefix(opts.pgLogLinePrefix ?? DEFAULT_PG_LOG_LINE_PREFIX));
     this.splitter = new LineSplitter(start?.offset ?? 0, opts.maxLine);
     this.tail = new ByteTail(start?.offset ?? 0);
     this.lineNo = start?.line ?? 0;

@@ -7,7 +7,9 @@ import { followUntilSignalled } from '../../ingest/follow/follow-session.js';
 import { durationArg } from './prune.js';
 import { bulkIngestOnThread } from '../../ingest/bulk/run-ingest-thread.js';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
-import { bytesArg, DB_OPTION, intArg, withStore, type CliContext } from '../context.js';
+import { pgLogLinePrefix } from '../../config.js';
+import { compilePgPrefix } from '../../ingest/parsers/pg-prefix.js';
+import { bytesArg, DB_OPTION, intArg, UsageError, withStore, type CliContext } from '../context.js';
 import { terminalProgress } from '../progress.js';
 import { ingestReportJson, renderIngestReport } from '../report-ingest.js';
 import { terminalSafe } from '../terminal-safe.js';
@@ -23,7 +25,14 @@ export function registerIngest(p: Command, ctx: CliContext): void {
     .option('--threads <n>', 'parser threads (default: one per core; 0 reads on this thread)', (v) => intArg(v, 0, 64))
     .option('--follow', 'keep reading as the files grow, rotate and appear (until Ctrl-C)')
     .option('--retain <duration>', 'with --follow: delete events older than this (e.g. 14d), in batches', durationArg)
-    .action(async (paths: string[], o: { db?: string; final?: boolean; maxLine: number; json?: boolean; follow?: boolean; retain?: number; threads?: number }) => {
+    .option('--pg-log-line-prefix <prefix>', "log_line_prefix of the PostgreSQL text logs read (default $DIAG_PG_LOG_LINE_PREFIX or '%m [%p] %q%a ')")
+    .action(async (paths: string[], o: { db?: string; final?: boolean; maxLine: number; json?: boolean; follow?: boolean; retain?: number; threads?: number; pgLogLinePrefix?: string }) => {
+      const prefix = o.pgLogLinePrefix ?? pgLogLinePrefix(ctx.env);
+      try {
+        compilePgPrefix(prefix);
+      } catch (e) {
+        throw new UsageError(`--pg-log-line-prefix: ${(e as Error).message}`);
+      }
       if (o.follow) {
         const roots = checkFollowPaths(paths);
         await withStore(o.db, ctx, async (store) => {
@@ -31,7 +40,7 @@ export function registerIngest(p: Command, ctx: CliContext): void {
           const say = (line: string) => process.stderr.write(`${tty ? '\r\x1b[K' : ''}${terminalSafe(line)}\n`);
           say(`following ${roots.length} path${roots.length === 1 ? '' : 's'} (Ctrl-C to stop)`);
           const t = await followUntilSignalled(store, roots, {
-            follow: { maxLine: o.maxLine },
+            follow: { maxLine: o.maxLine, pgLogLinePrefix: prefix },
             retainMs: o.retain ?? null,
             say,
             status: tty ? (line) => process.stderr.write(`\r\x1b[K${line}`) : undefined,
@@ -43,7 +52,7 @@ export function registerIngest(p: Command, ctx: CliContext): void {
       }
       await withStore(o.db, ctx, async (store) => {
         const progress = terminalProgress();
-        const opts = { final: o.final ?? false, maxLine: o.maxLine, onProgress: progress.update };
+        const opts = { final: o.final ?? false, maxLine: o.maxLine, pgLogLinePrefix: prefix, onProgress: progress.update };
         // Files go through the parser threads, which hand SQLite prepared blocks (writePrepared); standard input is
         // one stream, read here, and a PostgreSQL store takes the same events through writeBatch on this thread.
         const bulk = store instanceof SqliteStore && !paths.includes('-') && o.threads !== 0;

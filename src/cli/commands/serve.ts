@@ -10,7 +10,7 @@
 import type { Command } from 'commander';
 import { catalog } from '../../catalog/catalog.js';
 import { systemClock } from '../../clock.js';
-import { dbPath, diagSettings, trustProxy, type Env } from '../../config.js';
+import { dbPath, diagSettings, pgLogLinePrefix, trustProxy, type Env } from '../../config.js';
 import { DEFAULT_TICKET_OPTIONS } from '../../queries/ticket.js';
 import { openStore, storeLabel } from '../../store/open-store.js';
 import { storeInventory } from '../../store/store-inventory.js';
@@ -76,7 +76,7 @@ export async function serve(o: ServeOptions): Promise<void> {
   const inventory = cp ? new CpInventory(cp) : storeInventory(store);
   const diag = createDiagServices({ store, inventory, catalog, clock: systemClock, config: ds.config, cp });
   // Pushed batches are parsed and written on a thread of their own, never on the one answering HTTP.
-  const pusher = await startPushWorker({ db: o.db, patterns: extraPatternSources() }, logger);
+  const pusher = await startPushWorker({ db: o.db, patterns: extraPatternSources(), pgLogLinePrefix: pgLogLinePrefix(o.env) }, logger);
   const app = createApp({
     store,
     inventory,
@@ -95,7 +95,7 @@ export async function serve(o: ServeOptions): Promise<void> {
   // Off the request path: run every check periodically and keep the history (bounded retention).
   const healthLoop = startHealthLoop({ runner: diag.runner, store, logger, intervalMs: ds.config.intervalMs, retentionMs: ds.config.retentionMs });
   const s = await listen(app, o.port, o.host);
-  const follower = roots.length || o.retainMs ? startFollowWorker({ db: o.db, roots, retainMs: o.retainMs ?? null, patterns: extraPatternSources() }, logger) : null;
+  const follower = roots.length || o.retainMs ? startFollowWorker({ db: o.db, roots, retainMs: o.retainMs ?? null, patterns: extraPatternSources(), follow: { pgLogLinePrefix: pgLogLinePrefix(o.env) } }, logger) : null;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

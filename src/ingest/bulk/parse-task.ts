@@ -6,6 +6,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { Source } from '../../model/event.js';
 import { prepareBlocks } from '../../store/sqlite/prepare-blocks.js';
+import { pgPrefix } from '../parsers/pg-prefix.js';
 import { StreamParser } from '../parsers/stream-parser.js';
 import { ByteTail } from '../readers/byte-tail.js';
 import { LineSplitter, type SplitLine } from '../readers/line-splitter.js';
@@ -32,7 +33,7 @@ export function runTask(task: ParseTask, emit: (p: Piece) => void): void {
   try {
     const buf = Buffer.allocUnsafe(READ_CHUNK);
     const begin = task.atLineStart ? task.start : lineStartFrom(fd, task.start, buf);
-    const parser = new StreamParser(task.stream, task.maxLine);
+    const parser = new StreamParser(task.stream, task.maxLine, pgPrefix(task.pgLogLinePrefix));
     const splitter = new LineSplitter(begin, task.maxLine);
     const tail = new ByteTail(begin);
     const parsed: Record<Source, number> = { cp: 0, container: 0, audit: 0 };

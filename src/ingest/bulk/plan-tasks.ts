@@ -8,6 +8,7 @@ import { closeSync, openSync } from 'node:fs';
 import type { ContainerRef, Source } from '../../model/event.js';
 import type { StreamInfo, StreamKind } from '../../model/stream.js';
 import type { Store } from '../../store/store.js';
+import { DEFAULT_PG_LOG_LINE_PREFIX } from '../parsers/pg-prefix.js';
 import type { SourceSpec } from '../readers/discover.js';
 import { cannotRead, looksLikeDockerRecords } from '../readers/log-file-head.js';
 import { identifyLogFile } from '../readers/stream-identity.js';
@@ -20,6 +21,7 @@ export interface PlanOptions {
   batchLines: number;
   /** Bytes per range task. */
   rangeBytes: number;
+  pgLogLinePrefix?: string;
 }
 
 export interface Plan {
@@ -64,7 +66,7 @@ export async function planTasks(store: Store, specs: SourceSpec[], o: PlanOption
     const from = start?.offset ?? 0;
     const size = head.stat.size;
     const ids: number[] = [];
-    const base = { stream, path, final, maxLine: o.maxLine, batchLines: o.batchLines };
+    const base = { stream, path, final, maxLine: o.maxLine, batchLines: o.batchLines, pgLogLinePrefix: o.pgLogLinePrefix ?? DEFAULT_PG_LOG_LINE_PREFIX };
     if (kind === 'docker' || looksLikeDockerRecords(head.head)) {
       ids.push(nextId);
       plan.tasks.push({ ...base, id: nextId++, kind: 'stream', start: from, end: size, atLineStart: true });

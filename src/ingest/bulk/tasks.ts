@@ -27,6 +27,8 @@ export interface ParseTask {
   final: boolean;
   maxLine: number;
   batchLines: number;
+  /** The log_line_prefix of PostgreSQL text lines (compiled again in the parser thread). */
+  pgLogLinePrefix: string;
 }
 
 /** One batch of a task's output, in order. Line numbers are relative to the task's first line. */

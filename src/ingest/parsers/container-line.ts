@@ -1,12 +1,15 @@
 /**
  * The text inside a container's log record → ContainerEvent. The functions
  * runtime writes pino NDJSON (with `correlation_id`); the db container writes
- * PostgreSQL's text log; anything else is kept as plain text.
+ * PostgreSQL's text log (read with the configured log_line_prefix) or its
+ * jsonlog objects; anything else is kept as plain text.
  */
 import { pinoLevel, type ContainerEvent, type ContainerRef, type Fields, type Level } from '../../model/event.js';
 import { lifecycleOf } from './lifecycle.js';
 import { isObj, num, pinoCid, pinoCode, pinoErr, restFields, str, type Obj } from './pino-fields.js';
-import { parsePostgresText } from './postgres-text.js';
+import { DEFAULT_PG_PREFIX, type PgLinePrefix } from './pg-prefix.js';
+import { isPostgresJson, readPostgresJson } from './postgres-json.js';
+import { parsePostgresText, type PostgresLine } from './postgres-text.js';
 import { setOwn } from '../../model/own-key.js';
 
 const PINO_LIFTED = new Set([
@@ -63,7 +66,19 @@ function withExtra(fields: Fields, extra: ContainerLineInput['fields']): Fields 
   return fields;
 }
 
-export function parseContainerLine(input: ContainerLineInput): ContainerEvent {
+/** A PostgreSQL text line already read (parsePostgresText) → its event, at the input's time. */
+export function postgresTextEvent(input: ContainerLineInput, pg: PostgresLine): ContainerEvent {
+  const fields: Fields = {};
+  if (pg.pid !== null) fields.pid = pg.pid;
+  fields.severity = pg.severity;
+  if (pg.application) fields.application = pg.application;
+  for (const k in pg.fields) setOwn(fields, k, pg.fields[k]!);
+  const lifecycle = pg.severity === 'PANIC' ? 'crash' : lifecycleOf(pg.message, pg.level, 'postgres');
+  return containerEvent(input, pg.cid, pg.level, null, input.container.wok, null, pg.message, withExtra(fields, input.fields), 'postgres', lifecycle, null);
+}
+
+/** `pg`: the log_line_prefix PostgreSQL text lines are written with. */
+export function parseContainerLine(input: ContainerLineInput, pg: PgLinePrefix = DEFAULT_PG_PREFIX): ContainerEvent {
   const { text, container } = input;
   const o = tryJson(text);
   if (o && (typeof o.level === 'number' || typeof o.msg === 'string')) {
@@ -86,13 +101,15 @@ export function parseContainerLine(input: ContainerLineInput): ContainerEvent {
       err,
     );
   }
-  const pg = parsePostgresText(text);
-  if (pg) {
-    const fields: Fields = { pid: pg.pid, severity: pg.severity };
-    if (pg.application) fields.application = pg.application;
-    const lifecycle = pg.severity === 'PANIC' ? 'crash' : lifecycleOf(pg.message, pg.level, 'postgres');
-    return containerEvent(input, pg.cid, pg.level, null, container.wok, null, pg.message, withExtra(fields, input.fields), 'postgres', lifecycle, null);
+  if (o && isPostgresJson(o)) {
+    // The record's time orders the line, as for every container line; jsonlog's own is kept beside it.
+    const j = readPostgresJson(o);
+    const fields = j.fields;
+    if (j.time !== null) fields.logged_time = j.time;
+    return containerEvent(input, j.cid, j.level, null, container.wok, null, j.message, withExtra(fields, input.fields), 'postgres', j.lifecycle, null);
   }
+  const line = parsePostgresText(text, pg);
+  if (line) return postgresTextEvent(input, line);
   const level: Level = TEXT_ERROR.test(text.length > 512 ? text.slice(0, 512) : text) ? 'error' : 'info';
   return containerEvent(input, null, level, null, container.wok, null, text, withExtra({}, input.fields), 'text', lifecycleOf(text, level), null);
 }

@@ -25,6 +25,7 @@ import { isAuditRecord, parseAuditRecord } from './audit.js';
 import { parseContainerLine } from './container-line.js';
 import { isPinoRecord, parseCpRecord } from './cp-pino.js';
 import { DockerAssembler } from './docker-assembler.js';
+import { DEFAULT_PG_PREFIX, type PgLinePrefix } from './pg-prefix.js';
 import { isObj, type Obj } from './pino-fields.js';
 
 export function isJournaldRecord(o: Obj): boolean {
@@ -109,6 +110,8 @@ export class JournaldParser {
   constructor(
     private readonly key: string,
     private readonly maxLine: number,
+    /** The log_line_prefix of PostgreSQL text in the entries. */
+    private readonly pg: PgLinePrefix = DEFAULT_PG_PREFIX,
   ) {}
 
   push(o: Obj, offset: number, lineNo: number): JournaldResult {
@@ -133,7 +136,7 @@ export class JournaldParser {
       const fields = { ...base };
       if (a.parts > 1) fields._parts = a.parts;
       if (a.truncated) fields._truncated = true;
-      return { event: parseContainerLine({ id: `${this.key}:${a.offset}`, text: a.record.log, stream, time: a.record.time, container: slot.container, fields }), text: a.record.log };
+      return { event: parseContainerLine({ id: `${this.key}:${a.offset}`, text: a.record.log, stream, time: a.record.time, container: slot.container, fields }, this.pg), text: a.record.log };
     }
     return { event: this.unitEvent(o, msg.text, `${this.key}:${offset}`, time, priority, stream, base), text: msg.text };
   }
@@ -161,7 +164,7 @@ export class JournaldParser {
             time: a.record.time,
             container,
             fields: { _parts: a.parts, _unfinished: true, ...(a.truncated ? { _truncated: true } : {}) },
-          }),
+          }, this.pg),
         );
       }
     }
@@ -197,7 +200,7 @@ export class JournaldParser {
         }
       }
     }
-    const e = parseContainerLine({ id, text, stream, time, container: this.unitContainer(unit ?? ident ?? 'journal'), fields: meta });
+    const e = parseContainerLine({ id, text, stream, time, container: this.unitContainer(unit ?? ident ?? 'journal'), fields: meta }, this.pg);
     const level = priorityLevel(priority);
     if (e.format === 'text' && level) e.level = level;
     return e;

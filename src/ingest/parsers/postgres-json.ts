@@ -9,10 +9,11 @@
  *
  * As with the text format, the cp sets application_name to `cp:<correlation id>`.
  */
-import { canonicalCid, type ContainerEvent, type ContainerRef, type Json } from '../../model/event.js';
+import type { ContainerEvent, ContainerRef, Fields, Json, Level } from '../../model/event.js';
 import { lifecycleOf } from './lifecycle.js';
 import { num, str, type Obj } from './pino-fields.js';
-import { parsePostgresText, severityLevel } from './postgres-text.js';
+import { pgStampTime } from './pg-time.js';
+import { applicationCid, severityLevel } from './postgres-text.js';
 
 export function isPostgresJson(o: Obj): boolean {
   return typeof o.error_severity === 'string' && typeof o.timestamp === 'string' && typeof o.message === 'string';
@@ -21,23 +22,28 @@ export function isPostgresJson(o: Obj): boolean {
 /** Keys copied into the event's fields when present. */
 const KEPT = ['user', 'dbname', 'state_code', 'detail', 'hint', 'context', 'statement', 'internal_query', 'backend_type', 'session_id', 'remote_host', 'ps', 'func_name'] as const;
 
-/**
- * `%m`-style time ("2026-11-24 20:22:24.843 UTC") → epoch ms, read the way the
- * text format's prefix is (the same zone rules), or null.
- */
+/** `%m`-style time ("2026-11-24 20:22:24.843 UTC") → epoch ms, read with the text format's zone rules, or null. */
 export function postgresStampTime(stamp: string): number | null {
-  if (stamp.length > 64) return null;
-  return parsePostgresText(`${stamp} [0] LOG:  `)?.time ?? null;
+  return pgStampTime(stamp);
 }
 
-/** null when the timestamp cannot be read (the line is then kept as unparsed). */
-export function parsePostgresJson(o: Obj, id: string, container: ContainerRef): ContainerEvent | null {
-  const time = postgresStampTime(o.timestamp as string);
-  if (time === null) return null;
+/** What a jsonlog object says, wherever it was read (a file of its own, or a container's log record). */
+export interface PostgresJsonLine {
+  /** null when the timestamp cannot be read. */
+  time: number | null;
+  severity: string;
+  level: Level;
+  cid: string | null;
+  message: string;
+  fields: Fields;
+  lifecycle: ContainerEvent['lifecycle'];
+}
+
+/** Reads an object isPostgresJson accepted. */
+export function readPostgresJson(o: Obj): PostgresJsonLine {
   const severity = o.error_severity as string;
   const level = severityLevel(severity);
   const application = str(o.application_name);
-  const cid = application && /^cp:/i.test(application) ? canonicalCid(application.slice(3)) : null;
   const message = o.message as string;
   const fields: { [k: string]: Json } = { severity };
   const pid = num(o.pid);
@@ -48,20 +54,35 @@ export function parsePostgresJson(o: Obj, id: string, container: ContainerRef): 
     if (typeof v === 'string' || typeof v === 'number') fields[k] = v;
   }
   return {
+    time: postgresStampTime(o.timestamp as string),
+    severity,
+    level,
+    cid: applicationCid(application),
+    message,
+    fields,
+    lifecycle: severity === 'PANIC' ? 'crash' : lifecycleOf(message, level, 'postgres'),
+  };
+}
+
+/** A jsonlog file's line; null when the timestamp cannot be read (the line is then kept as unparsed). */
+export function parsePostgresJson(o: Obj, id: string, container: ContainerRef): ContainerEvent | null {
+  const pg = readPostgresJson(o);
+  if (pg.time === null) return null;
+  return {
     source: 'container',
     id,
-    time,
-    cid,
-    level,
+    time: pg.time,
+    cid: pg.cid,
+    level: pg.level,
     code: null,
     wok: container.wok,
     org: null,
-    message,
-    fields,
+    message: pg.message,
+    fields: pg.fields,
     container,
     stream: 'stderr',
     format: 'postgres',
-    lifecycle: severity === 'PANIC' ? 'crash' : lifecycleOf(message, level, 'postgres'),
+    lifecycle: pg.lifecycle,
     err: null,
   };
 }

@@ -9,11 +9,12 @@ import type { ContainerRef, Event, Unparsed } from '../../model/event.js';
 import type { StreamInfo } from '../../model/stream.js';
 import { redactText } from '../../redact/redact.js';
 import { isAuditRecord, parseAuditRecord } from './audit.js';
-import { parseContainerLine } from './container-line.js';
+import { parseContainerLine, postgresTextEvent } from './container-line.js';
 import { DockerAssembler, type AssembledLine } from './docker-assembler.js';
 import { isDockerRecord, parseDockerRecord } from './docker-json.js';
 import { isPinoRecord, parseCpRecord } from './cp-pino.js';
 import { isObj, type Obj } from './pino-fields.js';
+import { DEFAULT_PG_PREFIX, type PgLinePrefix } from './pg-prefix.js';
 import { parsePostgresText } from './postgres-text.js';
 import { isJournaldRecord, JournaldParser } from './journald.js';
 import { isPostgresJson, parsePostgresJson } from './postgres-json.js';
@@ -51,6 +52,8 @@ export class StreamParser {
   constructor(
     private readonly stream: StreamInfo,
     private readonly maxLine: number,
+    /** The log_line_prefix PostgreSQL text lines are written with (DIAG_PG_LOG_LINE_PREFIX). */
+    private readonly pg: PgLinePrefix = DEFAULT_PG_PREFIX,
   ) {
     this.assembler = new DockerAssembler(maxLine);
   }
@@ -89,12 +92,12 @@ export class StreamParser {
       return this.reject(text, offset, lineNo, this.stream.kind === 'docker' ? NOT_A_RECORD : NO_KNOWN_FORMAT, flags);
     }
     if (this.stream.kind !== 'docker' && !flags.truncated) {
-      const pg = parsePostgresText(text);
-      if (pg && pg.time !== null) {
-        const e = parseContainerLine({ id, text, stream: 'stderr', time: pg.time, container: this.standaloneContainer() });
-        return this.add(e, flags);
+      const pg = parsePostgresText(text, this.pg);
+      if (pg && pg.time !== null) return this.add(postgresTextEvent({ id, text, stream: 'stderr', time: pg.time, container: this.standaloneContainer() }, pg), flags);
+      if (pg) {
+        const why = pg.zone === null ? `with no time (log_line_prefix ${JSON.stringify(this.pg.source)} prints none of %m, %t, %n)` : `whose time zone ${JSON.stringify(pg.zone)} is ambiguous or unknown`;
+        return this.reject(text, offset, lineNo, `PostgreSQL log line ${why}`, flags);
       }
-      if (pg) return this.reject(text, offset, lineNo, `PostgreSQL log line whose time zone ${JSON.stringify(pg.zone)} is ambiguous or unknown`, flags);
     }
     const reason = flags.truncated
       ? `line of ${flags.bytes ?? '?'} bytes is over the length cap; kept truncated`
@@ -132,7 +135,7 @@ export class StreamParser {
   }
 
   private journaldEntry(o: Obj, offset: number, lineNo: number, raw: string, flags: LineFlags): void {
-    this.journald ??= new JournaldParser(this.stream.key, this.maxLine);
+    this.journald ??= new JournaldParser(this.stream.key, this.maxLine, this.pg);
     const r = this.journald.push(o, offset, lineNo);
     if ('reject' in r) return this.reject(raw, offset, lineNo, r.reject, flags);
     if ('waiting' in r) return;
@@ -163,7 +166,7 @@ export class StreamParser {
       time: a.record.time,
       container: this.containerFor(a.record.attrs),
       fields,
-    });
+    }, this.pg);
     this.add(e, {});
   }
 

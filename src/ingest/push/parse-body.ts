@@ -5,6 +5,7 @@
  */
 import type { Event, Source, Unparsed } from '../../model/event.js';
 import type { StreamInfo } from '../../model/stream.js';
+import { DEFAULT_PG_PREFIX, type PgLinePrefix } from '../parsers/pg-prefix.js';
 import { StreamParser } from '../parsers/stream-parser.js';
 import { LineSplitter } from '../readers/line-splitter.js';
 import { DEFAULT_INGEST, type LineGate } from '../stream-ingester.js';
@@ -21,9 +22,12 @@ export interface ParsedBody {
   checkpoint: { stream: string; offset: number; line: number; dev: null; ino: null; size: number; lastTime: number | null; unparsed: number; invalidUtf8: number; truncated: number };
 }
 
-/** The body's lines through the same splitter and parser as files (redaction included); the body is complete, so its last line needs no newline. */
-export function parseBody(info: StreamInfo, body: Buffer, kind: Source | 'auto', now: number, gate: LineGate | null = null): ParsedBody {
-  const parser = new StreamParser(info, DEFAULT_INGEST.maxLine);
+/**
+ * The body's lines through the same splitter and parser as files (redaction included); the body is complete, so its
+ * last line needs no newline. `pg`: the log_line_prefix of PostgreSQL text lines in it.
+ */
+export function parseBody(info: StreamInfo, body: Buffer, kind: Source | 'auto', now: number, gate: LineGate | null = null, pg: PgLinePrefix = DEFAULT_PG_PREFIX): ParsedBody {
+  const parser = new StreamParser(info, DEFAULT_INGEST.maxLine, pg);
   const splitter = new LineSplitter(0, DEFAULT_INGEST.maxLine);
   let lines = 0;
   let invalid = 0;

@@ -9,6 +9,7 @@ import type { Source } from '../../model/event.js';
 import type { StreamInfo } from '../../model/stream.js';
 import type { Store, WriteResult } from '../../store/store.js';
 import { JournalMarks } from '../journal-marks.js';
+import { DEFAULT_PG_LOG_LINE_PREFIX, pgPrefix } from '../parsers/pg-prefix.js';
 import { parseBody } from './parse-body.js';
 
 export interface PushJob {
@@ -31,13 +32,15 @@ export interface PushResult {
 
 export type PushIngest = (job: PushJob) => Promise<PushResult>;
 
-export function inlinePush(store: Store): PushIngest {
+/** `pgLogLinePrefix`: the log_line_prefix of PostgreSQL text lines in pushed bodies (DIAG_PG_LOG_LINE_PREFIX). */
+export function inlinePush(store: Store, pgLogLinePrefix: string = DEFAULT_PG_LOG_LINE_PREFIX): PushIngest {
+  const pg = pgPrefix(pgLogLinePrefix);
   return async (job) => {
     // journald entries pushed again (a shipper restarted) are stored once, as through `ingest -` (journal-marks.ts).
     // Jobs run one at a time on the server's push thread; concurrent pushes inline could both pass the same mark.
     const marks = new JournalMarks(store);
     await marks.prepare(job.body);
-    const batch = parseBody(job.info, job.body, job.kind, job.now, marks);
+    const batch = parseBody(job.info, job.body, job.kind, job.now, marks, pg);
     const result = await store.writeBatch({
       streams: [{ stream: job.info, events: batch.events, unparsed: batch.unparsed, checkpoint: batch.checkpoint }, ...batch.gated],
       ...(job.idempotency ? { idempotency: job.idempotency } : {}),

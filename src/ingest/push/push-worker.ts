@@ -16,6 +16,8 @@ export interface PushWorkerData {
   db: string;
   /** DIAG_REDACT_PATTERNS as the server compiled them. */
   patterns: string[];
+  /** DIAG_PG_LOG_LINE_PREFIX (default '%m [%p] %q%a '). */
+  pgLogLinePrefix?: string;
 }
 
 export type PushError = { name: 'IdempotencyConflict'; key: string } | { name: 'StoreError'; message: string; reason: StoreError['reason'] } | { name: 'Error'; message: string };
@@ -39,7 +41,7 @@ let store: Store | null = null;
 try {
   setExtraPatterns(compileExtraPatterns(data.patterns));
   store = await openStore(data.db);
-  const push = inlinePush(store);
+  const push = inlinePush(store, data.pgLogLinePrefix);
   let queue = Promise.resolve();
   port.on('message', (m: PushRequest) => {
     if (m.type === 'stop') {

@@ -18,6 +18,7 @@ describe('PostgreSQL text log lines (log_line_prefix %m [%p] %q%a )', () => {
       severity: 'ERROR',
       level: 'error',
       message: 'relation "missing_table" does not exist at character 15',
+      fields: {},
     });
   });
 
