@@ -6,6 +6,7 @@
 import type { CheckOutcome } from '../../diag/check.js';
 import type { HealthView } from '../../diag/health-json.js';
 import { recordsOf } from '../../diag/health-loop.js';
+import { valueText } from '../../diag/units.js';
 import { changes, segments, type Change, type Segment } from '../../diag/history.js';
 import type { CheckRecord } from '../../model/health.js';
 import { iso } from './event-view.js';
@@ -60,11 +61,6 @@ export interface DiagPageInput {
   refreshSeconds: number;
 }
 
-function value(v: unknown, unit: string): string {
-  if (v === null || v === undefined) return '—';
-  return unit ? `${String(v)} ${unit}` : String(v);
-}
-
 function changeRow(c: Change, now: number, since: number | null, full: boolean): DiagChangeRow {
   return {
     time: iso(c.time).replace('T', ' ').slice(0, 19),
@@ -93,10 +89,10 @@ export function diagPage(i: DiagPageInput): DiagPageModel {
       ? o.measurements.map((m) => ({
           key: `${o.check}:${m.measurement}`,
           componentId: m.componentId ?? null,
-          value: value(m.observedValue, m.observedUnit),
+          value: valueText(m.observedValue, m.observedUnit, m.context),
           status: m.status,
           output: m.output ?? null,
-          links: Object.entries(m.links ?? {}).map(([rel, href]) => ({ rel, href })),
+          links: (m.links ?? []).map((l) => ({ rel: l.title, href: l.href })),
         }))
       : [],
     strip: stripBars(segments(records.filter((r) => r.check === o.check), i.stripFromMs, i.now, { maxGapMs: i.maxGapMs }) as Segment[], i.stripFromMs, i.now, full),
