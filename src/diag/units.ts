@@ -14,7 +14,10 @@ export function jsonUnit(unit: string | undefined): string | undefined {
 export function valueText(value: unknown, unit: string | undefined, context: string | undefined): string {
   if (value === null || value === undefined) return '—';
   const of = context?.startsWith('of ') ? context : '';
-  return [String(value), of, unit?.trim() ?? ''].filter(Boolean).join(' ');
+  const u = unit?.trim() ?? '';
+  // "1 request", "1 container": a counted unit reads in the singular for one (without "of N" after it).
+  const word = value === 1 && !of && /^[a-z]{3,}s$/.test(u) ? u.slice(0, -1) : u;
+  return [String(value), of, word].filter(Boolean).join(' ');
 }
 
 /** The context that is not part of the value text ("in the last 15 min"); null without one. */
