@@ -13,20 +13,47 @@ import type { DiagConfig } from './diag-config.js';
 
 export type ComponentType = 'datastore' | 'component' | 'system';
 
-/** One reading of a check: becomes one entry of `checks["<check>:<measurement>"]`. */
+/**
+ * Link relations a reading uses, all registered with IANA: `about` the page
+ * about the component (a wok), `related` a page showing the finding (a
+ * sample request, the unparsed lines).
+ */
+export type LinkRel = 'about' | 'related';
+
+export interface MeasurementLink {
+  rel: LinkRel;
+  /** A path on this console. */
+  href: string;
+  /** What it opens, for the page: "sample request", "wok inbox". */
+  title: string;
+}
+
+/**
+ * One reading of a check: becomes one entry of `checks["<check>:<measurement>"]`.
+ * An array holds either one summary reading or per-component readings, never
+ * both: a summary and its per-component readings have different measurements.
+ */
 export interface Measurement {
   measurement: string;
   componentId?: string;
+  /** The componentId names no infrastructure (a log source: "cp", "audit"): shown to everyone, not only operators. */
+  publicId?: boolean;
   componentType: ComponentType;
-  observedValue: number | string | boolean | null;
-  observedUnit: string;
+  /** Absent (or null) when nothing could be read (not configured, timed out); health+json leaves it out then. Times are RFC 3339 strings. */
+  observedValue?: number | string | boolean | null;
+  /** A unit ("ms", "s", "requests", "%", "bytes"); absent for a condition or a time. */
+  observedUnit?: string;
+  /** What makes the value meaningful on the page, beside it: "in the last 15 min", "of 4". */
+  context?: string;
   status: CheckStatus;
   /** Why it is not pass (the draft's `output`); omitted on pass. */
   output?: string;
   /** Per-component readings (one wok, one container, one stream): shown with ?verbose only. */
   detail?: boolean;
-  /** Related pages, e.g. a sample ticket: shown with ?verbose only. */
-  links?: Record<string, string>;
+  /** Related pages, e.g. a sample request: shown with ?verbose only. */
+  links?: MeasurementLink[];
+  /** The cp's routes (URI templates) whose requests showed the finding. */
+  affectedEndpoints?: string[];
 }
 
 export interface CheckResult {
@@ -92,5 +119,10 @@ export const NOT_CONFIGURED = 'not configured: ';
 
 /** The "not configured" reading of something optional that a check needs. */
 export function notConfigured(measurement: string, componentType: ComponentType, what: string): Measurement {
-  return { measurement, componentType, observedValue: null, observedUnit: '', status: 'warn', output: `${NOT_CONFIGURED}${what}` };
+  return { measurement, componentType, status: 'warn', output: `${NOT_CONFIGURED}${what}` };
+}
+
+/** Whether a reading only says something is not configured. */
+export function isNotConfigured(m: { status: CheckStatus; output?: string | null }): boolean {
+  return m.status !== 'pass' && (m.output?.startsWith(NOT_CONFIGURED) ?? false);
 }

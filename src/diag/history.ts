@@ -100,7 +100,11 @@ export interface Segment {
 
 /**
  * One check's states over [from, to): each result holds until the next one
- * (or for maxGapMs at most); what no result covers is `unknown`.
+ * (or for maxGapMs at most); what no result covers is `unknown`. Results in
+ * one state run together, except that a "not configured" warning and a
+ * warning with a finding are never one segment; a segment says what its
+ * newest result said, so a strip never describes a warning that is now only
+ * "not configured" with the failure before it.
  */
 export function segments(records: readonly CheckRecord[], from: number, to: number, o: HistoryOptions): Segment[] {
   const rs = [...records].sort((a, b) => a.time - b.time);
@@ -108,8 +112,10 @@ export function segments(records: readonly CheckRecord[], from: number, to: numb
   const push = (s: Segment) => {
     if (s.to <= s.from) return;
     const prev = out[out.length - 1];
-    if (prev && prev.status === s.status && prev.to === s.from) prev.to = s.to;
-    else out.push({ ...s });
+    if (prev && prev.status === s.status && prev.to === s.from && notConfigured(prev.output) === notConfigured(s.output)) {
+      prev.to = s.to;
+      if (s.output !== null) prev.output = s.output;
+    } else out.push({ ...s });
   };
   let cursor = from;
   for (let i = 0; i < rs.length; i++) {

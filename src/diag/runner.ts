@@ -119,7 +119,7 @@ export class DiagRunner {
       status: 'fail',
       time,
       durationMs: Math.round(ms),
-      measurements: [{ measurement: def.primary, componentType: def.componentType, observedValue: null, observedUnit: '', status: 'fail', output }],
+      measurements: [{ measurement: def.primary, componentType: def.componentType, status: 'fail', output }],
     };
   }
 }

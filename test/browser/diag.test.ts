@@ -30,7 +30,7 @@ describe('/diag', () => {
   it('shows anyone every subsystem with its status and history strip, and no readings', async () => {
     await s.page.goto(`${s.console.url}/diag`);
     const rows = await subsystems();
-    expect(rows.map(([name]) => name)).toEqual(ALL_CHECKS.map((k) => k.name));
+    expect(rows.map(([name]) => name).sort()).toEqual(ALL_CHECKS.map((k) => k.name).sort());
     for (const [, status] of rows) expect(STATUSES).toContain(status);
     expect(await s.page.locator('svg.strip').count()).toBe(ALL_CHECKS.length);
     expect(await s.page.locator('.readings-table').count()).toBe(0);
@@ -48,6 +48,39 @@ describe('/diag', () => {
     expect(await fnReadings.textContent()).toContain('wok-inbox-fn');
     expect(await fnReadings.locator('tr.rd-fail').count()).toBeGreaterThanOrEqual(1);
     expect(await s.page.locator('#check-cp_db + tr.readings').textContent()).toContain('not configured');
+  });
+
+  it('puts the failing subsystems first, under a one-line summary, and the "not configured" ones last', async () => {
+    await s.signIn();
+    await s.page.goto(`${s.console.url}/diag`);
+    const rows = await subsystems();
+    // The demo: the runtime crash-loops and the LLM upstream is out; the cp database is not configured.
+    expect(rows.slice(0, 2)).toEqual([
+      ['functions', 'fail'],
+      ['llm_upstream', 'fail'],
+    ]);
+    const standings = await s.page.locator('table.diag-table > tbody > tr[id^="check-"]').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-standing')));
+    const rank = { fail: 0, warn: 1, pass: 2, 'not configured': 3 } as Record<string, number>;
+    expect(standings.map((x) => rank[x!])).toEqual(standings.map((x) => rank[x!]).sort());
+    expect(standings[standings.length - 1]).toBe('not configured');
+    expect(rows[rows.length - 1]![0]).toBe('cp_db');
+
+    const summary = (await s.page.textContent('.diag-head .diag-summary'))!.replace(/\s+/g, ' ').trim();
+    expect(summary).toMatch(/^2 failing: functions, llm_upstream · .*1 not configured: cp_db$/);
+    // Both failures, with their readings, are on the first screen.
+    const llm = (await s.page.locator('#check-llm_upstream').boundingBox())!;
+    expect(llm.y + llm.height).toBeLessThan(900);
+    await Promise.all([s.page.waitForURL('**/diag#check-functions'), s.page.click('.diag-summary a.sum-fail')]);
+  });
+
+  it('shows the platform\'s status in one line on the home page, linking to /diag', async () => {
+    await s.signIn();
+    expect(new URL(s.page.url()).pathname).toBe('/');
+    const line = s.page.locator('.platform-line');
+    expect((await line.textContent())!.replace(/\s+/g, ' ').trim()).toMatch(/^Platform fail 2 failing: functions, llm_upstream · .* · \/diag$/);
+    expect(await line.getAttribute('class')).toContain('pl-fail');
+    await Promise.all([s.page.waitForURL('**/diag'), line.locator('a[href="/diag"]').click()]);
+    expect(await s.page.textContent('.diag-head h1 .hs')).toBe('fail');
   });
 
   it('refreshes itself while visible and marks what changed since the last look', async () => {
@@ -97,6 +130,20 @@ describe('/diag/wok/<id>', () => {
     expect(Number(await exec.locator('td').nth(1).textContent())).toBeGreaterThanOrEqual(1);
 
     expect(await s.page.locator('table.wok-health svg.strip').count()).toBeGreaterThanOrEqual(2);
+    // The db's restart (seconds in hours) stays visible: the point at its middle shows the shutdown, not the green after it.
+    const dbStrip = s.page.locator('table.wok-health tr', { hasText: 'db container' }).locator('svg.strip');
+    await dbStrip.scrollIntoViewIfNeeded();
+    const restart = await dbStrip.evaluate((svg) => {
+      const fail = [...svg.querySelectorAll('rect.sb-fail')];
+      return fail.map((r) => {
+        const b = r.getBoundingClientRect();
+        const doc = (globalThis as unknown as { document: { elementFromPoint(x: number, y: number): unknown } }).document;
+        const hit = doc.elementFromPoint(b.x + b.width / 2, b.y + b.height / 2);
+        return { title: r.querySelector("title")!.textContent, width: b.width, onTop: hit === r || (hit as { parentElement?: unknown } | null)?.parentElement === r };
+      });
+    });
+    expect(restart).toEqual([{ title: expect.stringMatching(/ fail: shutdown: database system is shut down$/), width: expect.any(Number), onTop: true }]);
+    expect(restart[0]!.width).toBeGreaterThanOrEqual(2);
 
     const timeline = await s.page.locator('table.timeline tbody tr').evaluateAll((rows) =>
       rows.map((r) => ({ time: r.querySelector('td.t')!.firstChild!.textContent!.trim(), kind: r.querySelector('.tk')!.textContent!.trim(), text: r.textContent!.replace(/\s+/g, ' ') })),

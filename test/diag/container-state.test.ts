@@ -61,6 +61,16 @@ describe('a container\'s condition from its own log', () => {
     expect(loop).toMatchObject({ condition: 'crash-looping', since: NOW - 9 * MIN, crashes: 3 });
   });
 
+  it('a crash loop is since its first crash, however long it goes on; its boots are counted from there', async () => {
+    const lines = [...pgStartup(NOW - 60 * MIN)];
+    for (let t = NOW - 30 * MIN; t < NOW; t += 3 * MIN) lines.push(...crash(t));
+    const s = await stateOf(lines);
+    expect(s).toMatchObject({ condition: 'crash-looping', since: NOW - 30 * MIN, crashes: 10 });
+    // A fast shutdown just before the first crash began it: the loop is since then.
+    const stopped = await stateOf([...pgStartup(NOW - 60 * MIN), ...pgShutdown(NOW - 31 * MIN).slice(0, 1), ...lines.slice(pgStartup(0).length)]);
+    expect(stopped).toMatchObject({ condition: 'crash-looping', since: NOW - 31 * MIN });
+  });
+
   it('no lifecycle line at all: unknown', () => {
     expect(containerState([], NOW, RULE)).toMatchObject({ condition: 'unknown', since: null });
   });

@@ -71,4 +71,18 @@ describe('health history', () => {
       ['unknown', 450, 600],
     ]);
   });
+
+  it('segments: a warning that is now only "not configured" is not one segment with the failure warnings before it; a segment says what its newest reading said', () => {
+    const rs: CheckRecord[] = [
+      { check: 'cp_db', status: 'warn', time: T, output: '4 requests failed with CP_DB_QUERY_FAILED in the last 15 min' },
+      { check: 'cp_db', status: 'warn', time: T + S, output: '2 requests failed with CP_DB_QUERY_FAILED in the last 15 min' },
+      { check: 'cp_db', status: 'warn', time: T + 2 * S, output: 'not configured: set DIAG_CP_DATABASE_URL' },
+      { check: 'cp_db', status: 'warn', time: T + 3 * S, output: 'not configured: set DIAG_CP_DATABASE_URL' },
+    ];
+    const segs = segments(rs, T, T + 4 * S, { maxGapMs: 90_000 });
+    expect(segs.map((x) => [x.status, (x.from - T) / S, (x.to - T) / S, x.output])).toEqual([
+      ['warn', 0, 2, '2 requests failed with CP_DB_QUERY_FAILED in the last 15 min'],
+      ['warn', 2, 4, 'not configured: set DIAG_CP_DATABASE_URL'],
+    ]);
+  });
 });

@@ -2,12 +2,16 @@
  * ingest: is the console itself seeing the platform? Per source, when the
  * newest line was logged — a source that went silent is warn, so "no errors"
  * is never mistaken for "no data" — plus the bytes not read yet behind all
- * streams and the share of lines that parsed as nothing.
+ * streams and the share of lines that parsed as nothing. `lag` and
+ * `unparsed` are the totals; `streamLag` and `streamUnparsed` (with
+ * ?verbose) one reading per stream.
  */
 import type { Source } from '../../model/event.js';
 import type { StreamState } from '../../model/stream.js';
 import type { CheckDefinition, CheckDeps, CheckResult, Measurement } from '../check.js';
 import { span } from '../diag-config.js';
+
+const UNPARSED_LINK = { rel: 'related' as const, href: '/unparsed', title: 'unparsed lines' };
 
 async function newest(deps: CheckDeps, streams: StreamState[], now: number): Promise<Record<Source, number | null>> {
   const [req] = (await deps.store.search({ limit: 1 })).items;
@@ -23,13 +27,15 @@ async function newest(deps: CheckDeps, streams: StreamState[], now: number): Pro
 
 function lastLine(deps: CheckDeps, source: Source, t: number | null, now: number): Measurement {
   const silent = deps.config.ingest.silentAfterMs[source];
-  const base = { measurement: 'lastLine', componentId: source, componentType: 'component' as const, observedUnit: 's ago' };
-  if (t === null) return { ...base, observedValue: null, status: 'warn', output: `no ${source} line has ever been ingested` };
+  const base = { measurement: 'lastLine', componentId: source, publicId: true, componentType: 'component' as const };
+  if (t === null) return { ...base, status: 'warn', output: `no ${source} line has ever been ingested` };
   const age = Math.max(0, now - t);
+  // The value is when the newest line was logged (RFC 3339); its age is beside it on the page.
+  const when = { observedValue: new Date(t).toISOString(), context: `${Math.round(age / 1000)} s before this reading` };
   if (age > silent) {
-    return { ...base, observedValue: Math.round(age / 1000), status: 'warn', output: `no ${source} line for ${span(Math.round(age / 60_000) * 60_000 || 60_000)} (silent after ${span(silent)}): no errors here may mean no data` };
+    return { ...base, ...when, status: 'warn', output: `no ${source} line for ${span(Math.round(age / 60_000) * 60_000 || 60_000)} (silent after ${span(silent)}): no errors here may mean no data` };
   }
-  return { ...base, observedValue: Math.round(age / 1000), status: 'pass' };
+  return { ...base, ...when, status: 'pass' };
 }
 
 function lag(deps: CheckDeps, streams: StreamState[]): Measurement[] {
@@ -38,7 +44,7 @@ function lag(deps: CheckDeps, streams: StreamState[]): Measurement[] {
   for (const s of streams) {
     const behind = s.size !== null ? Math.max(0, s.size - s.offset) : 0;
     total += behind;
-    if (behind > 0) details.push({ measurement: 'lag', componentId: s.path ?? s.stream, componentType: 'component', observedValue: behind, observedUnit: 'bytes', status: 'pass', detail: true });
+    if (behind > 0) details.push({ measurement: 'streamLag', componentId: s.path ?? s.stream, componentType: 'component', observedValue: behind, observedUnit: 'bytes', status: 'pass', detail: true });
   }
   const warn = total > deps.config.ingest.lagWarnBytes;
   const m: Measurement = { measurement: 'lag', componentType: 'component', observedValue: total, observedUnit: 'bytes', status: warn ? 'warn' : 'pass' };
@@ -57,7 +63,7 @@ function unparsed(deps: CheckDeps, streams: StreamState[]): Measurement[] {
     if (s.unparsed > 0) {
       const pct = s.line ? (100 * s.unparsed) / s.line : 0;
       details.push({
-        measurement: 'unparsed',
+        measurement: 'streamUnparsed',
         componentId: s.path ?? s.stream,
         componentType: 'component',
         observedValue: Math.round(pct * 100) / 100,
@@ -65,7 +71,7 @@ function unparsed(deps: CheckDeps, streams: StreamState[]): Measurement[] {
         status: pct >= unparsedFailPct ? 'fail' : pct >= unparsedWarnPct ? 'warn' : 'pass',
         output: `${s.unparsed} of ${s.line} lines unparsed`,
         detail: true,
-        links: { unparsed: '/unparsed' },
+        links: [UNPARSED_LINK],
       });
     }
   }
@@ -74,7 +80,7 @@ function unparsed(deps: CheckDeps, streams: StreamState[]): Measurement[] {
   const m: Measurement = { measurement: 'unparsed', componentType: 'component', observedValue: Math.round(pct * 100) / 100, observedUnit: '%', status };
   if (status !== 'pass') {
     m.output = `${bad} of ${lines} lines parsed as nothing (${pct.toFixed(1)}%); see /unparsed`;
-    m.links = { unparsed: '/unparsed' };
+    m.links = [UNPARSED_LINK];
   }
   return [m, ...details];
 }

@@ -1,9 +1,11 @@
 /**
  * Readings from the logs shared by several checks: how often a platform
  * error code was answered in the recent window, as a measurement with the
- * usual thresholds (none: pass; at least one: warn; failAfter or more: fail).
+ * usual thresholds (none: pass; at least one: warn; failAfter or more: fail),
+ * a sample request answered with that code, and the cp routes it was answered on.
  */
 import { sharedReading, type CheckDeps, type ComponentType, type Measurement } from '../check.js';
+import { affectedEndpoints } from '../cp-endpoints.js';
 import { span } from '../diag-config.js';
 
 export interface CodeWindow {
@@ -35,12 +37,14 @@ export async function codeRate(
   const n = codes.reduce((sum, c) => sum + (w.byCode[c] ?? 0), 0);
   const window = span(deps.config.windowMs);
   const status = n >= deps.config.failAfter ? 'fail' : n > 0 ? 'warn' : 'pass';
-  const m: Measurement = { measurement, componentType, observedValue: n, observedUnit: `per ${window}`, status };
+  const m: Measurement = { measurement, componentType, observedValue: n, observedUnit: 'requests', context: `in the last ${window}`, status };
   if (status !== 'pass') {
     const pct = w.total ? ` (${((100 * n) / w.total).toFixed(1)}% of ${w.total} requests)` : '';
     m.output = `${n} request${n === 1 ? '' : 's'} ${what} in the last ${window}${pct}: ${codes.filter((c) => w.byCode[c]).join(', ')}`;
     const sample = await sampleCid(deps, codes, w);
-    if (sample) m.links = { sample: `/tickets/${sample}` };
+    if (sample) m.links = [{ rel: 'related', href: `/tickets/${sample}`, title: 'sample request' }];
+    const routes = await affectedEndpoints(deps.store, codes.filter((c) => w.byCode[c]), w.from, w.to);
+    if (routes.length) m.affectedEndpoints = routes;
   }
   return m;
 }

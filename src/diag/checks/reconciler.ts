@@ -3,7 +3,8 @@
  * wok_status.refreshed_at among active woks (a wok with no status row at all
  * counts as never refreshed), active woks still without a functions_port
  * (it heals those on its sweep), and recent CP_STATUS_STALE /
- * CP_FUNCTIONS_NOT_ENABLED answers from the logs.
+ * CP_FUNCTIONS_NOT_ENABLED answers from the logs. `statusAge` is the
+ * oldest; `wokStatusAge` (with ?verbose) one reading per late wok.
  */
 import type { CheckDefinition, CheckDeps, CheckResult, Measurement } from '../check.js';
 import { notConfigured } from '../check.js';
@@ -50,8 +51,7 @@ async function fromCp(deps: CheckDeps, signal: AbortSignal): Promise<Measurement
   const age: Measurement = {
     measurement: 'statusAge',
     componentType: 'component',
-    observedValue: oldest === null ? null : Math.round(oldest / 1000),
-    observedUnit: 's',
+    ...(oldest === null ? {} : { observedValue: Math.round(oldest / 1000), observedUnit: 's' }),
     status,
   };
   if (status !== 'pass') {
@@ -64,18 +64,17 @@ async function fromCp(deps: CheckDeps, signal: AbortSignal): Promise<Measurement
   const out: Measurement[] = [age];
   for (const w of stalest) {
     out.push({
-      measurement: 'statusAge',
+      measurement: 'wokStatusAge',
       componentId: w.id,
       componentType: 'component',
-      observedValue: w.age_ms === null ? null : Math.round(w.age_ms / 1000),
-      observedUnit: 's',
+      ...(w.age_ms === null ? {} : { observedValue: Math.round(w.age_ms / 1000), observedUnit: 's' }),
       status: w.age_ms !== null && w.age_ms > 10 * staleMs ? 'fail' : 'warn',
       output: w.age_ms === null ? 'no status row' : `status ${Math.round(w.age_ms / 1000)} s old`,
       detail: true,
-      links: { wok: `/diag/wok/${w.id}` },
+      links: [{ rel: 'about', href: `/diag/wok/${w.id}`, title: `wok ${w.id}` }],
     });
   }
-  const port: Measurement = { measurement: 'functionsPort', componentType: 'component', observedValue: totals.no_port, observedUnit: 'woks without', status: totals.no_port ? 'warn' : 'pass' };
+  const port: Measurement = { measurement: 'functionsPort', componentType: 'component', observedValue: totals.no_port, observedUnit: 'woks', context: 'without functions_port', status: totals.no_port ? 'warn' : 'pass' };
   if (totals.no_port) port.output = `${totals.no_port} active wok${totals.no_port === 1 ? ' has' : 's have'} no functions_port (the reconciler heals these on its next sweep): ${noPort.map((w) => w.id).join(', ')}${totals.no_port > LIST ? ', …' : ''}`;
   out.push(port);
   return out;

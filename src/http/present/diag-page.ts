@@ -1,11 +1,14 @@
 /**
- * The /diag page's view model: every subsystem's status now, its readings
- * (operators), a strip of its recent history, and what changed since the
- * last look (`?since=`, which the page's refresh carries forward).
+ * The /diag page's view model: a one-line summary, every subsystem's status
+ * now (failing first, "not configured" last), its readings (operators), a
+ * strip of its recent history, and what changed since the last look
+ * (`?since=`, which the page's refresh carries forward).
  */
 import type { CheckOutcome } from '../../diag/check.js';
 import type { HealthView } from '../../diag/health-json.js';
 import { recordsOf } from '../../diag/health-loop.js';
+import { inPageOrder, platformSummary, readingsInOrder, standingOf, type SummaryGroup } from '../../diag/platform-summary.js';
+import { valueNote, valueText } from '../../diag/units.js';
 import { changes, segments, type Change, type Segment } from '../../diag/history.js';
 import type { CheckRecord } from '../../model/health.js';
 import { iso } from './event-view.js';
@@ -16,9 +19,11 @@ export interface DiagPageCheck {
   name: string;
   description: string;
   status: string;
+  /** The status, or "not configured" for a warning that only says that. */
+  standing: string;
   checkedAgo: string;
   durationMs: number;
-  readings: { key: string; componentId: string | null; value: string; status: string; output: string | null; links: { rel: string; href: string }[] }[];
+  readings: { key: string; componentId: string | null; value: string; note: string | null; status: string; output: string | null; links: { rel: string; href: string; title: string }[] }[];
   strip: StripBar[];
 }
 
@@ -35,6 +40,7 @@ export interface DiagChangeRow {
 export interface DiagPageModel {
   title: string;
   status: string;
+  summary: { line: string; groups: SummaryGroup[] };
   view: HealthView;
   now: number;
   nowText: string;
@@ -60,11 +66,6 @@ export interface DiagPageInput {
   refreshSeconds: number;
 }
 
-function value(v: unknown, unit: string): string {
-  if (v === null || v === undefined) return '—';
-  return unit ? `${String(v)} ${unit}` : String(v);
-}
-
 function changeRow(c: Change, now: number, since: number | null, full: boolean): DiagChangeRow {
   return {
     time: iso(c.time).replace('T', ' ').slice(0, 19),
@@ -79,24 +80,27 @@ function changeRow(c: Change, now: number, since: number | null, full: boolean):
 
 export function diagPage(i: DiagPageInput): DiagPageModel {
   const full = i.view === 'full';
-  const status = i.outcomes.some((o) => o.status === 'fail') ? 'fail' : i.outcomes.some((o) => o.status === 'warn') ? 'warn' : 'pass';
+  const summary = platformSummary(i.outcomes);
+  const status = summary.status;
   // The live results count as the newest reading, so a change shows before the loop stores it.
   const records = [...i.history, ...recordsOf(i.outcomes)];
   const all = changes(records).filter((c) => c.from !== null);
-  const checks: DiagPageCheck[] = i.outcomes.map((o) => ({
+  const checks: DiagPageCheck[] = inPageOrder(i.outcomes).map((o) => ({
     name: o.check,
     description: i.descriptions[o.check] ?? '',
     status: o.status,
+    standing: standingOf(o),
     checkedAgo: ago(o.time, i.now),
     durationMs: o.durationMs,
     readings: full
-      ? o.measurements.map((m) => ({
+      ? readingsInOrder(o.measurements).map((m) => ({
           key: `${o.check}:${m.measurement}`,
           componentId: m.componentId ?? null,
-          value: value(m.observedValue, m.observedUnit),
+          value: valueText(m.observedValue, m.observedUnit, m.context),
+          note: valueNote(m.observedValue, m.context),
           status: m.status,
           output: m.output ?? null,
-          links: Object.entries(m.links ?? {}).map(([rel, href]) => ({ rel, href })),
+          links: (m.links ?? []).map((l) => ({ rel: l.rel, href: l.href, title: l.title })),
         }))
       : [],
     strip: stripBars(segments(records.filter((r) => r.check === o.check), i.stripFromMs, i.now, { maxGapMs: i.maxGapMs }) as Segment[], i.stripFromMs, i.now, full),
@@ -104,6 +108,7 @@ export function diagPage(i: DiagPageInput): DiagPageModel {
   return {
     title: `Health · ${status}`,
     status,
+    summary: { line: summary.line, groups: summary.groups },
     view: i.view,
     now: i.now,
     nowText: iso(i.now).replace('T', ' ').slice(0, 19),

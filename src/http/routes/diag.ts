@@ -3,9 +3,9 @@
  * fail), GET /v1/diag/:check (one subsystem), and GET /diag (the on-call
  * page). Open to everyone; what is shown depends on who asks.
  */
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { DiagError } from '../../errors/diag-error.js';
-import { HEALTH_JSON, healthHttpStatus, healthJson, type HealthDoc } from '../../diag/health-json.js';
+import { HEALTH_JSON, healthHttpStatus, healthJson, type HealthDoc, type RenderOptions } from '../../diag/health-json.js';
 import type { AppDeps } from '../app-deps.js';
 import { methodNotAllowed } from '../middleware/error-handler.js';
 import { timeParam } from '../params.js';
@@ -21,6 +21,19 @@ function sendHealth(res: Response, doc: HealthDoc): void {
   res.type(HEALTH_JSON).send(JSON.stringify(doc, res.app.get('json replacer') as ((k: string, v: unknown) => unknown) | undefined));
 }
 
+/** This console's origin as the caller addressed it (links in health+json are absolute URIs). */
+function origin(req: Request): string {
+  try {
+    return new URL(`${req.protocol}://${req.get('host') ?? 'localhost'}`).origin;
+  } catch {
+    return 'http://localhost';
+  }
+}
+
+function render(req: Request, o: Omit<RenderOptions, 'origin' | 'self'>): RenderOptions {
+  return { ...o, origin: origin(req), self: req.originalUrl };
+}
+
 export function diagRoutes(deps: AppDeps): Router {
   const r = Router();
   const diag = diagServicesOf(deps);
@@ -34,7 +47,7 @@ export function diagRoutes(deps: AppDeps): Router {
     .get(async (req, res) => {
       const view = healthView(principalOf(req));
       const outcomes = await diag.runner.run();
-      sendHealth(res, healthJson(outcomes, { view, verbose: view === 'full' && verboseParam(req.query.verbose), notes: notes() }));
+      sendHealth(res, healthJson(outcomes, render(req, { view, verbose: view === 'full' && verboseParam(req.query.verbose), notes: notes() })));
     })
     .all(methodNotAllowed(['GET']));
 
@@ -46,7 +59,7 @@ export function diagRoutes(deps: AppDeps): Router {
       }
       const view = healthView(principalOf(req));
       const outcomes = await diag.runner.run([name]);
-      sendHealth(res, healthJson(outcomes, { view, verbose: view === 'full' && verboseParam(req.query.verbose), notes: notes() }));
+      sendHealth(res, healthJson(outcomes, render(req, { view, verbose: view === 'full' && verboseParam(req.query.verbose), notes: notes() })));
     })
     .all(methodNotAllowed(['GET']));
 

@@ -12,6 +12,12 @@ import { methodNotAllowed } from '../middleware/error-handler.js';
 import { requireOperator } from '../middleware/guards.js';
 import { DiagError } from '../../errors/diag-error.js';
 import { iso } from '../present/event-view.js';
+import { platformSummary } from '../../diag/platform-summary.js';
+import type { CheckOutcome } from '../../diag/check.js';
+import { diagServicesOf } from './diag-access.js';
+
+/** The home page waits this long for the checks; past it, it shows the last results (the checks go on for /diag). */
+const STATUS_WAIT_MS = 1000;
 
 export interface LookupOutcome {
   result: PasteResult;
@@ -29,6 +35,27 @@ export async function lookup(store: Store, text: string): Promise<LookupOutcome>
 
 export function homeRoutes(deps: AppDeps): Router {
   const r = Router();
+  const diag = diagServicesOf(deps);
+
+  /** The platform's status in one line, linking to /diag. */
+  async function platformLine(): Promise<{ status: string; line: string }> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), STATUS_WAIT_MS);
+    });
+    const running = diag.runner.run();
+    running.catch(() => undefined);
+    let outcomes: readonly CheckOutcome[] | null;
+    try {
+      outcomes = await Promise.race([running, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+    outcomes ??= diag.runner.cached();
+    if (!outcomes.length) return { status: 'unknown', line: 'still checking' };
+    const s = platformSummary(outcomes);
+    return { status: s.status, line: s.line };
+  }
   const form = express.urlencoded({ extended: false, limit: MAX_PASTE * 2, parameterLimit: 10 });
   const json = express.json({ limit: MAX_PASTE * 2 });
 
@@ -37,6 +64,7 @@ export function homeRoutes(deps: AppDeps): Router {
     const outcome = text === null ? null : await lookup(deps.store, text);
     return {
       title: 'tellwang-diag',
+      platform: await platformLine(),
       text: text ?? '',
       outcome,
       recent: recent.items.map((s) => ({ ...s, when: iso(s.time).replace('T', ' ').slice(0, 19) })),

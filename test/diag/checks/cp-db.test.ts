@@ -32,7 +32,10 @@ describe('cp_db check', () => {
   it('without DIAG_CP_DATABASE_URL: warn "not configured", never a crash', async () => {
     const o = await runCheck(cpDbCheck, checkDeps(await store(), { now: NOW }));
     expect(o.status).toBe('warn');
-    expect(reading(o, 'responseTime')).toMatchObject({ status: 'warn', observedValue: null });
+    expect(reading(o, 'responseTime').status).toBe('warn');
+    // Nothing was read: no value and no unit, rather than null and "".
+    expect(reading(o, 'responseTime')).not.toHaveProperty('observedValue');
+    expect(reading(o, 'responseTime')).not.toHaveProperty('observedUnit');
     expect(reading(o, 'responseTime').output).toMatch(/^not configured: set DIAG_CP_DATABASE_URL/);
     expect(reading(o, 'queryFailures')).toMatchObject({ status: 'pass', observedValue: 0 });
   });
@@ -68,7 +71,7 @@ describe('cp_db check', () => {
     const o = await runCheck(cpDbCheck, checkDeps(await store(), { now: NOW, cp: db, config: { timeoutMs: 500 } }));
     expect(Date.now() - t0).toBeLessThan(2500);
     expect(o.status).toBe('fail');
-    expect(o.measurements).toEqual([{ measurement: 'responseTime', componentType: 'datastore', observedValue: null, observedUnit: '', status: 'fail', output: 'timed out after 500 ms' }]);
+    expect(o.measurements).toEqual([{ measurement: 'responseTime', componentType: 'datastore', status: 'fail', output: 'timed out after 500 ms' }]);
   });
 
   it('a contract view missing: fail naming it', async () => {
@@ -93,7 +96,14 @@ describe('cp_db check', () => {
     const sample = logs.request({ time: NOW - 2 * MIN, method: 'POST', path: '/v1/woks', status: 500, code: 'CP_DB_QUERY_FAILED', message: 'connection terminated unexpectedly' });
     await logs.ingestInto(s);
     let o = await runCheck(cpDbCheck, checkDeps(s, { now: NOW }));
-    expect(reading(o, 'queryFailures')).toMatchObject({ status: 'warn', observedValue: 1, observedUnit: 'per 15 min', links: { sample: `/tickets/${sample}` } });
+    expect(reading(o, 'queryFailures')).toMatchObject({
+      status: 'warn',
+      observedValue: 1,
+      observedUnit: 'requests',
+      context: 'in the last 15 min',
+      links: [{ rel: 'related', href: `/tickets/${sample}`, title: 'sample request' }],
+      affectedEndpoints: ['/v1/woks'],
+    });
     expect(reading(o, 'queryFailures').output).toBe('1 request failed with CP_DB_QUERY_FAILED in the last 15 min (4.8% of 21 requests): CP_DB_QUERY_FAILED');
 
     for (let i = 0; i < 4; i++) logs.request({ time: NOW - MIN + i * 1000, method: 'POST', path: '/v1/woks', status: 500, code: 'CP_DB_QUERY_FAILED' });

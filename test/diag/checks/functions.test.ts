@@ -52,7 +52,7 @@ describe('functions check', () => {
   it('every functions runtime up since its last boot: pass', async () => {
     const o = await run(healthy);
     expect(o.status).toBe('pass');
-    expect(reading(o, 'containers')).toMatchObject({ status: 'pass', observedValue: 0, observedUnit: 'of 1 unhealthy' });
+    expect(reading(o, 'unhealthyContainers')).toMatchObject({ status: 'pass', observedValue: 0, observedUnit: 'containers', context: 'of 1' });
     expect(details(o, 'containers').map((d) => [d.componentId, d.observedValue])).toEqual([['wok-shopfront-functions', 'ready']]);
     expect(reading(o, 'invokeFailures')).toMatchObject({ status: 'pass', observedValue: 0 });
   });
@@ -65,7 +65,7 @@ describe('functions check', () => {
       logs.fn(fn, NOW - 20 * MIN, 'info', { signal: 'SIGTERM' }, 'SIGTERM received, graceful shutdown');
     });
     expect(o.status).toBe('warn');
-    expect(reading(o, 'containers').output).toMatch(/^wok-inbox-functions \(wok inbox\): shutting down since \d\d:\d\d:\d\d$/);
+    expect(reading(o, 'unhealthyContainers').output).toMatch(/^wok-inbox-functions \(wok inbox\): shutting down since \d\d:\d\d:\d\d$/);
   });
 
   it('a runtime that dies at every boot is crash-looping: fail; a destroyed wok\'s runtime is ignored', async () => {
@@ -80,8 +80,8 @@ describe('functions check', () => {
       logs.fn(gone, NOW - 30 * MIN, 'fatal', {}, 'uncaught exception while loading functions');
     });
     expect(o.status).toBe('fail');
-    expect(reading(o, 'containers')).toMatchObject({ status: 'fail', observedValue: 1, observedUnit: 'of 2 unhealthy' });
-    expect(reading(o, 'containers').output).toMatch(/wok-inbox-functions \(wok inbox\): crash-looping since .*, 3 boots/);
+    expect(reading(o, 'unhealthyContainers')).toMatchObject({ status: 'fail', observedValue: 1, observedUnit: 'containers', context: 'of 2' });
+    expect(reading(o, 'unhealthyContainers').output).toMatch(/wok-inbox-functions \(wok inbox\): crash-looping since .*, 3 boots/);
     expect(details(o, 'containers').map((d) => d.componentId).sort()).toEqual(['wok-inbox-functions', 'wok-shopfront-functions']);
   });
 
@@ -95,6 +95,61 @@ describe('functions check', () => {
       logs.request({ time: NOW - 4 * MIN, method: 'POST', path: '/v1/woks/shopfront/functions/hello/invoke', status: 200, wok: 'shopfront', org: 'acme' });
     });
     expect(reading(o, 'invokeFailures')).toMatchObject({ status: 'warn', observedValue: 3 });
-    expect(reading(o, 'invokeFailures').links?.sample).toMatch(/^\/tickets\/[0-9a-f]{16}$/);
+    expect(reading(o, 'invokeFailures').links).toEqual([{ rel: 'related', href: expect.stringMatching(/^\/tickets\/[0-9a-f]{16}$/), title: 'sample request' }]);
+    expect(reading(o, 'invokeFailures').affectedEndpoints).toEqual(['/v1/woks/{id}/functions/{name}/invoke']);
+  });
+
+  it('a crash loop is "since" the shutdown that began it, in every reading as the loop goes on', async () => {
+    const T = NOW - 40 * MIN;
+    let sinceText = '';
+    const outputs: string[] = [];
+    // The same logs read at three moments of the loop: the start it names never moves.
+    for (const readAt of [T + 2 * MIN, T + 20 * MIN, T + 39 * MIN]) {
+      const s = tempStore();
+      cleanup.push(() => s.close());
+      const logs = new PlatformLogs();
+      cleanup.push(() => logs.remove());
+      await s.store.putInventory({ orgs: [{ slug: 'acme' }], woks: [{ id: 'inbox', org: 'acme', status: 'active' }], keys: [] });
+      const fn = logs.container('wok-inbox-functions', 'inbox', 'functions', NOW - 3 * HOUR);
+      boot(logs, fn, NOW - 2 * HOUR);
+      logs.fn(fn, T, 'info', { signal: 'SIGTERM' }, 'SIGTERM received, graceful shutdown');
+      // Docker's restart backoff: 100 ms doubling, up to a minute.
+      for (let at = T + 700, delay = 100; at < NOW; delay = Math.min(delay * 2, 60_000), at += 300 + delay) {
+        logs.fn(fn, at, 'info', { version: '1.8.2' }, 'starting functions runtime');
+        logs.fn(fn, at + 143, 'fatal', { function: 'send-digest' }, 'uncaught exception while loading functions');
+      }
+      await logs.ingestInto(s.store);
+      const o = await runCheck(functionsCheck, checkDeps(s.store, { now: readAt }));
+      expect(o.status).toBe('fail');
+      const out = reading(o, 'unhealthyContainers').output!;
+      outputs.push(out);
+      sinceText = new Date(T).toISOString().slice(11, 19);
+      expect(out).toMatch(new RegExp(`^wok-inbox-functions \\(wok inbox\\): crash-looping since ${sinceText}, \\d+ boots$`));
+      expect(details(o, 'containers')[0]!.output).toMatch(new RegExp(`^crash-looping since ${sinceText}, \\d+ boots$`));
+    }
+    // The boots so far grow; the start does not.
+    const boots = outputs.map((x) => Number(/(\d+) boots$/.exec(x)![1]));
+    expect(boots[0]).toBeLessThan(boots[1]!);
+    expect(boots[1]).toBeLessThan(boots[2]!);
+  });
+
+  it('the sample is a request on the crash-looping runtime\'s wok, not a CP_FUNCTIONS_NOT_ENABLED on another (the reconciler\'s finding, not counted)', async () => {
+    let onInbox = '';
+    const o = await run((logs) => {
+      healthy(logs);
+      const fn = logs.container('wok-inbox-functions', 'inbox', 'functions', NOW - HOUR);
+      for (const at of [NOW - 9 * MIN, NOW - 6 * MIN, NOW - 3 * MIN]) {
+        logs.fn(fn, at, 'info', { version: '1.8.2' }, 'starting functions runtime');
+        logs.fn(fn, at + 143, 'fatal', { function: 'send-digest' }, 'uncaught exception while loading functions');
+      }
+      onInbox = logs.request({ time: NOW - 4 * MIN, method: 'POST', path: '/v1/woks/inbox/functions/send-digest/invoke', status: 502, code: 'CP_FUNCTION_RUNTIME_UNAVAILABLE', wok: 'inbox', org: 'acme' });
+      // Newer, on another wok, and the reconciler's business.
+      logs.request({ time: NOW - MIN, method: 'POST', path: '/v1/woks/shopfront/functions/nightly/invoke', status: 503, code: 'CP_FUNCTIONS_NOT_ENABLED', wok: 'shopfront', org: 'acme' });
+      // Newer still, a 5xx on a healthy runtime's wok.
+      logs.request({ time: NOW - 30_000, method: 'POST', path: '/v1/woks/shopfront/functions/hello/invoke', status: 500, code: 'CP_INTERNAL', wok: 'shopfront', org: 'acme' });
+    });
+    expect(reading(o, 'invokeFailures')).toMatchObject({ status: 'warn', observedValue: 2 });
+    expect(reading(o, 'invokeFailures').links).toEqual([{ rel: 'related', href: `/tickets/${onInbox}`, title: 'sample request' }]);
+    expect(reading(o, 'unhealthyContainers').links).toEqual([{ rel: 'about', href: '/diag/wok/inbox', title: 'wok inbox' }]);
   });
 });

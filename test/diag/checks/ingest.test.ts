@@ -37,16 +37,23 @@ describe('ingest check', () => {
     const o = await run();
     expect(o.status).toBe('warn');
     for (const src of ['cp', 'container', 'audit']) {
-      expect(reading(o, 'lastLine', src)).toMatchObject({ status: 'warn', observedValue: null, output: `no ${src} line has ever been ingested` });
+      expect(reading(o, 'lastLine', src)).toMatchObject({ status: 'warn', output: `no ${src} line has ever been ingested` });
+      expect(reading(o, 'lastLine', src)).not.toHaveProperty('observedValue');
     }
   });
 
-  it('every source recent: pass, with each one\'s age', async () => {
+  it('every source recent: pass, with when each one\'s newest line was logged (RFC 3339) and its age beside it', async () => {
     const o = await run((logs) => everySource(logs, MIN));
     expect(o.status).toBe('pass');
-    expect(reading(o, 'lastLine', 'cp').observedValue).toBe(60);
-    expect(reading(o, 'lastLine', 'audit').observedValue).toBe(120);
-    expect(reading(o, 'lastLine', 'container').observedValue).toBe(180);
+    // The cp's newest line is its request's completion line (a few ms after the start).
+    const cp = reading(o, 'lastLine', 'cp');
+    expect(cp.observedValue).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(Date.parse(String(cp.observedValue)) - (NOW - MIN)).toBeLessThan(1000);
+    expect(cp.context).toBe('60 s before this reading');
+    expect(reading(o, 'lastLine', 'cp')).not.toHaveProperty('observedUnit');
+    expect(reading(o, 'lastLine', 'audit').observedValue).toBe(new Date(NOW - 2 * MIN).toISOString());
+    // The container's newest line is the last of PostgreSQL's startup lines (a few ms after the first).
+    expect(Date.parse(String(reading(o, 'lastLine', 'container').observedValue)) - (NOW - 3 * MIN)).toBeLessThan(1000);
     expect(reading(o, 'unparsed')).toMatchObject({ status: 'pass', observedValue: 0 });
     expect(reading(o, 'lag')).toMatchObject({ status: 'pass', observedValue: 0 });
   });
@@ -54,7 +61,8 @@ describe('ingest check', () => {
   it('the cp gone silent for 20 minutes: warn naming it', async () => {
     const o = await run((logs) => everySource(logs, 20 * MIN));
     expect(o.status).toBe('warn');
-    expect(reading(o, 'lastLine', 'cp')).toMatchObject({ status: 'warn', observedValue: 1200 });
+    expect(reading(o, 'lastLine', 'cp').status).toBe('warn');
+    expect(Date.parse(String(reading(o, 'lastLine', 'cp').observedValue)) - (NOW - 20 * MIN)).toBeLessThan(1000);
     expect(reading(o, 'lastLine', 'cp').output).toMatch(/^no cp line for 20 min \(silent after 15 min\)/);
     expect(reading(o, 'lastLine', 'audit').status).toBe('pass');
   });
@@ -65,7 +73,7 @@ describe('ingest check', () => {
       logs.raw('mixed.log', [...Array.from({ length: 60 }, (_, i) => JSON.stringify({ level: 30, time: NOW - MIN + i, msg: 'tick', correlation_id: null })), 'kernel: eth0 link up']);
     });
     expect(reading(warn, 'unparsed').status).toBe('warn');
-    expect(details(warn, 'unparsed').map((d) => d.output)).toEqual(['1 of 61 lines unparsed']);
+    expect(details(warn, 'streamUnparsed').map((d) => d.output)).toEqual(['1 of 61 lines unparsed']);
 
     const fail = await run((logs) => {
       everySource(logs, MIN);

@@ -54,7 +54,7 @@ describe('reconciler check', () => {
     let o = await run();
     expect(reading(o, 'statusAge').status).toBe('warn');
     expect(reading(o, 'statusAge').output).toMatch(/^1 of 2 active woks has a status older than 1 min \(stalest: inbox, 15\d s\)$/);
-    expect(details(o, 'statusAge').map((d) => [d.componentId, d.status])).toEqual([['inbox', 'warn']]);
+    expect(details(o, 'wokStatusAge').map((d) => [d.componentId, d.status])).toEqual([['inbox', 'warn']]);
 
     await cp.setStatus('inbox', 'running', 900);
     o = await run();

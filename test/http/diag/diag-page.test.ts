@@ -40,10 +40,19 @@ describe('GET /diag', () => {
     return { text: r.text, doc: parse(r.text) };
   }
 
-  it('anyone: every subsystem with its status and history strip, no readings or reasons', async () => {
+  it('anyone: every subsystem with its status and history strip, failing first and "not configured" last, no readings or reasons', async () => {
     const { text, doc } = await page('', null);
     const rows = elements(doc, (e) => e.tagName === 'tr' && e.attrs.some((x) => x.name === 'id' && x.value.startsWith('check-')));
-    expect(rows.map((r) => r.attrs.find((x) => x.name === 'id')!.value)).toEqual(ALL_CHECKS.map((c) => `check-${c.name}`));
+    const ids = rows.map((r) => r.attrs.find((x) => x.name === 'id')!.value);
+    expect([...ids].sort()).toEqual(ALL_CHECKS.map((c) => `check-${c.name}`).sort());
+    // Definition order within a standing; the failing ones above the fold.
+    expect(ids.slice(0, 2)).toEqual(['check-functions', 'check-llm_upstream']);
+    expect(ids.slice(-2)).toEqual(['check-cp_db', 'check-reconciler']);
+    const standings = rows.map((r) => r.attrs.find((x) => x.name === 'data-standing')!.value);
+    expect(standings.slice(0, 2)).toEqual(['fail', 'fail']);
+    expect(standings.slice(-2)).toEqual(['not configured', 'not configured']);
+    const summary = elements(doc, (e) => hasClass(e, 'diag-summary'));
+    expect(textOf(summary[0]!).replace(/\s+/g, ' ')).toMatch(/^2 failing: functions, llm_upstream · (\d+ passing · )?\d+ (warning|warnings|not configured)/);
     const status = Object.fromEntries(rows.map((r) => [r.attrs.find((x) => x.name === 'id')!.value.slice(6), r.attrs.find((x) => x.name === 'class')!.value.slice(4)]));
     expect(status).toMatchObject({ cp_db: 'warn', llm_upstream: 'fail', functions: 'fail', email_upstream: 'pass' });
     expect(elements(doc, (e) => hasClass(e, 'readings-table'))).toEqual([]);
@@ -56,7 +65,7 @@ describe('GET /diag', () => {
     const { doc } = await page('', a.operator);
     const readings = elements(doc, (e) => e.tagName === 'tr' && e.attrs.some((x) => x.name === 'class' && x.value.startsWith('rd-')));
     const byKey = new Map(readings.map((r) => [textOf(elements(r, (e) => e.tagName === 'code')[0]!), textOf(r)]));
-    expect(byKey.get('llm_upstream:failures')).toMatch(/6 per 15 min\s*fail\s*6 requests failed with CP_LLM_UPSTREAM_FAILED/);
+    expect(byKey.get('llm_upstream:failures')).toMatch(/6 requests\s*in the last 15 min\s*fail\s*6 requests failed with CP_LLM_UPSTREAM_FAILED/);
     expect(byKey.get('cp_db:responseTime')).toMatch(/not configured: set DIAG_CP_DATABASE_URL/);
     const links = elements(doc, (e) => e.tagName === 'a' && e.attrs.some((x) => x.name === 'href' && x.value.startsWith('/tickets/')));
     expect(links.length).toBeGreaterThan(0);
