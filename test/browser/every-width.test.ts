@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { browserSession } from './fixtures/browser-session.js';
-import { lowContrast, overflow } from './fixtures/layout-probes.js';
+import { lowContrast, overflow, stripRects } from './fixtures/layout-probes.js';
 
 const s = browserSession();
 
@@ -108,5 +108,40 @@ describe('the keyboard alone', () => {
     expect(onWok).toBe(true);
     await Promise.all([s.page.waitForURL(/\/diag\/wok\/[a-z]/), s.page.keyboard.press('Enter')]);
     expect(await s.page.textContent('h1')).toContain('ledger');
+  });
+});
+
+describe('history strips', () => {
+  it('do not tell states by colour alone: warnings are hatched, no reading is a thin line', async () => {
+    await s.signIn();
+    await s.page.goto(`${s.console.url}/diag/wok/ledger`);
+    const rects = await stripRects(s.page);
+    const of = (status: string) => rects.filter((r) => r.cls.split(' ').includes(`sb-${status}`));
+    expect(of('warn').length).toBeGreaterThan(0);
+    for (const r of of('warn')) expect(r.fill).toMatch(/^url\(/);
+    for (const r of of('unknown')) expect(r.height).toBeLessThan(14);
+    for (const r of [...of('pass'), ...of('fail')]) expect(r.height).toBe(14);
+  });
+
+  it('list their periods with dates to the keyboard as to a pointer', async () => {
+    await s.signIn();
+    await s.page.goto(`${s.console.url}/diag`);
+    const first = s.page.locator('.strip-details').first();
+    expect(await first.locator('.strip-list').isVisible()).toBe(false);
+    // Tab until the first strip has the focus, then open it with Enter.
+    let onStrip = false;
+    for (let i = 0; i < 40 && !onStrip; i++) {
+      await s.page.keyboard.press('Tab');
+      onStrip = (await first.locator('summary:focus').count()) === 1;
+    }
+    expect(onStrip).toBe(true);
+    await s.page.keyboard.press('Enter');
+    const items = first.locator('.strip-list li');
+    expect(await first.locator('.strip-list').isVisible()).toBe(true);
+    expect(await items.count()).toBe(await first.locator('rect.sb').count());
+    for (const t of await items.locator('time').all()) {
+      expect(await t.getAttribute('datetime')).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/);
+      expect(await t.textContent()).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d–/);
+    }
   });
 });

@@ -57,7 +57,7 @@ describe('"since" is the start of the episode everywhere', () => {
     const page = parse((await a.get('/diag', a.operator, 'text/html')).text);
     const reading = elements(page, (e) => e.tagName === 'tr' && hasClass(e, 'rd-fail')).map(textOf).find((t) => t.includes('functions:unhealthyContainers'))!;
     expect(reading).toContain(SINCE);
-    const strip = elements(page, (e) => e.tagName === 'svg' && e.attrs.some((x) => x.name === 'aria-label' && x.value.startsWith('functions ')));
+    const strip = elements(page, (e) => e.tagName === 'summary' && e.attrs.some((x) => x.name === 'aria-label' && x.value.startsWith('functions ')));
     const failBars = elements(strip[0]!, (e) => e.tagName === 'rect' && hasClass(e, 'sb-fail')).map(textOf);
     expect(failBars.length).toBeGreaterThan(0);
     for (const title of failBars) expect(title).toContain(SINCE);
