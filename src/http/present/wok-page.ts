@@ -5,6 +5,7 @@ import type { TimelineItem } from '../../diag/timeline.js';
 import { iso } from './event-view.js';
 import { stripBars, type StripBar } from './diag-strip.js';
 import { ago, eventRow, type EventRow } from './ticket-page.js';
+import { remediationParts, type RemediationPart } from './remediation-text.js';
 
 export interface WokPageModel {
   title: string;
@@ -21,7 +22,7 @@ export interface WokPageModel {
     lastLine: string | null;
     tail: EventRow[] | null;
   }[];
-  errors: { code: string; count: number; lastSeen: string; sampleCid: string; fix: string | null; text: string | null }[];
+  errors: { code: string; count: number; lastSeen: string; sampleCid: string; fix: string | null; text: RemediationPart[] | null }[];
   timeline: { time: string; ago: string; kind: string; cls: string; text: string; cid: string | null; code: string | null }[];
   health: { check: string; bars: StripBar[] }[];
   windowText: string;
@@ -91,7 +92,7 @@ export function wokPage(r: WokReport, now: number): WokPageModel {
       lastSeen: `${when(e.lastSeen)} (${ago(e.lastSeen, now)})`,
       sampleCid: e.sampleCid,
       fix: e.remediation?.kind === 'catalogued' ? e.remediation.fixSide : null,
-      text: e.remediation?.text ?? null,
+      text: e.remediation?.text ? remediationParts(e.remediation.text, e.remediation.kind === 'catalogued' ? r.id : null) : null,
     })),
     timeline: r.timeline.map((t) => ({ time: when(t.time), ago: ago(t.time, now), kind: t.kind, ...timelineText(t) })),
     health: r.health.map((h) => ({ check: h.check, bars: stripBars(h.segments, r.window.from, r.window.to, operator) })),

@@ -5,27 +5,12 @@
  * for programs.
  */
 import express, { Router, type Request } from 'express';
-import { analysePaste, MAX_PASTE, type PasteResult } from '../../queries/paste.js';
-import type { Store } from '../../store/store.js';
+import { lookupPaste, MAX_PASTE } from '../../queries/paste.js';
 import type { AppDeps } from '../app-deps.js';
 import { methodNotAllowed } from '../middleware/error-handler.js';
 import { requireOperator } from '../middleware/guards.js';
 import { DiagError } from '../../errors/diag-error.js';
 import { iso } from '../present/event-view.js';
-
-export interface LookupOutcome {
-  result: PasteResult;
-  /** For each id found: whether anything is stored under it. */
-  known: Record<string, boolean>;
-}
-
-export async function lookup(store: Store, text: string): Promise<LookupOutcome> {
-  const result = analysePaste(text);
-  const ids = result.kind === 'one' ? [result.cid] : result.kind === 'many' ? result.cids : [];
-  const known: Record<string, boolean> = {};
-  for (const id of ids) known[id] = (await store.eventsByCid(id)).length > 0;
-  return { result, known };
-}
 
 export function homeRoutes(deps: AppDeps): Router {
   const r = Router();
@@ -34,7 +19,7 @@ export function homeRoutes(deps: AppDeps): Router {
 
   async function page(req: Request, text: string | null) {
     const recent = await deps.store.search({ failed: true, limit: 15 });
-    const outcome = text === null ? null : await lookup(deps.store, text);
+    const outcome = text === null ? null : await lookupPaste(deps.store, text);
     return {
       title: 'tellwang-diag',
       text: text ?? '',
@@ -71,7 +56,7 @@ export function homeRoutes(deps: AppDeps): Router {
     .post(requireOperator, json, async (req, res) => {
       const text = (req.body as Record<string, unknown> | undefined)?.text;
       if (typeof text !== 'string') throw new DiagError('DIAG_BAD_REQUEST', 'send {"text": "…"} with the pasted text');
-      const { result, known } = await lookup(deps.store, text);
+      const { result, known } = await lookupPaste(deps.store, text);
       res.json({ ...result, known });
     })
     .all(methodNotAllowed(['POST']));
