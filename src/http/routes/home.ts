@@ -11,6 +11,10 @@ import { methodNotAllowed } from '../middleware/error-handler.js';
 import { requireOperator } from '../middleware/guards.js';
 import { DiagError } from '../../errors/diag-error.js';
 import { iso } from '../present/event-view.js';
+import { queryShape, readQuery, text } from '../query.js';
+
+/** The paste box's text, when it comes in the URL (GET /?q=…). */
+const HOME_QUERY = queryShape({ q: text((raw) => raw ?? null) });
 
 export function homeRoutes(deps: AppDeps): Router {
   const r = Router();
@@ -38,7 +42,7 @@ export function homeRoutes(deps: AppDeps): Router {
 
   r.route('/')
     .get(requireOperator, async (req, res) => {
-      const q = typeof req.query.q === 'string' ? req.query.q : null;
+      const q = readQuery(HOME_QUERY, req.query).q;
       if (q !== null) return answer(req, res, q);
       res.render('home', await page(req, null));
     })

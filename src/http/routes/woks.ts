@@ -13,12 +13,20 @@ import type { AppDeps } from '../app-deps.js';
 import { methodNotAllowed } from '../middleware/error-handler.js';
 import { requireCustomerOrOperator } from '../middleware/guards.js';
 import { intParam, timeParam } from '../params.js';
+import { queryShape, readQuery, text } from '../query.js';
 import { wokJson } from '../present/wok-json.js';
 import { wokPage } from '../present/wok-page.js';
 import { diagServicesOf, principalOf } from './diag-access.js';
 
 const WOK_ID = /^[a-z][a-z0-9]{0,30}$/;
 const DAY = 86_400_000;
+
+/** The wok view's parameters: the window's start (default a day ago) and, for operators, how many log lines per container. */
+const wokQuery = (now: number) =>
+  queryShape({
+    from: text((raw) => timeParam('from', raw, now) ?? now - DAY),
+    tail: text((raw) => intParam('tail', raw, 0, 500) ?? 50),
+  });
 
 export function wokRoutes(deps: AppDeps): Router {
   const r = Router();
@@ -28,13 +36,12 @@ export function wokRoutes(deps: AppDeps): Router {
     const id = String(req.params.id);
     const p = principalOf(req);
     const now = deps.clock.now();
-    const from = timeParam('from', req.query.from, now) ?? now - DAY;
+    const { from, tail } = readQuery(wokQuery(now), req.query);
     if (from >= now || now - from > 30 * DAY) throw new DiagError('DIAG_INVALID_QUERY', 'from must be in the last 30 days');
     if (p.kind === 'operator') {
       if (!WOK_ID.test(id)) throw new DiagError('DIAG_NOT_FOUND', `${JSON.stringify(id.slice(0, 40))} is not a wok id (^[a-z][a-z0-9]{0,30}$)`);
       const wok = await wokFor(deps.inventory, p, id);
       if (!wok && !(await wokInLogs(deps.store, id, now))) throw new DiagError('DIAG_NOT_FOUND', `no wok ${id} in the inventory or the logs`);
-      const tail = intParam('tail', req.query.tail, 0, 500) ?? 50;
       return wokReport(diag.deps, deps.catalog, id, wok, { audience: 'operator', org: null, from, to: now, tailLines: tail, timelineLimit: 200 });
     }
     const wok = await wokFor(deps.inventory, p, id);
