@@ -14,6 +14,7 @@ import { limitBodies } from './middleware/body-limit.js';
 import { csrfProtection } from './middleware/csrf.js';
 import { requireOperatorExcept } from './middleware/guards.js';
 import { redactPages } from './middleware/redact-pages.js';
+import { signedOutBanner } from './middleware/signed-out.js';
 import { noStore, securityHeaders } from './middleware/security-headers.js';
 import { redactingReplacer } from '../redact/redact-render.js';
 import { authRoutes } from './routes/auth.js';
@@ -57,7 +58,7 @@ export function createApp(deps: AppDeps): express.Express {
   const ingestCap = { '/v1/ingest': deps.config.ingestMaxBytes ?? DEFAULT_INGEST_MAX_BYTES };
   app.use(noStore, redactPages, limitBodies(deps.config.bodyLimit, ingestCap), cookieParser());
   // Sets req.principal on every request; then CSRF for signed-in browsers, then deny-by-default.
-  app.use(authenticate(deps), csrfProtection(), requireOperatorExcept(OPEN_PATHS));
+  app.use(authenticate(deps), signedOutBanner, csrfProtection(), requireOperatorExcept(OPEN_PATHS));
   app.use(authRoutes(deps));
   app.use(homeRoutes(deps));
   app.use(ticketRoutes(deps));
