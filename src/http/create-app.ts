@@ -24,6 +24,7 @@ import { DEFAULT_INGEST_MAX_BYTES, ingestRoutes } from './routes/ingest.js';
 import { searchRoutes } from './routes/search.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { wokRoutes } from './routes/woks.js';
+import { wokLinesRoutes } from './routes/wok-lines.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { createAppMetrics } from './metrics/app-metrics.js';
 
@@ -65,6 +66,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(searchRoutes(deps));
   app.use(diagRoutes(deps));
   app.use(wokRoutes(deps));
+  app.use(wokLinesRoutes(deps));
   app.use(ingestRoutes(deps));
   app.use(metricsRoutes(metrics));
   app.use(routeNotFound);

@@ -24,6 +24,7 @@ describe('query parameters', () => {
     logs = new PlatformLogs();
     cid = logs.request({ time: NOW - 20 * MIN, method: 'POST', path: '/v1/woks/ledger/sql', status: 502, code: 'CP_EXEC_SQL_FAILED', wok: 'ledger', org: 'acme' });
     logs.request({ time: NOW - 10 * MIN, method: 'GET', path: '/v1/woks/inbox', status: 200, wok: 'inbox', org: 'globex' });
+    logs.audit({ time: NOW - 30 * MIN, actor: 'maria@acme.test', org: 'acme', action: 'wok.env.set', outcome: 'success', wokId: 'ledger' });
     a = await diagApp({
       woks: [
         { id: 'ledger', org: 'acme', status: 'active' },
@@ -77,6 +78,20 @@ describe('query parameters', () => {
     expect((r.json() as { items: { correlation_id: string }[] }).items.map((i) => i.correlation_id)).toEqual([cid]);
     expect((await a.get('/v1/diag?verbose', a.operator)).status).not.toBe(400);
     expect((await a.get(`/v1/tickets/${cid}?include=stack,raw`, a.operator)).status).toBe(200);
+  });
+
+  it("the wok view's timeline takes kinds (repeated or comma-separated) and a window end, and refuses other kinds", async () => {
+    const all = (await a.get('/v1/diag/wok/ledger', a.operator)).json() as { timeline: { kind: string }[] };
+    expect(new Set(all.timeline.map((t) => t.kind))).toEqual(new Set(['audit', 'request']));
+    const audits = (await a.get('/v1/diag/wok/ledger?kind=audit', a.operator)).json() as { timeline: { kind: string }[] };
+    expect(audits.timeline.map((t) => t.kind)).toEqual(['audit']);
+    const both = (await a.get('/v1/diag/wok/ledger?kind=audit&kind=request', a.operator)).json() as { timeline: { kind: string }[] };
+    expect(both.timeline).toHaveLength(all.timeline.length);
+    const before = (await a.get('/v1/diag/wok/ledger?from=2h&to=25m', a.operator)).json() as { timeline: { kind: string }[] };
+    expect(before.timeline.map((t) => t.kind)).toEqual(['audit']);
+    const bad = await a.get('/v1/diag/wok/ledger?kind=audits', a.operator);
+    expect(bad.status).toBe(400);
+    expect((bad.json() as Envelope).error.message).toBe('kind takes request, audit, lifecycle, check, not "audits"');
   });
 
   it('an org or wok filter that names nothing known says so, listing the known ones', async () => {
