@@ -117,9 +117,13 @@ describe('read-only commands and a store that does not exist', () => {
     expect(existsSync(path.dirname(missing))).toBe(false);
   });
 
-  it('a PostgreSQL schema that does not exist is refused too', async () => {
-    const r = await runCli(['stats', '--db', 'postgres://postgres@127.0.0.1:5432/test?schema=no_such_store_x'], {});
+  it('a PostgreSQL schema that does not exist is refused too, and not created', async () => {
+    const schema = `no_store_${process.pid}_${Date.now().toString(36)}`;
+    const db = `postgres://postgres@127.0.0.1:5432/test?schema=${schema}`;
+    const r = await runCli(['stats', '--db', db], {});
     expect(r.code).toBe(1);
-    expect(r.err).toBe('tellwang-diag: no store in PostgreSQL at 127.0.0.1:5432/test, schema no_such_store_x; pass --db or set DIAG_DB\n');
+    expect(r.err).toBe(`tellwang-diag: no store in PostgreSQL at 127.0.0.1:5432/test, schema ${schema}; pass --db or set DIAG_DB\n`);
+    // Asked again: still refused, so the first refusal created nothing either.
+    expect((await runCli(['unparsed', '--db', db], {})).code).toBe(1);
   });
 });
