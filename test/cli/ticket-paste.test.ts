@@ -104,6 +104,7 @@ describe('read-only commands and a store that does not exist', () => {
     ['stats'],
     ['unparsed'],
     ['operators', 'list'],
+    ['operators', 'password', 'ana@acme.test'],
     ['tokens', 'list'],
     ['tokens', 'revoke', 'x'],
     ['prune', '--retain', '7d'],

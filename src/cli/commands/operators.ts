@@ -4,6 +4,8 @@ import { addOperator, OperatorError, setDisabled, setPassword } from '../../acce
 import type { Operator } from '../../model/access.js';
 import { DB_OPTION, UsageError, withExistingStore, withStore, type CliContext } from '../context.js';
 import { terminalSafe } from '../terminal-safe.js';
+import { dbPath } from '../../config.js';
+import { requireExistingStore } from '../existing-store.js';
 
 /* Reading a password: the first line of stdin when it is piped (`printf '%s\n' "$PW" | tellwang-diag operators add …`), otherwise typed at the terminal without echo, twice. */
 
@@ -131,6 +133,8 @@ export function registerOperators(p: Command, ctx: CliContext): void {
     .argument('<email>')
     .option(...DB_OPTION)
     .action(async (email: string, o: { db?: string }) => {
+      // Refused before the prompt: no one types a new password twice for a store that is not there.
+      await requireExistingStore(dbPath(o.db, ctx.env));
       const password = await readNewPassword();
       await withExistingStore(o.db, ctx, (store) => userErrors(() => setPassword(store, email, password)));
       process.stdout.write(`password of ${terminalSafe(email.trim())} changed; their sessions are ended\n`);
