@@ -3,6 +3,7 @@ import { InvalidArgumentError } from 'commander';
 import { dbPath, type Env } from '../config.js';
 import { openStore as openStoreAt } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
+import { requireExistingStore } from './existing-store.js';
 
 export interface CliContext {
   env: Env;
@@ -28,6 +29,12 @@ export async function withStore<T>(flag: string | undefined, ctx: CliContext, fn
   } finally {
     await store.close();
   }
+}
+
+/** Like withStore, for a command that only reads or changes what is there: a store that does not exist is refused. */
+export async function withExistingStore<T>(flag: string | undefined, ctx: CliContext, fn: (store: Store) => Promise<T>): Promise<T> {
+  await requireExistingStore(dbPath(flag, ctx.env));
+  return withStore(flag, ctx, fn);
 }
 
 export function portArg(v: string): number {

@@ -2,7 +2,8 @@
 import type { Event } from '../model/event.js';
 import type { Ticket } from '../model/ticket.js';
 import { iso } from '../http/present/event-view.js';
-import { relative, who } from '../http/present/ticket-page.js';
+import { fillRemediation, wokHref } from '../http/present/remediation-text.js';
+import { healthLines, relative, who } from '../http/present/ticket-page.js';
 import { terminalSafe, terminalSafeBlock } from './terminal-safe.js';
 
 export interface TextStyle {
@@ -49,9 +50,21 @@ export function renderTicketText(t: Ticket, opts: { color: boolean; stacks: bool
     const rem = t.remediation;
     if (rem?.kind === 'catalogued') {
       lines.push(`  fix: ${rem.fixSide} · HTTP ${rem.http} · ${rem.group}`);
-      lines.push(`  ${rem.text}`);
+      const wok = r?.wok ?? null;
+      const filled = fillRemediation(rem.text, wok);
+      lines.push(`  ${terminalSafe(filled ?? rem.text)}`);
+      if (filled !== rem.text && wok) lines.push(`  wok page: ${terminalSafe(wokHref(wok))}`);
     } else if (rem) {
       lines.push(`  not in the catalogue; the cp's hint: ${terminalSafe(rem.text ?? '(none)')}`);
+    }
+  }
+  const health = healthLines(t);
+  if (health.length) {
+    lines.push('');
+    lines.push(st.bold('Platform health at the time (stored /diag history)'));
+    for (const h of health) {
+      const status = h.status === 'fail' ? st.red(h.status) : st.yellow(h.status);
+      lines.push(`  ${status} ${terminalSafe(`${h.check} ${h.during}${h.output ? ` (${h.output})` : ''}; ${h.request}`)}`);
     }
   }
   lines.push('');

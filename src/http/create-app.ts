@@ -14,6 +14,7 @@ import { dropAfterEarlyAnswer, limitBodies } from './middleware/body-limit.js';
 import { csrfProtection } from './middleware/csrf.js';
 import { requireOperatorExcept } from './middleware/guards.js';
 import { redactPages } from './middleware/redact-pages.js';
+import { signedOutBanner } from './middleware/signed-out.js';
 import { noStore, securityHeaders } from './middleware/security-headers.js';
 import { redactingReplacer } from '../redact/redact-render.js';
 import { authRoutes } from './routes/auth.js';
@@ -23,6 +24,7 @@ import { DEFAULT_INGEST_MAX_BYTES, ingestRoutes } from './routes/ingest.js';
 import { searchRoutes } from './routes/search.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { wokRoutes } from './routes/woks.js';
+import { wokLinesRoutes } from './routes/wok-lines.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { createAppMetrics } from './metrics/app-metrics.js';
 
@@ -65,13 +67,14 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.use(noStore, redactPages, cookieParser());
   // Sets req.principal on every request; then CSRF for signed-in browsers, then deny-by-default.
-  app.use(authenticate(deps), csrfProtection(), requireOperatorExcept(OPEN_PATHS));
+  app.use(authenticate(deps), signedOutBanner, csrfProtection(), requireOperatorExcept(OPEN_PATHS));
   app.use(authRoutes(deps));
   app.use(homeRoutes(deps));
   app.use(ticketRoutes(deps));
   app.use(searchRoutes(deps));
   app.use(diagRoutes(deps));
   app.use(wokRoutes(deps));
+  app.use(wokLinesRoutes(deps));
   app.use(ingestRoutes(deps));
   app.use(metricsRoutes(metrics));
   app.use(routeNotFound);

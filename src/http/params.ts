@@ -35,8 +35,17 @@ export function stringParam(name: string, raw: unknown, pattern: RegExp): string
   return raw;
 }
 
-/** `?include=stack,raw`: the details shown only on demand. */
+/** A flag: 1 / true / 0 / false (absent or empty: false). */
+export function boolParam(name: string, raw: unknown): boolean {
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  throw new DiagError('DIAG_INVALID_QUERY', `${name} is 1 or 0 (true or false)`);
+}
+
+/** `?include=stack,raw`: the details shown only on demand; anything else is refused. */
 export function includeParam(raw: unknown): { stack: boolean; raw: boolean } {
-  const parts = typeof raw === 'string' ? raw.split(',') : [];
+  const parts = typeof raw === 'string' && raw !== '' ? raw.split(',') : [];
+  const other = parts.find((p) => p !== 'stack' && p !== 'raw');
+  if (other !== undefined) throw new DiagError('DIAG_INVALID_QUERY', `include takes stack and raw, not ${JSON.stringify(other.slice(0, 40))}`);
   return { stack: parts.includes('stack'), raw: parts.includes('raw') };
 }

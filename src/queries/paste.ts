@@ -58,3 +58,18 @@ export function analysePaste(input: string): PasteResult {
   if (cids.length > 1) return { kind: 'many', cids: cids.slice(0, 50) };
   return { kind: 'none', saw: saw.slice(0, 10) };
 }
+
+export interface LookupOutcome {
+  result: PasteResult;
+  /** For each id found: whether anything is stored under it. */
+  known: Record<string, boolean>;
+}
+
+/** The paste box's answer over a store: the ids in the text, and for each whether anything was logged with it. */
+export async function lookupPaste(store: { eventsByCid(cid: string): Promise<unknown[]> }, text: string): Promise<LookupOutcome> {
+  const result = analysePaste(text);
+  const ids = result.kind === 'one' ? [result.cid] : result.kind === 'many' ? result.cids : [];
+  const known: Record<string, boolean> = {};
+  for (const id of ids) known[id] = (await store.eventsByCid(id)).length > 0;
+  return { result, known };
+}

@@ -120,7 +120,9 @@ describe('the ticket', () => {
     expect(await s.page.textContent('.error-box .emsg')).toContain('ECONNREFUSED');
     const entry = catalog.get('CP_EXEC_SQL_FAILED')!;
     expect(await s.page.textContent('.remedy .side')).toBe(`fix: ${entry.fixSide}`);
-    expect(await s.page.textContent('.remedy p')).toBe(entry.remediation);
+    // The catalogue's {id} is the request's wok, linked to its page.
+    expect(await s.page.textContent('.remedy p')).toBe(entry.remediation.replace('{id}', 'ledger'));
+    expect(await s.page.locator('.remedy p a').getAttribute('href')).toBe('/diag/wok/ledger');
     expect(await s.page.locator('.remedy-meta').textContent()).toContain(`HTTP ${entry.http}`);
 
     const events = await eventRows(eventTable(s.page, 'Everything logged'));

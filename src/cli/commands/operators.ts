@@ -2,8 +2,10 @@
 import type { Command } from 'commander';
 import { addOperator, OperatorError, setDisabled, setPassword } from '../../access/operators.js';
 import type { Operator } from '../../model/access.js';
-import { DB_OPTION, UsageError, withStore, type CliContext } from '../context.js';
+import { DB_OPTION, UsageError, withExistingStore, withStore, type CliContext } from '../context.js';
 import { terminalSafe } from '../terminal-safe.js';
+import { dbPath } from '../../config.js';
+import { requireExistingStore } from '../existing-store.js';
 
 /* Reading a password: the first line of stdin when it is piped (`printf '%s\n' "$PW" | tellwang-diag operators add …`), otherwise typed at the terminal without echo, twice. */
 
@@ -95,7 +97,7 @@ export function registerOperators(p: Command, ctx: CliContext): void {
     .option(...DB_OPTION)
     .option('--json', 'print as JSON')
     .action(async (o: { db?: string; json?: boolean }) => {
-      await withStore(o.db, ctx, async (store) => {
+      await withExistingStore(o.db, ctx, async (store) => {
         const all = await store.listOperators();
         if (o.json) return void process.stdout.write(JSON.stringify(all.map(operatorJson), null, 2) + '\n');
         if (!all.length) return void process.stdout.write('no operators yet: add one with `tellwang-diag operators add EMAIL`\n');
@@ -113,7 +115,7 @@ export function registerOperators(p: Command, ctx: CliContext): void {
     .argument('<email>')
     .option(...DB_OPTION)
     .action(async (email: string, o: { db?: string }) => {
-      await withStore(o.db, ctx, (store) => userErrors(() => setDisabled(store, email, true)));
+      await withExistingStore(o.db, ctx, (store) => userErrors(() => setDisabled(store, email, true)));
       process.stdout.write(`disabled ${terminalSafe(email.trim())}; their sessions are ended\n`);
     });
 
@@ -122,7 +124,7 @@ export function registerOperators(p: Command, ctx: CliContext): void {
     .argument('<email>')
     .option(...DB_OPTION)
     .action(async (email: string, o: { db?: string }) => {
-      await withStore(o.db, ctx, (store) => userErrors(() => setDisabled(store, email, false)));
+      await withExistingStore(o.db, ctx, (store) => userErrors(() => setDisabled(store, email, false)));
       process.stdout.write(`enabled ${terminalSafe(email.trim())}\n`);
     });
 
@@ -131,8 +133,10 @@ export function registerOperators(p: Command, ctx: CliContext): void {
     .argument('<email>')
     .option(...DB_OPTION)
     .action(async (email: string, o: { db?: string }) => {
+      // Refused before the prompt: no one types a new password twice for a store that is not there.
+      await requireExistingStore(dbPath(o.db, ctx.env));
       const password = await readNewPassword();
-      await withStore(o.db, ctx, (store) => userErrors(() => setPassword(store, email, password)));
+      await withExistingStore(o.db, ctx, (store) => userErrors(() => setPassword(store, email, password)));
       process.stdout.write(`password of ${terminalSafe(email.trim())} changed; their sessions are ended\n`);
     });
 }

@@ -9,7 +9,7 @@ import { statSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { dbPath } from '../../config.js';
 import { isPostgresTarget } from '../../store/open-store.js';
-import { DB_OPTION, UsageError, withStore, type CliContext } from '../context.js';
+import { DB_OPTION, UsageError, withExistingStore, type CliContext } from '../context.js';
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
@@ -61,7 +61,7 @@ export function registerPrune(p: Command, ctx: CliContext): void {
       const file = isPostgresTarget(target) ? null : target;
       const sizeBefore = file === null ? null : fileBytes(file);
       const started = performance.now();
-      const removed = await withStore(o.db, ctx, (store) => store.prune(before));
+      const removed = await withExistingStore(o.db, ctx, (store) => store.prune(before));
       const seconds = (performance.now() - started) / 1000;
       const sizeAfter = file === null ? null : fileBytes(file);
       if (o.json) {

@@ -14,6 +14,7 @@ import { isPostgresTarget, openStore } from '../../store/open-store.js';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
 import type { Stats } from '../../store/store.js';
 import { DB_OPTION, type CliContext } from '../context.js';
+import { requireExistingStore } from '../existing-store.js';
 import { terminalSafe } from '../terminal-safe.js';
 
 export interface StreamLag {
@@ -100,6 +101,7 @@ export function registerStats(p: Command, ctx: CliContext): void {
     .option('--json', 'print as JSON')
     .action(async (o: { db?: string; json?: boolean }) => {
       const target = dbPath(o.db, ctx.env);
+      await requireExistingStore(target);
       const store = isPostgresTarget(target) ? await openStore(target) : new SqliteStore(target, { readonly: true });
       try {
         const st = await store.stats();

@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import { createToken, SCOPES, TokenError } from '../../access/api-tokens.js';
 import type { ApiToken, TokenScope } from '../../model/access.js';
-import { DB_OPTION, UsageError, withStore, type CliContext } from '../context.js';
+import { DB_OPTION, UsageError, withExistingStore, withStore, type CliContext } from '../context.js';
 import { terminalSafe } from '../terminal-safe.js';
 
 function when(ms: number | null): string {
@@ -42,7 +42,7 @@ export function registerTokens(p: Command, ctx: CliContext): void {
     .option(...DB_OPTION)
     .option('--json', 'print as JSON')
     .action(async (o: { db?: string; json?: boolean }) => {
-      await withStore(o.db, ctx, async (store) => {
+      await withExistingStore(o.db, ctx, async (store) => {
         const all = await store.listTokens();
         if (o.json) return void process.stdout.write(JSON.stringify(all.map(tokenJson), null, 2) + '\n');
         if (!all.length) return void process.stdout.write('no tokens yet: create one with `tellwang-diag tokens create --name NAME`\n');
@@ -61,7 +61,7 @@ export function registerTokens(p: Command, ctx: CliContext): void {
     .argument('<name>')
     .option(...DB_OPTION)
     .action(async (name: string, o: { db?: string }) => {
-      await withStore(o.db, ctx, async (store) => {
+      await withExistingStore(o.db, ctx, async (store) => {
         if (!(await store.revokeToken(name, Date.now()))) throw new UsageError(`no live token named ${terminalSafe(name.slice(0, 64))}`);
         process.stdout.write(`revoked ${terminalSafe(name)}\n`);
       });

@@ -6,7 +6,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Unparsed } from '../../model/event.js';
 import { CursorError } from '../../store/cursor.js';
-import { DB_OPTION, UsageError, withStore, type CliContext } from '../context.js';
+import { DB_OPTION, UsageError, withExistingStore, type CliContext } from '../context.js';
 import { terminalSafe } from '../terminal-safe.js';
 
 function limitArg(v: string): number {
@@ -38,7 +38,7 @@ export function registerUnparsed(p: Command, ctx: CliContext): void {
     .option('--cursor <cursor>', 'continue after an earlier page')
     .option('--json', 'print as JSON')
     .action(async (o: { db?: string; limit: number; cursor?: string; json?: boolean }) => {
-      await withStore(o.db, ctx, async (store) => {
+      await withExistingStore(o.db, ctx, async (store) => {
         const page = await store.unparsed(o.cursor ?? null, o.limit).catch((e: unknown) => {
           throw e instanceof CursorError ? new UsageError(`--cursor: ${e.message}`) : e;
         });

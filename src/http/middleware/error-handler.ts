@@ -57,7 +57,9 @@ export function errorHandler(logger: Logger) {
     res.setHeader('Cache-Control', 'no-store');
     const body = envelope(e.code, e.message, e.hint, cid);
     if (wantsHtml(req)) {
-      res.render('error', { title: `${e.http} · ${e.code}`, error: body.error, status: e.http }, (renderErr: Error | null, html?: string) => {
+      // A page asked for with a parameter it does not take or cannot read: offer the same page without the query.
+      const plain = e.code === 'DIAG_INVALID_QUERY' && req.method === 'GET' ? req.path : null;
+      res.render('error', { title: `${e.http} · ${e.code}`, error: body.error, status: e.http, plain }, (renderErr: Error | null, html?: string) => {
         if (renderErr) res.type('json').send(JSON.stringify(body));
         else res.type('html').send(html);
       });

@@ -13,14 +13,12 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { CredentialProblem, Principal } from '../../access/principal.js';
 import { DiagError } from '../../errors/diag-error.js';
 import { wantsHtml } from './error-handler.js';
+import { safeNext } from './safe-next.js';
+import { backToSignIn, isBrowserForm } from './signed-out.js';
 
 const CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="tellwang-diag"' };
 
-/** Where /login sends the browser back to: a path on this site only (no `//host`, no scheme). */
-export function safeNext(raw: unknown): string {
-  if (typeof raw !== 'string' || raw.length > 2000 || !/^\/(?![/\\])[^\s\\]*$/.test(raw)) return '/';
-  return raw;
-}
+export { safeNext } from './safe-next.js';
 
 function toLogin(req: Request, res: Response): boolean {
   if ((req.method !== 'GET' && req.method !== 'HEAD') || !wantsHtml(req) || req.headers.authorization !== undefined) return false;
@@ -70,6 +68,8 @@ export const requireOperator: RequestHandler = (req, res, next) => {
   const p = req.principal;
   if (p.kind === 'operator') return next();
   if (p.kind === 'customer' || p.kind === 'ingest') return next(forbidden(p, 'use this route; it is for operators'));
+  // A form posted by a browser whose session has ended: back to sign-in, keeping what the form carried.
+  if (!req.credentialProblem && isBrowserForm(req)) return backToSignIn(req, res, next);
   if (!req.credentialProblem && toLogin(req, res)) return;
   next(consoleAuthError(req.credentialProblem));
 };

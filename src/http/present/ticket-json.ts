@@ -1,6 +1,7 @@
 /** The ticket as GET /v1/tickets/:cid answers it. */
 import type { Ticket } from '../../model/ticket.js';
 import { eventJson, iso, type EventDetail, type EventJson } from './event-view.js';
+import { fillRemediation } from './remediation-text.js';
 
 export interface TicketJson {
   correlation_id: string;
@@ -16,7 +17,19 @@ export interface TicketJson {
     duration_ms: number | null;
   } | null;
   error: { code: string | null; message: string | null; hint: string | null } | null;
-  remediation: { code: string; catalogued: boolean; group: string | null; http: number | null; fix_side: string | null; text: string | null } | null;
+  /**
+   * `text` is the catalogue's own words (with `{id}` where the wok goes); `filled_text` is the same with the
+   * request's wok put in — equal to `text` when there is nothing to fill, null when the request names no wok.
+   */
+  remediation: {
+    code: string;
+    catalogued: boolean;
+    group: string | null;
+    http: number | null;
+    fix_side: string | null;
+    text: string | null;
+    filled_text: string | null;
+  } | null;
   events: EventJson[];
   context: EventJson[];
   context_window: { from: string; to: string } | null;
@@ -57,8 +70,8 @@ export function ticketJson(t: Ticket, detail: EventDetail): TicketJson {
     remediation:
       rem &&
       (rem.kind === 'catalogued'
-        ? { code: rem.code, catalogued: true, group: rem.group, http: rem.http, fix_side: rem.fixSide, text: rem.text }
-        : { code: rem.code, catalogued: false, group: null, http: rem.http, fix_side: null, text: rem.text }),
+        ? { code: rem.code, catalogued: true, group: rem.group, http: rem.http, fix_side: rem.fixSide, text: rem.text, filled_text: fillRemediation(rem.text, r?.wok ?? null) }
+        : { code: rem.code, catalogued: false, group: null, http: rem.http, fix_side: null, text: rem.text, filled_text: rem.text }),
     events: t.events.map((e) => eventJson(e, detail)),
     context: t.context.map((e) => eventJson(e, detail)),
     context_window: t.window && { from: iso(t.window.from), to: iso(t.window.to) },

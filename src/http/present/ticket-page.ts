@@ -2,6 +2,7 @@
 import type { Event } from '../../model/event.js';
 import type { Ticket } from '../../model/ticket.js';
 import { eventJson, iso } from './event-view.js';
+import { remediationParts, type RemediationPart } from './remediation-text.js';
 
 export interface EventRow {
   id: string;
@@ -29,6 +30,36 @@ export interface TicketPageModel {
   contextRows: EventRow[];
   window: { from: string; to: string } | null;
   sources: string;
+  /** The remediation's text in parts, the wok's id filled in and linked; null without a remediation. */
+  remedy: RemediationPart[] | null;
+  health: HealthLine[];
+}
+
+/** "cp_db was failing 14:02–14:05 (output); this request failed at 14:03." in parts, for the page and the terminal. */
+export interface HealthLine {
+  status: 'warn' | 'fail';
+  check: string;
+  /** "was failing 14:02–14:05" */
+  during: string;
+  output: string | null;
+  /** "this request failed at 14:03." */
+  request: string;
+}
+
+const hhmm = (ms: number) => iso(ms).slice(11, 16);
+
+/** The subsystems that were not passing while the request ran, as sentences. */
+export function healthLines(t: Ticket): HealthLine[] {
+  const r = t.request;
+  const failed = r !== null && r.status !== null && r.status >= 400;
+  const at = hhmm(r ? r.time : t.events[0]!.time);
+  return (t.health ?? []).map((h) => ({
+    status: h.status,
+    check: h.check,
+    during: `was ${h.status === 'fail' ? 'failing' : 'warning'} ${hhmm(h.from)}–${hhmm(h.to ?? h.lastSeen)}`,
+    output: h.output,
+    request: `this request ${failed ? 'failed' : 'ran'} at ${at}.`,
+  }));
 }
 
 export function relative(ms: number): string {
@@ -98,5 +129,7 @@ export function ticketPage(t: Ticket, now: number): TicketPageModel {
     contextRows: t.context.map((e) => eventRow(e, origin)),
     window: t.window && { from: iso(t.window.from).slice(11, 19), to: iso(t.window.to).slice(11, 19) },
     sources,
+    remedy: t.remediation?.text ? remediationParts(t.remediation.text, t.remediation.kind === 'catalogued' ? (t.request?.wok ?? null) : null) : null,
+    health: healthLines(t),
   };
 }

@@ -1,10 +1,12 @@
 /** The /diag/wok/<id> page's view model: strings prepared for the template (which escapes them). */
 import type { Condition } from '../../diag/container-state.js';
 import type { Freshness, WokReport } from '../../diag/wok-report.js';
-import type { TimelineItem } from '../../diag/timeline.js';
+import type { TimelineKind } from '../../diag/timeline.js';
 import { iso } from './event-view.js';
 import { stripBars, type StripBar } from './diag-strip.js';
 import { ago, eventRow, type EventRow } from './ticket-page.js';
+import { remediationParts, type RemediationPart } from './remediation-text.js';
+import { timelineView, type TimelineView } from './wok-timeline.js';
 
 export interface WokPageModel {
   title: string;
@@ -21,8 +23,9 @@ export interface WokPageModel {
     lastLine: string | null;
     tail: EventRow[] | null;
   }[];
-  errors: { code: string; count: number; lastSeen: string; sampleCid: string; fix: string | null; text: string | null }[];
-  timeline: { time: string; ago: string; kind: string; cls: string; text: string; cid: string | null; code: string | null }[];
+  errors: { code: string; count: number; lastSeen: string; sampleCid: string; fix: string | null; text: RemediationPart[] | null }[];
+  timeline: TimelineView;
+  filters: { from: string; to: string; kinds: readonly TimelineKind[]; fold: boolean; toggleFold: string; clear: string };
   health: { check: string; bars: StripBar[] }[];
   windowText: string;
 }
@@ -55,20 +58,27 @@ function freshnessText(f: Freshness, now: number): { text: string; cls: string }
   }
 }
 
-function timelineText(t: TimelineItem): { cls: string; text: string; cid: string | null; code: string | null } {
-  switch (t.kind) {
-    case 'audit':
-      return { cls: t.outcome && t.outcome !== 'success' ? 'warn' : 'info', text: `${t.actor ?? 'someone'} · ${t.action}${t.outcome ? ` (${t.outcome})` : ''}`, cid: t.cid, code: null };
-    case 'request':
-      return { cls: t.status >= 500 ? 'bad' : 'warn', text: `${t.method ? `${t.method} ${t.path}` : 'request (method and path not logged)'} → ${t.status}`, cid: t.cid, code: t.code };
-    case 'lifecycle':
-      return { cls: t.state === 'ready' || t.state === 'start' ? 'ok' : t.state === 'recovery' ? 'warn' : 'bad', text: `${t.container}${t.role ? ` (${t.role})` : ''}: ${t.state}${t.message ? ` — ${t.message}` : ''}`, cid: null, code: null };
-    case 'check':
-      return { cls: t.to === 'pass' ? 'ok' : t.to === 'warn' ? 'warn' : 'bad', text: `${t.check}: ${t.from ?? '—'} → ${t.to}${t.output ? ` — ${t.output}` : ''}`, cid: null, code: null };
-  }
+export interface TimelineOptions {
+  kinds: readonly TimelineKind[];
+  fold: boolean;
+  /** The window as the URL gave it (for the filter form), '' when not given. */
+  from: string;
+  to: string;
 }
 
-export function wokPage(r: WokReport, now: number): WokPageModel {
+/** This page's URL with the timeline's filters, for links that change one of them. */
+function pageHref(id: string, tl: TimelineOptions, change: Partial<TimelineOptions>): string {
+  const o = { ...tl, ...change };
+  const q = new URLSearchParams();
+  if (o.from) q.set('from', o.from);
+  if (o.to) q.set('to', o.to);
+  if (o.kinds.length) q.set('kind', o.kinds.join(','));
+  if (!o.fold) q.set('repeats', 'all');
+  const s = q.toString();
+  return `/diag/wok/${encodeURIComponent(id)}${s ? `?${s}` : ''}#timeline`;
+}
+
+export function wokPage(r: WokReport, now: number, tl: TimelineOptions = { kinds: [], fold: true, from: '', to: '' }): WokPageModel {
   const operator = r.audience === 'operator';
   return {
     title: `Wok ${r.id}`,
@@ -91,9 +101,10 @@ export function wokPage(r: WokReport, now: number): WokPageModel {
       lastSeen: `${when(e.lastSeen)} (${ago(e.lastSeen, now)})`,
       sampleCid: e.sampleCid,
       fix: e.remediation?.kind === 'catalogued' ? e.remediation.fixSide : null,
-      text: e.remediation?.text ?? null,
+      text: e.remediation?.text ? remediationParts(e.remediation.text, e.remediation.kind === 'catalogued' ? r.id : null) : null,
     })),
-    timeline: r.timeline.map((t) => ({ time: when(t.time), ago: ago(t.time, now), kind: t.kind, ...timelineText(t) })),
+    timeline: timelineView(r.id, r.timeline, { now, operator, kinds: tl.kinds, fold: tl.fold }),
+    filters: { from: tl.from, to: tl.to, kinds: tl.kinds, fold: tl.fold, toggleFold: pageHref(r.id, tl, { fold: !tl.fold }), clear: pageHref(r.id, tl, { kinds: [], from: '', to: '' }) },
     health: r.health.map((h) => ({ check: h.check, bars: stripBars(h.segments, r.window.from, r.window.to, operator) })),
     windowText: `${when(r.window.from)} – ${when(r.window.to)} UTC`,
   };

@@ -9,10 +9,14 @@ import { HEALTH_JSON, healthHttpStatus, healthJson, type HealthDoc, type RenderO
 import type { AppDeps } from '../app-deps.js';
 import { methodNotAllowed } from '../middleware/error-handler.js';
 import { timeParam } from '../params.js';
+import { queryShape, readQuery, text } from '../query.js';
 import { diagPage } from '../present/diag-page.js';
 import { diagServicesOf, healthView, principalOf, verboseParam } from './diag-access.js';
 
 const STRIP_MS = 6 * 3_600_000;
+
+const VERBOSE_QUERY = queryShape({ verbose: text((raw) => raw !== undefined && verboseParam(raw)) });
+const pageQuery = (now: number) => queryShape({ since: text((raw) => timeParam('since', raw, now) ?? null) });
 const REFRESH_SECONDS = 15;
 
 function sendHealth(res: Response, doc: HealthDoc): void {
@@ -45,27 +49,29 @@ export function diagRoutes(deps: AppDeps): Router {
 
   r.route('/v1/diag')
     .get(async (req, res) => {
+      const q = readQuery(VERBOSE_QUERY, req.query);
       const view = healthView(principalOf(req));
       const outcomes = await diag.runner.run();
-      sendHealth(res, healthJson(outcomes, render(req, { view, verbose: view === 'full' && verboseParam(req.query.verbose), notes: notes() })));
+      sendHealth(res, healthJson(outcomes, render(req, { view, verbose: view === 'full' && q.verbose, notes: notes() })));
     })
     .all(methodNotAllowed(['GET']));
 
   r.route('/v1/diag/:check')
     .get(async (req, res) => {
+      const q = readQuery(VERBOSE_QUERY, req.query);
       const name = String(req.params.check);
       if (!diag.runner.has(name)) {
         throw new DiagError('DIAG_NOT_FOUND', `no check named ${JSON.stringify(name.slice(0, 40))}; the checks are ${diag.runner.names().join(', ')}`);
       }
       const view = healthView(principalOf(req));
       const outcomes = await diag.runner.run([name]);
-      sendHealth(res, healthJson(outcomes, render(req, { view, verbose: view === 'full' && verboseParam(req.query.verbose), notes: notes() })));
+      sendHealth(res, healthJson(outcomes, render(req, { view, verbose: view === 'full' && q.verbose, notes: notes() })));
     })
     .all(methodNotAllowed(['GET']));
 
   r.route('/diag')
     .get(async (req, res) => {
-      const since = timeParam('since', req.query.since, deps.clock.now()) ?? null;
+      const since = readQuery(pageQuery(deps.clock.now()), req.query).since;
       const view = healthView(principalOf(req));
       const outcomes = await diag.runner.run();
       // Read after the checks, so "checked … ago" is never in the future.

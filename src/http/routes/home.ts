@@ -5,8 +5,7 @@
  * for programs.
  */
 import express, { Router, type Request } from 'express';
-import { analysePaste, MAX_PASTE, type PasteResult } from '../../queries/paste.js';
-import type { Store } from '../../store/store.js';
+import { lookupPaste, MAX_PASTE } from '../../queries/paste.js';
 import type { AppDeps } from '../app-deps.js';
 import { methodNotAllowed } from '../middleware/error-handler.js';
 import { requireOperator } from '../middleware/guards.js';
@@ -18,20 +17,10 @@ import { diagServicesOf } from './diag-access.js';
 
 /** The home page waits this long for the checks; past it, it shows the last results (the checks go on for /diag). */
 const STATUS_WAIT_MS = 1000;
+import { queryShape, readQuery, text } from '../query.js';
 
-export interface LookupOutcome {
-  result: PasteResult;
-  /** For each id found: whether anything is stored under it. */
-  known: Record<string, boolean>;
-}
-
-export async function lookup(store: Store, text: string): Promise<LookupOutcome> {
-  const result = analysePaste(text);
-  const ids = result.kind === 'one' ? [result.cid] : result.kind === 'many' ? result.cids : [];
-  const known: Record<string, boolean> = {};
-  for (const id of ids) known[id] = (await store.eventsByCid(id)).length > 0;
-  return { result, known };
-}
+/** The paste box's text, when it comes in the URL (GET /?q=…). */
+const HOME_QUERY = queryShape({ q: text((raw) => raw ?? null) });
 
 export function homeRoutes(deps: AppDeps): Router {
   const r = Router();
@@ -61,7 +50,7 @@ export function homeRoutes(deps: AppDeps): Router {
 
   async function page(req: Request, text: string | null) {
     const recent = await deps.store.search({ failed: true, limit: 15 });
-    const outcome = text === null ? null : await lookup(deps.store, text);
+    const outcome = text === null ? null : await lookupPaste(deps.store, text);
     return {
       title: 'tellwang-diag',
       platform: await platformLine(),
@@ -81,7 +70,7 @@ export function homeRoutes(deps: AppDeps): Router {
 
   r.route('/')
     .get(requireOperator, async (req, res) => {
-      const q = typeof req.query.q === 'string' ? req.query.q : null;
+      const q = readQuery(HOME_QUERY, req.query).q;
       if (q !== null) return answer(req, res, q);
       res.render('home', await page(req, null));
     })
@@ -99,7 +88,7 @@ export function homeRoutes(deps: AppDeps): Router {
     .post(requireOperator, json, async (req, res) => {
       const text = (req.body as Record<string, unknown> | undefined)?.text;
       if (typeof text !== 'string') throw new DiagError('DIAG_BAD_REQUEST', 'send {"text": "…"} with the pasted text');
-      const { result, known } = await lookup(deps.store, text);
+      const { result, known } = await lookupPaste(deps.store, text);
       res.json({ ...result, known });
     })
     .all(methodNotAllowed(['POST']));

@@ -32,11 +32,20 @@ import type { StreamInfo } from '../../model/stream.js';
 import type { AppDeps } from '../app-deps.js';
 import { methodNotAllowed } from '../middleware/error-handler.js';
 import { requireIngest } from '../middleware/guards.js';
+import { queryShape, readQuery, text } from '../query.js';
 
 export const DEFAULT_INGEST_MAX_BYTES = 8 * 1024 * 1024;
 const KINDS = new Set(['auto', 'cp', 'container', 'audit']);
 const TYPES = /^(?:application\/(?:x-ndjson|ndjson|jsonl|x-jsonlines|json)|text\/plain)$/;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+const INGEST_QUERY = queryShape({
+  kind: text((raw) => {
+    const kind = raw === undefined || raw === '' ? 'auto' : raw;
+    if (!KINDS.has(kind)) throw new DiagError('DIAG_INVALID_QUERY', `kind must be one of ${[...KINDS].join(', ')}`);
+    return kind;
+  }),
+});
 
 export function ingestRoutes(deps: AppDeps): Router {
   const r = Router();
@@ -46,8 +55,7 @@ export function ingestRoutes(deps: AppDeps): Router {
 
   r.route('/v1/ingest')
     .post(requireIngest, async (req, res) => {
-      const kind = typeof req.query.kind === 'string' && req.query.kind !== '' ? req.query.kind : 'auto';
-      if (!KINDS.has(kind)) throw new DiagError('DIAG_INVALID_QUERY', `kind must be one of ${[...KINDS].join(', ')}`);
+      const { kind } = readQuery(INGEST_QUERY, req.query);
       const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       if (type !== '' && !TYPES.test(type)) {
         throw new DiagError('DIAG_UNSUPPORTED_MEDIA_TYPE', `send NDJSON (application/x-ndjson) or text/plain, not ${JSON.stringify(type.slice(0, 80))}`);

@@ -5,6 +5,7 @@ import { buildTicket } from '../../queries/ticket.js';
 import type { AppDeps } from '../app-deps.js';
 import { methodNotAllowed } from '../middleware/error-handler.js';
 import { cidParam, includeParam } from '../params.js';
+import { NO_QUERY, queryShape, readQuery, text } from '../query.js';
 import { ticketJson } from '../present/ticket-json.js';
 import { ticketPage } from '../present/ticket-page.js';
 import { customerTicketJson, ticketBelongsTo } from '../present/customer-ticket.js';
@@ -20,6 +21,8 @@ export const CUSTOMER_TICKET_NOT_FOUND = 'nothing your org sent has been logged 
  * built — without a floor, the time would tell the two apart.
  */
 export const CUSTOMER_TICKET_FLOOR_MS = 25;
+
+const TICKET_QUERY = queryShape({ include: text(includeParam) });
 
 export function ticketRoutes(deps: AppDeps): Router {
   const r = Router();
@@ -47,14 +50,16 @@ export function ticketRoutes(deps: AppDeps): Router {
 
   r.route('/v1/tickets/:cid')
     .get(requireCustomerOrOperator, async (req, res) => {
+      const q = readQuery(TICKET_QUERY, req.query);
       const p = req.principal;
       if (p.kind === 'customer') return void res.json(await loadForCustomer(req.params.cid, p.org));
-      res.json(ticketJson(await load(req.params.cid), includeParam(req.query.include)));
+      res.json(ticketJson(await load(req.params.cid), q.include));
     })
     .all(methodNotAllowed(['GET']));
 
   r.route('/tickets/:cid')
     .get(requireOperator, async (req, res) => {
+      readQuery(NO_QUERY, req.query);
       res.render('ticket', ticketPage(await load(req.params.cid), deps.clock.now()));
     })
     .all(methodNotAllowed(['GET']));

@@ -75,7 +75,7 @@ describe('tickets over HTTP', () => {
     expect(t.correlation_id).toBe(FAILED);
     expect(t.request).toEqual({ method: 'POST', path: '/v1/woks/ledger/sql', status: 502, org: 'acme', user: 'dana', key_prefix: expect.stringMatching(/^skl_[0-9a-f]{8}$/), wok: 'ledger', time: new Date(CP_T0 + 10_000).toISOString(), duration_ms: 240 });
     expect(t.error).toMatchObject({ code: 'CP_EXEC_SQL_FAILED', message: expect.stringContaining('docker exec into the db container failed') });
-    expect(t.remediation).toEqual({ code: 'CP_EXEC_SQL_FAILED', catalogued: true, group: 'Upstream / platform', http: 502, fix_side: 'state', text: expect.stringContaining("docker-exec call into the wok's db container failed") });
+    expect(t.remediation).toEqual({ code: 'CP_EXEC_SQL_FAILED', catalogued: true, group: 'Upstream / platform', http: 502, fix_side: 'state', text: expect.stringContaining("docker-exec call into the wok's db container failed"), filled_text: expect.stringContaining('hit /diag/wok/ledger.') });
     const sources = new Set(t.events.map((e: { source: string }) => e.source));
     expect(sources).toEqual(new Set(['cp', 'audit']));
     const times = t.events.map((e: { time: string }) => Date.parse(e.time));
