@@ -7,10 +7,19 @@ export interface MintedKey {
   sha256: string;
 }
 
-/** A platform key (`skl_` or `sllm_` + 64 hex), its stored prefix (first 8 hex) and digest. */
+/**
+ * A platform key (`skl_` or `sllm_` + the random bytes in hex: 32 bytes, 64
+ * hex, unless `random` gives another length), its stored prefix (first 8 hex)
+ * and digest.
+ */
 export function mintKey(kind: 'skl' | 'sllm', random: () => Buffer = () => randomBytes(32)): MintedKey {
   const key = `${kind}_${random().toString('hex')}`;
   return { key, prefix: key.slice(0, kind.length + 9), sha256: createHash('sha256').update(key).digest('hex') };
+}
+
+/** A key of `hexChars` hex characters (even, 2 to 128) from fresh random bytes. */
+export function mintKeyOfLength(kind: 'skl' | 'sllm', hexChars: number): MintedKey {
+  return mintKey(kind, () => randomBytes(hexChars / 2));
 }
 
 export interface InventorySnapshot {
