@@ -17,11 +17,6 @@ export function mintKey(kind: 'skl' | 'sllm', random: () => Buffer = () => rando
   return { key, prefix: key.slice(0, kind.length + 9), sha256: createHash('sha256').update(key).digest('hex') };
 }
 
-/** A key of `hexChars` hex characters (even, 2 to 128) from fresh random bytes. */
-export function mintKeyOfLength(kind: 'skl' | 'sllm', hexChars: number): MintedKey {
-  return mintKey(kind, () => randomBytes(hexChars / 2));
-}
-
 export interface InventorySnapshot {
   orgs: { slug: string }[];
   woks: { id: string; org: string; status: string; functions_port?: number | null }[];
