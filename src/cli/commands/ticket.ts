@@ -6,6 +6,7 @@ import { buildTicket } from '../../queries/ticket.js';
 import { DB_OPTION, UsageError, withStore, type CliContext } from '../context.js';
 import { renderTicketText } from '../render-ticket.js';
 import { terminalSafe } from '../terminal-safe.js';
+import { terminalJsonLine } from '../terminal-json.js';
 
 export function registerTicket(p: Command, ctx: CliContext): void {
   p.command('ticket')
@@ -26,7 +27,7 @@ export function registerTicket(p: Command, ctx: CliContext): void {
         }
         process.stdout.write(
           o.json
-            ? JSON.stringify(ticketJson(t, { stack: o.stacks ?? false, raw: false }), null, 2) + '\n'
+            ? terminalJsonLine(ticketJson(t, { stack: o.stacks ?? false, raw: false }), 2)
             : renderTicketText(t, { color: process.stdout.isTTY === true && !process.env.NO_COLOR, stacks: o.stacks ?? false }),
         );
       });
