@@ -77,6 +77,10 @@ function banner(url: string, s: DemoSummary, password: string): string {
   const lines = ['', `Sign in at ${url}/login as ${DEMO_OPERATOR} with password ${password}`, '', 'Tickets worth opening:'];
   for (const f of s.featured) lines.push(`  ${url}/tickets/${f.cid}`, `      ${f.description}`);
   lines.push('', `Paste any correlation id (or a whole error envelope) at ${url}/`, '');
+  // Customers' keys are of several lengths (32 to 128 hex): each is accepted on the customer API.
+  lines.push(`Customer keys (curl -H 'Authorization: Bearer KEY' ${url}/v1/diag/wok/ledger, or /v1/tickets/CID):`);
+  for (const k of s.customerKeys) lines.push(`  ${k.org.padEnd(10)} ${k.user.padEnd(22)} ${String(k.key.length - k.key.indexOf('_') - 1).padStart(3)} hex  ${k.key}`);
+  lines.push('');
   return lines.join('\n') + '\n';
 }
 

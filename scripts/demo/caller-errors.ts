@@ -37,8 +37,8 @@ function scenarios(t: DemoTimeline): Scenario[] {
   };
   return [
     (t, at) => req(t, { at, durationMs: 3, caller: anon, method: 'GET', path: '/v1/woks', ...fail('CP_UNAUTHENTICATED', 'missing Authorization header') }),
-    // A key pasted with its last characters cut off.
-    (t, at) => req(t, { at, durationMs: 2, caller: { ...t.as(hank), authorization: `Bearer ${hank.key.key.slice(0, 40)}` }, method: 'GET', path: '/v1/woks/analytics', ...fail('CP_INVALID_KEY', 'Bearer token does not match skl_<64 hex> or sllm_<64 hex>') }),
+    // A key pasted with most of it cut off (shorter than any key the cp accepts).
+    (t, at) => req(t, { at, durationMs: 2, caller: { ...t.as(hank), authorization: `Bearer ${hank.key.key.slice(0, 30)}` }, method: 'GET', path: '/v1/woks/analytics', ...fail('CP_INVALID_KEY', 'Bearer token does not match skl_<32-128 hex> or sllm_<32-128 hex>') }),
     (t, at) => req(t, { at, durationMs: 4, caller: { ...t.as(li), authorization: `Bearer sllm_${t.rng.hex(64)}` }, method: 'POST', path: '/v1/llm/chat/completions', body: { model: 'deepseek-chat', messages: [{ role: 'user', content: 'hello' }] }, ...fail('CP_LLM_KEY_INVALID', 'sllm_ key is revoked or unknown') }),
     (t, at) => {
       const ms = 212;

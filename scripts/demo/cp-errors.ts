@@ -9,7 +9,7 @@
 /** Status and hint per code, as the cp's error table has them. */
 export const CP_ERRORS: Readonly<Record<string, { status: number; hint: string }>> = {
   CP_UNAUTHENTICATED: { status: 401, hint: 'send Authorization: Bearer skl_<hex>' },
-  CP_INVALID_KEY: { status: 401, hint: 'the key must be skl_ or sllm_ followed by 64 hex characters; check for whitespace or truncation' },
+  CP_INVALID_KEY: { status: 401, hint: 'the key must be skl_ or sllm_ followed by 32 to 128 lower-case hex characters; check for whitespace or truncation' },
   CP_LLM_KEY_INVALID: { status: 401, hint: 'mint a fresh key via POST /v1/llm-keys' },
   CP_INVALID_CREDENTIALS: { status: 401, hint: 're-check the email and password' },
   CP_WEAK_PASSWORD: { status: 400, hint: 'use at least 8 characters' },

@@ -56,6 +56,8 @@ export interface DemoSummary {
   longLineCid: string;
   /** The lines written on purpose to parse as nothing. */
   garbage: GarbageLine[];
+  /** Each demo user's skl_ key (of several lengths), for trying the customer API. */
+  customerKeys: { user: string; org: string; key: string }[];
   /** Every secret the dataset holds (keys, session cookies, db passwords): none may reach a store. */
   secrets: string[];
 }
@@ -116,6 +118,7 @@ export async function generateDemo(o: DemoOptions): Promise<DemoSummary> {
     featured: [restart, crossSource, uncatalogued],
     longLineCid,
     garbage: garbage.map((g) => ({ ...g, file: path.join(o.dir, g.file) })),
+    customerKeys: world.users.map((u) => ({ user: u.email, org: u.org, key: u.key.key })),
     secrets: [
       ...world.users.map((u) => u.key.key),
       ...world.llmKeys.map((k) => k.key.key),

@@ -3,6 +3,7 @@
  * that run them. Fixed names (so a reader can follow the stories), random
  * parts (keys, container ids) from the seeded PRNG.
  */
+import { createHash } from 'node:crypto';
 import { mintKey, type InventorySnapshot, type MintedKey } from '../formats/inventory-file.js';
 import type { Prng } from './prng.js';
 
@@ -46,13 +47,24 @@ export interface DemoWorld {
 export const BROWSER = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15';
 export const CLI = 'tellwang-cli/2.3.1 node/20.18.0 linux-x64';
 
-const PEOPLE: ReadonlyArray<[email: string, org: string, ip: string, ua: string]> = [
-  ['maria@acme.io', 'acme', '198.51.100.23', BROWSER],
-  ['ci-deploy@acme.io', 'acme', '20.42.11.7', 'tellwang-cli/2.3.1 node/20.18.0 linux-x64 (github-actions)'],
-  ['li.wei@northwind.dev', 'northwind', '203.0.113.54', CLI],
-  ['hank@globex.com', 'globex', '192.0.2.140', 'tellwang-sdk-js/1.4.0 node/22.11.0'],
-  ['peter@initech.co', 'initech', '198.51.100.201', BROWSER],
+/** People: [email, org, ip, user agent, hex characters of their skl_ key] — keys of several lengths, as the cp has minted over the years. */
+const PEOPLE: ReadonlyArray<[email: string, org: string, ip: string, ua: string, keyHex: number]> = [
+  ['maria@acme.io', 'acme', '198.51.100.23', BROWSER, 64],
+  ['ci-deploy@acme.io', 'acme', '20.42.11.7', 'tellwang-cli/2.3.1 node/20.18.0 linux-x64 (github-actions)', 32],
+  ['li.wei@northwind.dev', 'northwind', '203.0.113.54', CLI, 48],
+  ['hank@globex.com', 'globex', '192.0.2.140', 'tellwang-sdk-js/1.4.0 node/22.11.0', 64],
+  ['peter@initech.co', 'initech', '198.51.100.201', BROWSER, 128],
 ];
+
+/**
+ * `hexChars / 2` bytes from 32 drawn from the PRNG (stretched with sha512 past
+ * 32): every key draws the same 32 bytes, so the rest of the demo does not
+ * change with a key's length.
+ */
+function keyBytes(drawn: Buffer, hexChars: number): Buffer {
+  const bytes = hexChars / 2;
+  return bytes <= drawn.length ? drawn.subarray(0, bytes) : createHash('sha512').update(drawn).digest().subarray(0, bytes);
+}
 
 /** Woks, oldest first: [id, org, status, functions, attrs]. */
 const WOKS: ReadonlyArray<[string, string, DemoWok['status'], boolean, boolean]> = [
@@ -69,8 +81,8 @@ export const DB_IMAGE = 'postgres:16.4-alpine';
 export const FN_IMAGE = 'ghcr.io/tellwang/functions-runtime:1.8.2';
 
 export function buildWorld(rng: Prng, now: number): DemoWorld {
-  const key = (kind: 'skl' | 'sllm') => mintKey(kind, () => rng.bytes(32));
-  const users = PEOPLE.map(([email, org, ip, userAgent]) => ({ email, org, ip, userAgent, key: key('skl') }));
+  const key = (kind: 'skl' | 'sllm', hexChars = 64) => mintKey(kind, () => keyBytes(rng.bytes(32), hexChars));
+  const users = PEOPLE.map(([email, org, ip, userAgent, keyHex]) => ({ email, org, ip, userAgent, key: key('skl', keyHex) }));
   const llmKeys = ['acme', 'northwind', 'globex'].map((org) => ({ org, user: users.find((u) => u.org === org)!.email, key: key('sllm') }));
   let port = 41000;
   const woks = WOKS.map(([id, org, status, functions, attrs], i): DemoWok => {

@@ -7,7 +7,11 @@ export interface MintedKey {
   sha256: string;
 }
 
-/** A platform key (`skl_` or `sllm_` + 64 hex), its stored prefix (first 8 hex) and digest. */
+/**
+ * A platform key (`skl_` or `sllm_` + the random bytes in hex: 32 bytes, 64
+ * hex, unless `random` gives another length), its stored prefix (first 8 hex)
+ * and digest.
+ */
 export function mintKey(kind: 'skl' | 'sllm', random: () => Buffer = () => randomBytes(32)): MintedKey {
   const key = `${kind}_${random().toString('hex')}`;
   return { key, prefix: key.slice(0, kind.length + 9), sha256: createHash('sha256').update(key).digest('hex') };

@@ -29,7 +29,8 @@ export interface AppConfig {
 
 export interface AccessConfig {
   sessionTtlMs?: number;
-  throttle?: ThrottleOptions;
+  /** Any options left out take DEFAULT_THROTTLE's. */
+  throttle?: Partial<ThrottleOptions>;
 }
 
 /** Everything the HTTP app needs, passed in: no globals, so tests build it with a real store in a temp dir. */

@@ -44,7 +44,11 @@ export interface LimiterSpec {
 export interface Limiter {
   /** The key's count in its current window and the ms until that window ends; null when it has none. */
   get(key: string): Promise<{ count: number; msBeforeNext: number } | null>;
-  /** Counts one more event for the key. */
-  hit(key: string): Promise<void>;
+  /** Counts one more event for the key, atomically: the count after it and the ms until its window ends. */
+  hit(key: string): Promise<{ count: number; msBeforeNext: number }>;
+  /** Takes one event back (a counted attempt that turned out not to count). */
+  reward(key: string): Promise<void>;
+  /** Sets the key's count, in a new window from now (a remembered fact that is to last the whole window). */
+  set(key: string, count: number): Promise<void>;
   reset(key: string): Promise<void>;
 }

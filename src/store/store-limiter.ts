@@ -23,13 +23,26 @@ function storeLimiter(rl: RateLimiterAbstract & { clearExpired?: (expire: number
     },
     async hit(key) {
       await ready();
+      let r: RateLimiterRes;
       try {
-        await rl.consume(key);
+        r = await rl.consume(key);
       } catch (e) {
         // consume() rejects with a RateLimiterRes once the points are used up: the hit is counted all the same.
         if (!(e instanceof RateLimiterRes)) throw e;
+        r = e;
       }
       if (++hits % CLEAR_EVERY === 0) await rl.clearExpired?.(Date.now());
+      return { count: r.consumedPoints, msBeforeNext: r.msBeforeNext };
+    },
+    async reward(key) {
+      await ready();
+      // Only a key counted in its current window is taken back: a reward never starts a window of its own.
+      if (await rl.get(key)) await rl.reward(key, 1);
+    },
+    async set(key, count) {
+      await ready();
+      // The limiter's own window (0 would be "never expires").
+      await rl.set(key, count, rl.duration);
     },
     async reset(key) {
       await ready();

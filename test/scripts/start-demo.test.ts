@@ -19,7 +19,7 @@ const cwd = tempDir('tellwang-start-');
 afterAll(() => cwd.remove());
 
 /** Runs start-demo until it has printed its banner, checks it serves, stops it; returns what it printed. */
-async function startDemo(): Promise<string> {
+async function startDemo(probe: (url: string, out: string) => Promise<void> = async () => {}): Promise<string> {
   const env: NodeJS.ProcessEnv = { ...process.env, DIAG_LOG_LEVEL: 'warn' };
   delete env.DIAG_PORT;
   delete env.DIAG_HOST;
@@ -34,6 +34,7 @@ async function startDemo(): Promise<string> {
     expect(out).toContain('Paste any correlation id');
     const url = /serving (http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1]!;
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    await probe(url, out);
   } finally {
     child.kill('SIGTERM');
   }
@@ -45,7 +46,17 @@ async function startDemo(): Promise<string> {
 describe('npm start (scripts/start-demo.ts)', () => {
   it('writes, ingests and serves the demo, and prints the three tickets', async () => {
     expect(existsSync(script), `${script} is missing: run npm run build`).toBe(true);
-    const first = await startDemo();
+    const first = await startDemo(async (url, out) => {
+      // The customer keys it prints are of several lengths, and each signs its customer in.
+      const keys = [...out.matchAll(/^ {2}(\S+) +\S+@\S+ +(\d+) hex {2}(skl_[0-9a-f]+)$/gm)].map(([, org, n, key]) => ({ org: org!, n: Number(n), key: key! }));
+      expect(keys.map((k) => k.n).sort((a, b) => a - b)).toEqual([32, 48, 64, 64, 128]);
+      for (const k of keys) {
+        expect(k.key).toHaveLength(4 + k.n);
+        const r = await fetch(`${url}/v1/diag/wok/ledger`, { headers: { authorization: `Bearer ${k.key}` } });
+        // acme's keys see its wok ledger; another org's key is signed in too, and told it has no such wok.
+        expect([k.org, k.n, r.status]).toEqual([k.org, k.n, k.org === 'acme' ? 200 : 404]);
+      }
+    });
     expect(first).toMatch(/^demo: \d+ requests/m);
     expect(first).toMatch(/^ {2}unparsed {3}\d+/m);
     expect(first).toMatch(/^imported 4 orgs, 7 woks, 8 keys$/m);

@@ -13,6 +13,7 @@ import { bytesArg, DB_OPTION, intArg, UsageError, withStore, type CliContext } f
 import { terminalProgress } from '../progress.js';
 import { ingestReportJson, renderIngestReport } from '../report-ingest.js';
 import { terminalSafe } from '../terminal-safe.js';
+import { terminalJsonLine } from '../terminal-json.js';
 
 export function registerIngest(p: Command, ctx: CliContext): void {
   p.command('ingest')
@@ -46,7 +47,7 @@ export function registerIngest(p: Command, ctx: CliContext): void {
             status: tty ? (line) => process.stderr.write(`\r\x1b[K${line}`) : undefined,
           });
           const summary = { lines: t.lines, bytes: t.bytes, stored: t.stored, unparsed: t.unparsed, duplicates: t.duplicates, restarts: t.restarts };
-          process.stdout.write(o.json ? JSON.stringify(summary) + '\n' : `${tty ? '\n' : ''}stopped: read ${t.lines} lines, stored ${t.stored} events, ${t.unparsed} unparsed\n`);
+          process.stdout.write(o.json ? terminalJsonLine(summary) : `${tty ? '\n' : ''}stopped: read ${t.lines} lines, stored ${t.stored} events, ${t.unparsed} unparsed\n`);
         });
         return;
       }
@@ -59,7 +60,7 @@ export function registerIngest(p: Command, ctx: CliContext): void {
         if (!bulk && o.threads && !(store instanceof SqliteStore)) process.stderr.write('note: --threads applies to a SQLite store; PostgreSQL is written from one thread\n');
         const r = bulk ? await bulkIngestOnThread(store.file, paths, { ...opts, ...(o.threads ? { workers: o.threads } : {}) }) : await ingestPaths(store, paths, opts);
         progress.done();
-        process.stdout.write(o.json ? JSON.stringify(ingestReportJson(r), null, 2) + '\n' : renderIngestReport(r));
+        process.stdout.write(o.json ? terminalJsonLine(ingestReportJson(r), 2) : renderIngestReport(r));
       });
     });
 

@@ -6,6 +6,7 @@ import { DB_OPTION, UsageError, withExistingStore, withStore, type CliContext } 
 import { terminalSafe } from '../terminal-safe.js';
 import { dbPath } from '../../config.js';
 import { requireExistingStore } from '../existing-store.js';
+import { terminalJsonLine } from '../terminal-json.js';
 
 /* Reading a password: the first line of stdin when it is piped (`printf '%s\n' "$PW" | tellwang-diag operators add …`), otherwise typed at the terminal without echo, twice. */
 
@@ -99,7 +100,7 @@ export function registerOperators(p: Command, ctx: CliContext): void {
     .action(async (o: { db?: string; json?: boolean }) => {
       await withExistingStore(o.db, ctx, async (store) => {
         const all = await store.listOperators();
-        if (o.json) return void process.stdout.write(JSON.stringify(all.map(operatorJson), null, 2) + '\n');
+        if (o.json) return void process.stdout.write(terminalJsonLine(all.map(operatorJson), 2));
         if (!all.length) return void process.stdout.write('no operators yet: add one with `tellwang-diag operators add EMAIL`\n');
         const w = Math.max(5, ...all.map((x) => x.email.length));
         process.stdout.write(`${'EMAIL'.padEnd(w)}  STATUS    CREATED\n`);

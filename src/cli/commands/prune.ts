@@ -10,6 +10,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { dbPath } from '../../config.js';
 import { isPostgresTarget } from '../../store/open-store.js';
 import { DB_OPTION, UsageError, withExistingStore, type CliContext } from '../context.js';
+import { terminalJsonLine } from '../terminal-json.js';
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
@@ -65,7 +66,7 @@ export function registerPrune(p: Command, ctx: CliContext): void {
       const seconds = (performance.now() - started) / 1000;
       const sizeAfter = file === null ? null : fileBytes(file);
       if (o.json) {
-        process.stdout.write(JSON.stringify({ before: new Date(before).toISOString(), removed_events: removed, seconds: Number(seconds.toFixed(3)), db_bytes_before: sizeBefore, db_bytes_after: sizeAfter }) + '\n');
+        process.stdout.write(terminalJsonLine({ before: new Date(before).toISOString(), removed_events: removed, seconds: Number(seconds.toFixed(3)), db_bytes_before: sizeBefore, db_bytes_after: sizeAfter }));
       } else {
         const sizes = sizeBefore === null ? '' : `; store and WAL ${sizeBefore} → ${sizeAfter} bytes`;
         process.stdout.write(`removed ${removed} events older than ${new Date(before).toISOString()} in ${seconds.toFixed(2)} s${sizes}\n`);

@@ -16,6 +16,7 @@ import type { Stats } from '../../store/store.js';
 import { DB_OPTION, type CliContext } from '../context.js';
 import { requireExistingStore } from '../existing-store.js';
 import { terminalSafe } from '../terminal-safe.js';
+import { terminalJsonLine } from '../terminal-json.js';
 
 export interface StreamLag {
   stream: StreamState;
@@ -106,7 +107,7 @@ export function registerStats(p: Command, ctx: CliContext): void {
       try {
         const st = await store.stats();
         const j = statsJson(st, st.streams.map(streamLag));
-        process.stdout.write(o.json ? JSON.stringify(j, null, 2) + '\n' : renderStats(j));
+        process.stdout.write(o.json ? terminalJsonLine(j, 2) : renderStats(j));
       } finally {
         await store.close();
       }

@@ -13,6 +13,7 @@ import { buildTicket } from '../../queries/ticket.js';
 import { DB_OPTION, UsageError, withExistingStore, type CliContext } from '../context.js';
 import { renderTicketText } from '../render-ticket.js';
 import { terminalSafe } from '../terminal-safe.js';
+import { terminalJsonLine } from '../terminal-json.js';
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) throw new UsageError('give a correlation id (or the pasted text), or pipe the text in: … | tellwang-diag ticket -');
@@ -56,7 +57,7 @@ export function registerTicket(p: Command, ctx: CliContext): void {
         const r = found.result;
         if (r.kind === 'none') return;
         if (r.kind === 'many') {
-          process.stdout.write(o.json ? JSON.stringify({ ...r, known: found.known }, null, 2) + '\n' : renderMany(found, r.cids));
+          process.stdout.write(o.json ? terminalJsonLine({ ...r, known: found.known }, 2) : renderMany(found, r.cids));
           process.exitCode = 1;
           return;
         }
@@ -68,7 +69,7 @@ export function registerTicket(p: Command, ctx: CliContext): void {
         }
         process.stdout.write(
           o.json
-            ? JSON.stringify(ticketJson(t, { stack: o.stacks ?? false, raw: false }), null, 2) + '\n'
+            ? terminalJsonLine(ticketJson(t, { stack: o.stacks ?? false, raw: false }), 2)
             : renderTicketText(t, { color: process.stdout.isTTY === true && !process.env.NO_COLOR, stacks: o.stacks ?? false }),
         );
       });

@@ -4,6 +4,7 @@ import { createToken, SCOPES, TokenError } from '../../access/api-tokens.js';
 import type { ApiToken, TokenScope } from '../../model/access.js';
 import { DB_OPTION, UsageError, withExistingStore, withStore, type CliContext } from '../context.js';
 import { terminalSafe } from '../terminal-safe.js';
+import { terminalJsonLine } from '../terminal-json.js';
 
 function when(ms: number | null): string {
   return ms === null ? '—' : new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
@@ -44,7 +45,7 @@ export function registerTokens(p: Command, ctx: CliContext): void {
     .action(async (o: { db?: string; json?: boolean }) => {
       await withExistingStore(o.db, ctx, async (store) => {
         const all = await store.listTokens();
-        if (o.json) return void process.stdout.write(JSON.stringify(all.map(tokenJson), null, 2) + '\n');
+        if (o.json) return void process.stdout.write(terminalJsonLine(all.map(tokenJson), 2));
         if (!all.length) return void process.stdout.write('no tokens yet: create one with `tellwang-diag tokens create --name NAME`\n');
         const w = Math.max(4, ...all.map((t) => t.name.length));
         process.stdout.write(`${'NAME'.padEnd(w)}  SCOPE     STATUS   CREATED               LAST USED\n`);

@@ -8,6 +8,7 @@ import type { Unparsed } from '../../model/event.js';
 import { CursorError } from '../../store/cursor.js';
 import { DB_OPTION, UsageError, withExistingStore, type CliContext } from '../context.js';
 import { terminalSafe } from '../terminal-safe.js';
+import { terminalJsonLine } from '../terminal-json.js';
 
 function limitArg(v: string): number {
   const n = Number(v);
@@ -42,7 +43,7 @@ export function registerUnparsed(p: Command, ctx: CliContext): void {
         const page = await store.unparsed(o.cursor ?? null, o.limit).catch((e: unknown) => {
           throw e instanceof CursorError ? new UsageError(`--cursor: ${e.message}`) : e;
         });
-        process.stdout.write(o.json ? JSON.stringify(page, null, 2) + '\n' : renderUnparsed(page.items, page.next));
+        process.stdout.write(o.json ? terminalJsonLine(page, 2) : renderUnparsed(page.items, page.next));
       });
     });
 }

@@ -11,6 +11,7 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { CredentialProblem, Principal } from '../../access/principal.js';
+import { PLATFORM_KEY_SHAPE_TEXT } from '../../access/customer-keys.js';
 import { DiagError } from '../../errors/diag-error.js';
 import { wantsHtml } from './error-handler.js';
 import { safeNext } from './safe-next.js';
@@ -47,7 +48,7 @@ export function platformAuthError(problem: CredentialProblem | null): DiagError 
     case 'malformed':
       return DiagError.platform('CP_UNAUTHENTICATED', 'the Authorization header is not "Bearer <key>"', h);
     case 'shape':
-      return DiagError.platform('CP_INVALID_KEY', 'the Bearer value is not the shape of a key (skl_ followed by 64 hex characters)', h);
+      return DiagError.platform('CP_INVALID_KEY', `the Bearer value is not the shape of a key (${PLATFORM_KEY_SHAPE_TEXT})`, h);
     case 'platform-key':
       return DiagError.platform('CP_UNAUTHENTICATED', `the key ${problem.prefix}… is revoked or unknown`, h);
     case 'llm-key':

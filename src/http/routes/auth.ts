@@ -1,6 +1,7 @@
 /**
  * Operator sign-in and sign-out. GET /login shows the form; POST /login checks
- * the password (argon2id), throttled per account and per address, and starts
+ * the password (argon2id), throttled per (account, address) and per address
+ * and slowed per account (login-throttle.ts), and starts
  * a session; POST /logout ends it. The sign-in form is protected against
  * login CSRF by a double-submit token: a random value in a SameSite=Strict
  * cookie scoped to /login that the form must echo.
@@ -57,15 +58,17 @@ export function authRoutes(deps: AppDeps): Router {
         throw new DiagError('DIAG_CSRF_REJECTED', 'the sign-in form expired or did not come from this site; reload it and sign in again');
       }
       const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-      await throttle.check(f.email, ip);
+      const admitted = await throttle.admit(f.email, ip);
+      // An account under attack: a sign-in from an address it has not seen waits first (the same wait, right password or not).
+      if (admitted.delayMs > 0) await new Promise((r) => setTimeout(r, admitted.delayMs));
       const op = f.email ? await deps.store.operatorByEmail(f.email) : null;
       const ok = (await verifyPassword(op?.passwordHash ?? null, f.password)) && op !== null && op.disabledAt === null;
       if (!ok || !op) {
-        await throttle.failed(f.email, ip);
-        req.log?.warn({ login: 'failed', account_known: op !== null }, 'sign-in failed');
+        await throttle.failed(f.email);
+        req.log?.warn({ login: 'failed', account_known: op !== null, slowed_ms: admitted.delayMs }, 'sign-in failed');
         return showForm(req, res, 401, f.next, f.email, 'Email or password is wrong, or the account is disabled.');
       }
-      await throttle.succeeded(f.email);
+      await throttle.succeeded(f.email, ip);
       // A session this browser had before is ended: one sign-in, one fresh id.
       if (req.principal.kind === 'operator' && req.principal.sessionIdHash) await endSession(deps.store, req.principal.sessionIdHash);
       const s = await startSession(deps.store, op, deps.clock.now(), ttl);

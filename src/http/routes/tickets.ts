@@ -10,6 +10,7 @@ import { ticketJson } from '../present/ticket-json.js';
 import { ticketPage } from '../present/ticket-page.js';
 import { customerTicketJson, ticketBelongsTo } from '../present/customer-ticket.js';
 import { requireCustomerOrOperator, requireOperator } from '../middleware/guards.js';
+import { answerNoSooner } from './answer-floor.js';
 
 /** A customer asking for another org's request gets exactly this, as for an id nothing was logged with. */
 export const CUSTOMER_TICKET_NOT_FOUND = 'nothing your org sent has been logged with that correlation id';
@@ -26,6 +27,7 @@ const TICKET_QUERY = queryShape({ include: text(includeParam) });
 
 export function ticketRoutes(deps: AppDeps): Router {
   const r = Router();
+  const floorMs = deps.config.customerTicketFloorMs ?? CUSTOMER_TICKET_FLOOR_MS;
 
   async function load(raw: unknown) {
     const cid = cidParam(raw);
@@ -37,22 +39,20 @@ export function ticketRoutes(deps: AppDeps): Router {
   /** A customer's own request only, customer-safe; another org's is the same 404 as a missing one. */
   async function loadForCustomer(raw: unknown, org: string) {
     const cid = cidParam(raw);
-    const started = performance.now();
-    try {
-      const t = await buildTicket(deps.store, deps.catalog, cid, deps.config.ticket);
-      if (!t || !(await ticketBelongsTo(t, org, deps.inventory))) throw new DiagError('DIAG_TICKET_NOT_FOUND', CUSTOMER_TICKET_NOT_FOUND);
-      return customerTicketJson(t, org, deps.inventory);
-    } finally {
-      const left = (deps.config.customerTicketFloorMs ?? CUSTOMER_TICKET_FLOOR_MS) - (performance.now() - started);
-      if (left > 0) await new Promise((r) => setTimeout(r, left));
-    }
+    const t = await buildTicket(deps.store, deps.catalog, cid, deps.config.ticket);
+    if (!t || !(await ticketBelongsTo(t, org, deps.inventory))) throw new DiagError('DIAG_TICKET_NOT_FOUND', CUSTOMER_TICKET_NOT_FOUND);
+    return customerTicketJson(t, org, deps.inventory);
   }
 
   r.route('/v1/tickets/:cid')
     .get(requireCustomerOrOperator, async (req, res) => {
       const q = readQuery(TICKET_QUERY, req.query);
       const p = req.principal;
-      if (p.kind === 'customer') return void res.json(await loadForCustomer(req.params.cid, p.org));
+      if (p.kind === 'customer') {
+        // The floor holds the very end of the answer (after the body or the error envelope is rendered), found or not.
+        answerNoSooner(res, performance.now(), floorMs);
+        return void res.json(await loadForCustomer(req.params.cid, p.org));
+      }
       res.json(ticketJson(await load(req.params.cid), q.include));
     })
     .all(methodNotAllowed(['GET']));

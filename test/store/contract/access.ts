@@ -42,6 +42,26 @@ export function accessContract(make: MakeStore): void {
       expect((await a.get('al@tellwang.dev'))?.count).toBe(1);
     });
 
+    it('limiters: a hit answers the count after it (atomically, under concurrency); reward takes one back; set starts a fresh window', async () => {
+      const a = cur.store.limiter({ name: 'login-pair', points: 3, windowSeconds: 600 });
+      const counts = await Promise.all(Array.from({ length: 8 }, () => a.hit('k')));
+      expect(counts.map((c) => c.count).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      for (const c of counts) expect(c.msBeforeNext).toBeGreaterThan(0);
+      await a.reward('k');
+      expect((await a.get('k'))?.count).toBe(7);
+      // A reward never opens a window for a key that has none.
+      await a.reward('fresh');
+      expect(await a.get('fresh')).toBeNull();
+      const known = cur.store.limiter({ name: 'login-known', points: 1, windowSeconds: 3600 });
+      await known.set('k', 1);
+      await known.set('k', 1);
+      const k = await known.get('k');
+      expect(k?.count).toBe(1);
+      expect(k!.msBeforeNext).toBeGreaterThan(3_500_000);
+      expect(k!.msBeforeNext).toBeLessThanOrEqual(3_600_000);
+      expect((await (await cur.reopen()).limiter({ name: 'login-known', points: 1, windowSeconds: 3600 }).get('k'))?.count).toBe(1);
+    });
+
     it('operators: added, found by id and by email in any case, listed, unique by email in any case', async () => {
       const before = Date.now();
       const zoe = await cur.store.addOperator('zoe@tellwang.dev', ARGON);
