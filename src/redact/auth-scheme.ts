@@ -57,7 +57,8 @@ export function scanAuthSchemes(view: View, spans: Spans): void {
     const cred = t.slice(c, end);
     if (cred === '' || /^(?:bearer|basic)$/i.test(cred)) continue;
     if (bearer) {
-      if (/^(?:skl|sllm|sdo)_/.test(cred) || isAuthParam(t, cred, end) || !looksLikeCredential(cred)) continue;
+      // Keys are token-scan.ts's to cut; a stub inside the credential (`0sdo_…=`) is what an earlier pass left.
+      if (/^(?:skl|sllm|sdo)_|(?:skl|sllm)_[A-Za-z0-9_-]{0,8}…|sdo_…/.test(cred) || isAuthParam(t, cred, end) || !looksLikeCredential(cred)) continue;
       spans.add(view, c, end);
     } else {
       if (cred.length < 8) continue;

@@ -12,9 +12,9 @@
  * separators cost one look each.
  */
 import type { View } from './normalised-view.js';
-import { isCounterName } from './secret-patterns.js';
+import { REDACTED, isCounterName } from './secret-patterns.js';
 import { RunEnds, type Spans, isWordChar, skipBlanks } from './spans.js';
-import { credentialStub, redactedAt } from './stubs.js';
+import { keyStub, redactedAt } from './stubs.js';
 
 /** The words that make a name secret. */
 export const SECRET_WORDS =
@@ -47,6 +47,12 @@ function quotedEnd(t: string, q: number): number {
   return t.length;
 }
 
+/** A value that is a platform key and nothing more keeps the key's stub; any other value goes whole. */
+function valueStub(value: string): string {
+  const m = /^(skl|sllm|sdo)_([A-Za-z0-9_-]*)$/.exec(value);
+  return m ? keyStub(m[1]!, m[2]!) : REDACTED;
+}
+
 export function scanNamedSecrets(view: View, spans: Spans): void {
   const t = view.text;
   const names = new RunEnds(t, isWordChar);
@@ -62,7 +68,8 @@ export function scanNamedSecrets(view: View, spans: Spans): void {
     re.lastIndex = nameEnd;
     const name = t.slice(nameStart, nameEnd);
     if (isCounterName(name)) continue;
-    const flag = name.startsWith('-');
+    // A flag starts an argument: after whitespace, a quote, a bracket or comma of an argv, or the start of the text.
+    const flag = name.startsWith('-') && (nameStart === 0 || /[\s"'(\[,=]/.test(t[nameStart - 1]!));
     let q = nameEnd;
     if (t.charCodeAt(q) === 34 || t.charCodeAt(q) === 39) q++;
     const sepAt = skipBlanks(t, q);
@@ -97,9 +104,9 @@ export function scanNamedSecrets(view: View, spans: Spans): void {
         end = values.end(c2);
         const cred = t.slice(c2, end);
         if (cred === '' || /^(?:bearer|basic)$/i.test(cred)) continue;
-        spans.add(view, c2, end, credentialStub(cred));
+        spans.add(view, c2, end, valueStub(cred));
       } else {
-        spans.add(view, v, end, credentialStub(value));
+        spans.add(view, v, end, valueStub(value));
       }
     }
     re.lastIndex = Math.max(nameEnd, end);

@@ -36,6 +36,8 @@ export function scanTokens(view: View, spans: Spans): void {
   const signature = new RunEnds(t, isWordChar);
   // A JWT that failed from one `eyJ` fails from every later one in the same run: its first segment ends at the same place.
   let jwtFailedBefore = -1;
+  // Key prefixes inside a key already found are part of it.
+  let keyRunEnd = -1;
   const re = new RegExp(HITS.source, 'g');
   for (let m = re.exec(t); m; m = re.exec(t)) {
     const p = m.index;
@@ -45,9 +47,12 @@ export function scanTokens(view: View, spans: Spans): void {
     let replacement = REDACTED;
     let rank: Rank = Rank.Plain;
     if (prefix === 'skl_' || prefix === 'sllm_' || prefix === 'sdo_') {
+      if (p < keyRunEnd) continue;
       const e = word.end(body);
       const kind = prefix.slice(0, -1);
       if (e - body > 8 || (kind === 'sdo' && e > body)) [end, replacement, rank] = [e, keyStub(kind, t.slice(body, e)), Rank.Stub];
+      // A stub an earlier pass left (`skl_sdo_Bear…`): what its 8 characters hold is no key of its own.
+      else if (t.charCodeAt(e) === 0x2026) re.lastIndex = e;
     } else if (prefix === 'eyJ') {
       if (p < jwtFailedBefore) continue;
       const e1 = word.end(body);
@@ -63,7 +68,9 @@ export function scanTokens(view: View, spans: Spans): void {
     }
     if (end < 0) continue;
     spans.add(view, p, end, replacement, rank);
-    re.lastIndex = end;
+    // After a key the search goes on inside it: a JWT or token glued on (`skl_…eyJ….….`) may run on past its end.
+    if (rank === Rank.Stub) [keyRunEnd, re.lastIndex] = [end, body];
+    else re.lastIndex = end;
   }
 }
 
