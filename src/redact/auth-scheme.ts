@@ -9,7 +9,7 @@
  */
 import type { View } from './normalised-view.js';
 import { RunEnds, type Spans, isWordChar, skipBlanks } from './spans.js';
-import { redactedAt } from './stubs.js';
+import { looksLikeCredential, redactedAt } from './stubs.js';
 
 const SCHEMES = /bearer|basic/gi;
 
@@ -27,11 +27,6 @@ function isCredChar(c: number): boolean {
 /** [A-Za-z0-9+/]: a Basic credential's base64. */
 function isBase64Char(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 43 || c === 47;
-}
-
-/** In free text, "Bearer" followed by a word is prose; a credential has a digit or symbol, or length. */
-export function looksLikeCredential(cred: string): boolean {
-  return cred.length >= 16 || (cred.length >= 4 && /[0-9_.=+/-]/.test(cred));
 }
 
 /** `name=value` or `name="value"` after the scheme: a challenge's auth parameters, not a token68 credential. */

@@ -12,9 +12,9 @@
  * separators cost one look each.
  */
 import type { View } from './normalised-view.js';
-import { REDACTED, isCounterName } from './secret-patterns.js';
+import { isCounterName } from './secret-patterns.js';
 import { RunEnds, type Spans, isWordChar, skipBlanks } from './spans.js';
-import { keyStub, redactedAt } from './stubs.js';
+import { redactedAt, valueStub } from './stubs.js';
 
 /** The words that make a name secret. */
 export const SECRET_WORDS =
@@ -45,12 +45,6 @@ function quotedEnd(t: string, q: number): number {
     i += c === 92 && quote === 34 ? 2 : 1;
   }
   return t.length;
-}
-
-/** A value that is a platform key and nothing more keeps the key's stub; any other value goes whole. */
-function valueStub(value: string): string {
-  const m = /^(skl|sllm|sdo)_([A-Za-z0-9_-]*)$/.exec(value);
-  return m ? keyStub(m[1]!, m[2]!) : REDACTED;
 }
 
 export function scanNamedSecrets(view: View, spans: Spans): void {

@@ -59,18 +59,6 @@ export const MAY_HOLD_SECRET =
   // letter per position instead of every word, about twice as fast on long lines (measured).
   /s(?:kl_|llm_|do_|ecret|ession|ig|k_(?:live|test)_|k-(?:ant|proj)-|hp(?:at|ss|ca|pa)_)|b(?:earer|asic)|a(?:uth|pi[-_]?key|ccess[-_]?key|kia|iza|sia)|c(?:ookie|redential|onnection)|p(?:ass|wd|rivate|ypi-)|token|dsn|eyj|g(?:h[pousr]_|ithub_pat_|lp(?:at|tt)-)|x(?:ox|app-)|rk_(?:live|test)_|whsec_|npm_|hf_|dop_v1_|(?::|%3a)(?:\/|\\\/|%2f)(?:\/|\\\/|%2f)[^/\s]*(?:@|%40)|(?:[?&]|%3f|%26)key(?:=|%3d)|\\u|%(?:[4-7][0-9a-f]|2d|25)/i;
 
-/** `scheme://user:password@host`: the password runs to the last `@` before the path. */
-export const URL_USERINFO = /\b([a-z][a-z0-9+.-]{0,30}:\/\/[^/\s:@]{0,256}):([^\s/]*)@/gi;
-
-/** Query parameters whose short names are secrets by convention (`?key=`, `?sig=`, `?auth=`). */
-export const SECRET_QUERY = /([?&](?:key|sig|auth)=)([^&#\s"'<>]+)/gi;
-
-/** SQL: `PASSWORD 'x'` (CREATE / ALTER ROLE … PASSWORD …). */
-export const SQL_PASSWORD = /\b(PASSWORD)\s{1,8}('(?:[^']|''){0,4096}')/gi;
-
-/** The body of a PEM private key (its BEGIN line is kept, so a reader knows what was there). */
-export const PEM_PRIVATE_KEY = /(-----BEGIN [A-Z ]{0,24}PRIVATE KEY-----)[A-Za-z0-9+/=\s\\]*/g;
-
 /**
  * Extra patterns from configuration: each match is replaced whole. They run
  * on every stored line and every page, so one that can backtrack without

@@ -27,6 +27,17 @@ export function credentialStub(cred: string): string {
   return m ? keyStub(m[1]!, m[2]!, m[3]!) + (m[4] ?? '') : REDACTED;
 }
 
+/** In free text, "Bearer" followed by a word is prose; a credential has a digit or symbol, or length. */
+export function looksLikeCredential(cred: string): boolean {
+  return cred.length >= 16 || (cred.length >= 4 && /[0-9_.=+/-]/.test(cred));
+}
+
+/** A named secret's value: a platform key and nothing more keeps the key's stub; any other value goes whole. */
+export function valueStub(value: string): string {
+  const m = /^(skl|sllm|sdo)_([A-Za-z0-9_-]*)$/.exec(value);
+  return m ? keyStub(m[1]!, m[2]!) : REDACTED;
+}
+
 /** `text` at `p` starts with a value an earlier pass left: `[REDACTED]`, a shape's `ghp_[REDACTED]`, a key stub. */
 export function redactedAt(text: string, p: number): boolean {
   if (text.startsWith(REDACTED, p)) return true;
