@@ -44,52 +44,63 @@ function hexAt(text: string, i: number, n: number): number {
   return v;
 }
 
-const SIMPLE_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', "'": "'", b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+/** What `\x` stands for, by the code of x (0: no such escape). */
+const SIMPLE_ESCAPES = new Uint16Array(128);
+for (const [e, v] of Object.entries({ '"': '"', '\\': '\\', '/': '/', "'": "'", b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' })) {
+  SIMPLE_ESCAPES[e.charCodeAt(0)] = v.charCodeAt(0);
+}
+
+let codes = new Uint16Array(1024);
+
+/** A buffer of at least `n` char codes, reused from call to call (its contents become a string before the next call). */
+function scratch(n: number): Uint16Array {
+  if (codes.length < n) codes = new Uint16Array(Math.max(n, codes.length * 2));
+  return codes;
+}
+
+/** Char codes to a string, in slices small enough for fromCharCode's argument list. */
+function fromCodes(codes: Uint16Array, n: number): string {
+  let s = '';
+  for (let i = 0; i < n; i += 8192) s += String.fromCharCode.apply(null, codes.subarray(i, Math.min(n, i + 8192)) as unknown as number[]);
+  return s;
+}
 
 /** One decoding pass: the decoded text and, per decoded character, its offset in `text`; null when nothing was decoded. */
 export function decodeOnce(text: string): { text: string; map: Int32Array } | null {
-  const out: string[] = [];
+  const out = scratch(text.length);
   const map = new Int32Array(text.length + 1);
   let n = 0;
   let changed = false;
-  let plainFrom = 0;
-  const flush = (to: number) => {
-    if (to > plainFrom) {
-      out.push(text.slice(plainFrom, to));
-      for (let k = plainFrom; k < to; k++) map[n++] = k;
-    }
-  };
   for (let i = 0; i < text.length; ) {
     const c = text.charCodeAt(i);
-    let decoded: string | null = null;
-    let width = 0;
+    let v = -1;
+    let width = 1;
     if (c === 37 /* % */) {
-      const v = hexAt(text, i + 1, 2);
-      if (v >= 0) [decoded, width] = [String.fromCharCode(v), 3];
+      v = hexAt(text, i + 1, 2);
+      width = 3;
     } else if (c === 92 /* \ */ && i + 1 < text.length) {
-      const e = text[i + 1]!;
-      if (e === 'u') {
-        const v = hexAt(text, i + 2, 4);
-        if (v >= 0) [decoded, width] = [String.fromCharCode(v), 6];
-      } else if (e in SIMPLE_ESCAPES) {
-        [decoded, width] = [SIMPLE_ESCAPES[e]!, 2];
+      const e = text.charCodeAt(i + 1);
+      if (e === 117 /* u */) {
+        v = hexAt(text, i + 2, 4);
+        width = 6;
+      } else if (e < 128 && SIMPLE_ESCAPES[e]! > 0) {
+        v = SIMPLE_ESCAPES[e]!;
+        width = 2;
       }
     }
-    if (decoded === null) {
+    map[n] = i;
+    if (v < 0) {
+      out[n++] = c;
       i++;
-      continue;
+    } else {
+      out[n++] = v;
+      i += width;
+      changed = true;
     }
-    flush(i);
-    out.push(decoded);
-    map[n++] = i;
-    changed = true;
-    i += width;
-    plainFrom = i;
   }
   if (!changed) return null;
-  flush(text.length);
   map[n] = text.length;
-  return { text: out.join(''), map: map.subarray(0, n + 1) };
+  return { text: fromCodes(out, n), map: map.subarray(0, n + 1) };
 }
 
 /** The original text and each decoded view of it, maps composed back to the original. */
