@@ -80,5 +80,5 @@ export function growth(h: HostileUnit, o: GrowthOptions): RedactCase {
 
 export function benchRedaction(budgetMs = 150): RedactCase[] {
   // The budget per input is split over three sizes and five rounds.
-  return HOSTILE_UNITS.map((h) => growth(h, { rounds: 5, roundMs: Math.max(1, budgetMs / 15), attempts: 1, middle: true }));
+  return HOSTILE_UNITS.map((h) => growth(h, { rounds: 5, roundMs: Math.max(1, budgetMs / 15), attempts: 2, middle: true }));
 }
