@@ -1,8 +1,8 @@
 /**
  * Redaction of text and JSON values by the rules of secret-patterns.ts and
- * the scanners beside it. Every
- * function here is idempotent (redacting twice changes nothing more), so the
- * same rules run at ingest, again at render, and in our own logs.
+ * the scanners beside it. Every function here is idempotent (redacting twice
+ * changes nothing more), so the same rules run at ingest, again at render,
+ * and in our own logs.
  */
 import type { Json } from '../model/event.js';
 import { setOwn } from '../model/own-key.js';

@@ -6,9 +6,6 @@
 import { REDACTED } from './secret-patterns.js';
 import { REDACTED_SHAPE } from './token-shapes.js';
 
-/** The platform and console key prefixes, without their `_`. */
-export const KEY_KINDS = ['skl', 'sllm', 'sdo'] as const;
-
 /**
  * A platform key cut to what identifies it: `skl_` + its first 8 characters and
  * a mark (`skl_1a2b3c4d…`, the prefix the inventory knows it by). A body of 8
