@@ -3,10 +3,12 @@
  * to the text before. Each of these came through before redaction read the
  * decoded text.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Json } from '../../src/model/event.js';
-import { redactHeader, redactJson, redactText } from '../../src/redact/redact.js';
-import { REDACTED as R } from '../../src/redact/secret-patterns.js';
+import { redactHeader, redactJson, redactText, setExtraPatterns } from '../../src/redact/redact.js';
+import { compileExtraPatterns, REDACTED as R } from '../../src/redact/secret-patterns.js';
+
+afterEach(() => setExtraPatterns([]));
 
 const k32 = '9f3a1c2b' + '0123456789abcdef01234567';
 const k64 = '9f3a1c2b' + 'd'.repeat(56);
@@ -89,5 +91,16 @@ describe('argv arrays in JSON', () => {
     expect(redactJson({ argv } as Json)).toEqual({
       argv: ['node', 'x.js', '--password', R, '--token', R, '--api-key', R, '--port', '5432', '--max-tokens', '512', '-p', '8080', `--secret=${R}`, '--verbose'],
     });
+  });
+});
+
+describe('beyond the classes', () => {
+  it('configured patterns match the decoded text too', () => {
+    setExtraPatterns(compileExtraPatterns(['ACME-[0-9]{6}']));
+    expect(redactText('ticket ACME-123456 and ACME%2D654321 and ACME\\u002d111111')).toBe(`ticket ${R} and ${R} and ${R}`);
+  });
+
+  it('a quoted value whose closing quote is missing goes to the end of the line', () => {
+    expect(redactText('password="hunter2 and more\nnext line')).toBe(`password="${R}\nnext line`);
   });
 });
