@@ -53,7 +53,8 @@ export function scanAuthSchemes(view: View, spans: Spans): void {
     if (cred === '' || /^(?:bearer|basic)$/i.test(cred)) continue;
     if (bearer) {
       // Keys are token-scan.ts's to cut; a stub inside the credential (`0sdo_…=`) is what an earlier pass left.
-      if (/^(?:skl|sllm|sdo)_|(?:skl|sllm)_[A-Za-z0-9_-]{0,8}…|sdo_…/.test(cred) || isAuthParam(t, cred, end) || !looksLikeCredential(cred)) continue;
+      // A credential that runs into `[REDACTED]` is what an earlier pass left of a longer one (`password%3D[REDACTED]`).
+      if (/^(?:skl|sllm|sdo)_|(?:skl|sllm)_[A-Za-z0-9_-]{0,8}…|sdo_…/.test(cred) || redactedAt(t, end) || isAuthParam(t, cred, end) || !looksLikeCredential(cred)) continue;
       spans.add(view, c, end);
     } else {
       if (cred.length < 8) continue;
