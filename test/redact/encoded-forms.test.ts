@@ -21,8 +21,9 @@ const cases: [string, string, string][] = [
   ['Bearer after %3A%20', `Authorization%3A%20Bearer%20opaque-token-1234567`, `Authorization%3A%20Bearer%20${R}`],
   ['JWT after an encoded Bearer', `Bearer%20${jwt}`, `Bearer%20${R}`],
   ['password%3D', 'password%3Dhunter2&next=1', `password%3D${R}&next=1`],
-  // Found by the idempotence property: the second pass took `password%3D` before `[REDACTED]` for a Bearer credential.
-  ['Bearer then password%3D', 'Bearer password%3Dhunter2', `Bearer password%3D${R}`],
+  // Found by the idempotence property: a second pass took `password%3D` before `[REDACTED]` for a Bearer credential.
+  ['Bearer then password%3D', 'Bearer password%3Dhunter2', `Bearer ${R}`],
+  ['Bearer then password%3D then a stub', `Bearer password%3Dhunter2skl_12345678…`, `Bearer password%3D${R}`],
   ['a JSON body, URL-encoded', '%7B%22password%22%3A%22x%22%7D', `%7B%22password%22%3A%22${R}%22%7D`],
   ['a key inside %22…%22', `%22skl_${k64}%22`, '%22skl_9f3a1c2b…%22'],
   ['an encoded letter in the name', 'p%61ssword=hunter2', `p%61ssword=${R}`],
