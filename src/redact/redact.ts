@@ -1,27 +1,21 @@
 /**
- * Redaction of text and JSON values by the rules of secret-patterns.ts. Every
- * function here is idempotent (redacting twice changes nothing more), so the
- * same rules run at ingest, again at render, and in our own logs.
+ * Redaction of text and JSON values by the rules of secret-patterns.ts and
+ * the scanners beside it. Every function here is idempotent (redacting twice
+ * changes nothing more), so the same rules run at ingest, again at render,
+ * and in our own logs.
  */
 import type { Json } from '../model/event.js';
 import { setOwn } from '../model/own-key.js';
-import {
-  AUTH_SCHEME,
-  AWS_ACCESS_KEY,
-  COOKIE_LINE,
-  COUNTER_KEY,
-  JWT,
-  KEY_TOKEN,
-  MAY_HOLD_SECRET,
-  PEM_PRIVATE_KEY,
-  REDACTED,
-  SECRET_ASSIGNMENT,
-  SECRET_HEADERS,
-  SECRET_QUERY,
-  SQL_PASSWORD,
-  URL_USERINFO,
-  isSecretKey,
-} from './secret-patterns.js';
+import { scanAuthSchemes } from './auth-scheme.js';
+import { scanNamedSecrets } from './named-secrets.js';
+import { views } from './normalised-view.js';
+import { scanPatterns } from './pattern-rules.js';
+import { MAY_HOLD_SECRET, REDACTED, SECRET_HEADERS, isCounterName, isSecretKey } from './secret-patterns.js';
+import { Spans } from './spans.js';
+import { credentialStub } from './stubs.js';
+import { scanTokens } from './token-scan.js';
+
+export { credentialStub, keyStub } from './stubs.js';
 
 /** Text longer than this is cut before any pattern runs on it. */
 export const MAX_REDACT_TEXT = 64 * 1024;
@@ -39,58 +33,26 @@ export function extraPatternSources(): string[] {
 }
 
 /**
- * A platform key cut to what identifies it: `skl_` + its first 8 characters and
- * a mark (`skl_1a2b3c4d…`, the prefix the inventory knows it by). A body of 8
- * characters or fewer is already no more than that and stays as it is; console
- * tokens (`sdo_`) keep nothing.
+ * Every rule reads the text and each decoded view of it (percent and JSON
+ * escapes undone, normalised-view.ts) and names spans of the original; the
+ * spans are merged and the original rebuilt once. Each rule is one forward
+ * scan, so the whole costs a few linear passes over at most 64 KiB.
  */
-export function keyStub(kind: string, body: string, mark = ''): string {
-  if (kind === 'sdo') return 'sdo_…';
-  return body.length > 8 ? `${kind}_${body.slice(0, 8)}…` : `${kind}_${body}${mark}`;
-}
-
-/** The value of an `Authorization`-like credential, reduced to its key stub or removed. */
-export function credentialStub(cred: string): string {
-  // Key characters end the key; what follows (a full stop, a bracket) is prose and stays.
-  const m = /^(skl|sllm|sdo)_([A-Za-z0-9_-]*)(…?)([^A-Za-z0-9_-][\s\S]*)?$/.exec(cred);
-  return m ? keyStub(m[1]!, m[2]!, m[3]!) + (m[4] ?? '') : REDACTED;
-}
-
-/** In free text, "Bearer" followed by a word is prose ("the Bearer doesn't match"); a credential has a digit or symbol, or length. */
-function looksLikeCredential(cred: string): boolean {
-  return cred.length >= 16 || (cred.length >= 4 && /[0-9_.=+/-]/.test(cred)) || /^(?:skl|sllm|sdo)_/.test(cred);
-}
-
 export function redactText(text: string): string {
   if (text.length > MAX_REDACT_TEXT) text = text.slice(0, MAX_REDACT_TEXT) + '…[truncated]';
-  if (!MAY_HOLD_SECRET.test(text) && extra.length === 0) return text;
-  let out = text
-    .replace(PEM_PRIVATE_KEY, (_m, head: string) => `${head}${REDACTED}`)
-    .replace(URL_USERINFO, (_m, head: string) => `${head}:${REDACTED}@`)
-    .replace(AUTH_SCHEME, (m, bearer: string | undefined, cred: string | undefined, basic: string | undefined) => {
-      if (!bearer) return `${basic} ${REDACTED}`;
-      return looksLikeCredential(cred!) ? `${bearer} ${credentialStub(cred!)}` : m;
-    })
-    .replace(KEY_TOKEN, (_m, kind: string, body: string, mark: string) => keyStub(kind, body, mark))
-    .replace(JWT, REDACTED)
-    .replace(AWS_ACCESS_KEY, REDACTED)
-    .replace(SECRET_ASSIGNMENT, (m, key: string, sep: string, value: string) => {
-      if (COUNTER_KEY.test(key) || isRedacted(value) || /^(?:Bearer|Basic)$/i.test(value)) return m;
-      return `${key}${sep}${value.startsWith('"') ? `"${REDACTED}"` : REDACTED}`;
-    })
-    .replace(COOKIE_LINE, (m, key: string, sep: string, value: string) =>
-      isRedacted(value) ? m : `${key}${sep}${value.startsWith('"') ? `"${REDACTED}"` : REDACTED}`,
-    )
-    .replace(SECRET_QUERY, (_m, head: string) => `${head}${REDACTED}`)
-    .replace(SQL_PASSWORD, (_m, kw: string) => `${kw} ${REDACTED}`);
-  for (const re of extra) out = out.replace(re, REDACTED);
-  return out;
+  return mayHoldSecret(text) ? applyRules(text) : text;
 }
 
-/** A value an earlier rule already reduced: `[REDACTED]`, or a key stub (`skl_1a2b3c4d…`, `Bearer sdo_…`). */
-function isRedacted(value: string): boolean {
-  const v = value.replace(/^["']|["']$/g, '').replace(/^(?:Bearer|Basic) /, '');
-  return v === REDACTED || /^(?:skl|sllm)_[A-Za-z0-9_-]{0,8}…?$|^sdo_…$/.test(v);
+/** Every rule on the text, whatever the pre-check says (redactText skips the lines it clears). */
+export function applyRules(text: string): string {
+  const spans = new Spans();
+  for (const view of views(text)) {
+    scanTokens(view, spans);
+    scanAuthSchemes(view, spans);
+    scanNamedSecrets(view, spans);
+    scanPatterns(view, spans, extra);
+  }
+  return spans.apply(text);
 }
 
 /** A header value, given its name: credentials go (keeping a platform key's stub), the rest is treated as text. */
@@ -115,7 +77,7 @@ export function redactJson(value: Json, depth = 0): Json {
   if (typeof value === 'string') return redactText(value);
   if (value === null || typeof value !== 'object') return value;
   if (depth > 32) return REDACTED;
-  if (Array.isArray(value)) return value.map((v) => redactJson(v, depth + 1));
+  if (Array.isArray(value)) return redactArray(value, depth);
   const out: { [k: string]: Json } = {};
   for (const [k, v] of Object.entries(value)) {
     if (k === 'headers' && v && typeof v === 'object' && !Array.isArray(v)) {
@@ -131,6 +93,16 @@ export function redactJson(value: Json, depth = 0): Json {
     }
   }
   return out;
+}
+
+/** `--password`, `--api-key`, `-token`: a command-line flag naming a secret, its value the next argument. */
+function isSecretFlag(v: Json): boolean {
+  return typeof v === 'string' && /^--?[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(v) && isSecretKey(v.replace(/^-+/, '')) && !isCounterName(v);
+}
+
+/** An array, element by element; in an argv (`["node", "x.js", "--password", "hunter2"]`) the element after a secret flag goes. */
+function redactArray(value: Json[], depth: number): Json[] {
+  return value.map((v, i) => (i > 0 && isSecretFlag(value[i - 1]!) && v !== null && typeof v !== 'boolean' && !isSecretFlag(v) ? REDACTED : redactJson(v, depth + 1)));
 }
 
 /** A quick test on raw text: false means nothing in it can need redaction. */

@@ -1,10 +1,12 @@
 /**
  * Redaction at render for pages: every `res.render` model passes through the
  * same rules as ingest before a template sees it (JSON bodies get the same
- * through the app's `json replacer`, see create-app.ts).
+ * through the app's `json replacer`, see create-app.ts), each answer within
+ * its redaction budget (redact-render.ts): `res.json` serialises under a
+ * fresh one.
  */
 import type { NextFunction, Request, Response } from 'express';
-import { redactViewModel } from '../../redact/redact-render.js';
+import { redactViewModel, withAnswerBudget } from '../../redact/redact-render.js';
 
 type RenderCallback = (err: Error | null, html?: string) => void;
 
@@ -14,5 +16,7 @@ export function redactPages(_req: Request, res: Response, next: NextFunction): v
     if (typeof options === 'function') return render(view, {}, options as RenderCallback);
     return render(view, redactViewModel(options ?? {}), cb);
   }) as Response['render'];
+  const json = res.json.bind(res);
+  res.json = ((body?: unknown) => withAnswerBudget(() => json(body))) as Response['json'];
   next();
 }
