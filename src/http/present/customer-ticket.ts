@@ -12,6 +12,7 @@ import type { InventorySource } from '../../model/inventory.js';
 import type { Ticket } from '../../model/ticket.js';
 import { iso } from './event-view.js';
 import { internalScrubber, type Scrub } from './customer-scrub.js';
+import { fillRemediation } from './remediation-text.js';
 
 export interface CustomerEventJson {
   source: Event['source'];
@@ -38,7 +39,7 @@ export interface CustomerTicketJson {
     duration_ms: number | null;
   };
   error: { code: string | null; message: string | null; hint: string | null } | null;
-  remediation: { code: string; catalogued: boolean; group: string | null; http: number | null; fix_side: string | null; text: string | null } | null;
+  remediation: { code: string; catalogued: boolean; group: string | null; http: number | null; fix_side: string | null; text: string | null; filled_text: string | null } | null;
   events: CustomerEventJson[];
   context: CustomerEventJson[];
 }
@@ -107,8 +108,8 @@ export async function customerTicketJson(t: Ticket, org: string, inventory: Inve
     remediation:
       rem &&
       (rem.kind === 'catalogued'
-        ? { code: rem.code, catalogued: true, group: rem.group, http: rem.http, fix_side: rem.fixSide, text: rem.text }
-        : { code: rem.code, catalogued: false, group: null, http: rem.http, fix_side: null, text: rem.text === null ? null : scrub(rem.text) }),
+        ? { code: rem.code, catalogued: true, group: rem.group, http: rem.http, fix_side: rem.fixSide, text: rem.text, filled_text: fillRemediation(rem.text, r.wok) }
+        : { code: rem.code, catalogued: false, group: null, http: rem.http, fix_side: null, text: rem.text === null ? null : scrub(rem.text), filled_text: rem.text === null ? null : scrub(rem.text) }),
     events: t.events.filter((e) => visible(e, org, woks)).map((e) => eventFor(e, scrub)),
     context: r.wok && woks.has(r.wok) ? t.context.filter((e) => visible(e, org, woks)).map((e) => eventFor(e, scrub)) : [],
   };

@@ -13,9 +13,13 @@ import { endSession, SESSION_TTL_MS, startSession } from '../../access/sessions.
 import { DiagError } from '../../errors/diag-error.js';
 import type { AppDeps } from '../app-deps.js';
 import { methodNotAllowed } from '../middleware/error-handler.js';
-import { safeNext } from '../middleware/guards.js';
+import { safeNext } from '../middleware/safe-next.js';
+import { queryShape, readQuery, text } from '../query.js';
 import { DEFAULT_THROTTLE, LoginThrottle } from '../middleware/login-throttle.js';
 import { clearSessionCookies, setSessionCookie } from '../middleware/session-cookie.js';
+
+/** The sign-in page takes where to go afterwards, and nothing else. */
+const LOGIN_QUERY = queryShape({ next: text((raw) => safeNext(raw)) });
 
 const LOGIN_CSRF_COOKIE = 'diag_login_csrf';
 const LOGIN_FORM_LIMIT = 8 * 1024;
@@ -47,7 +51,7 @@ export function authRoutes(deps: AppDeps): Router {
 
   r.route('/login')
     .get((req, res) => {
-      const next = safeNext(req.query.next);
+      const next = readQuery(LOGIN_QUERY, req.query).next;
       if (req.principal.kind === 'operator' && req.principal.via === 'session') return res.redirect(303, next);
       showForm(req, res, 200, next, '', null);
     })

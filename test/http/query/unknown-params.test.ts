@@ -54,6 +54,7 @@ describe('query parameters', () => {
     ['/v1/diag?verbos', 'verbos'],
     ['/v1/diag/cp_db?x=1', 'x'],
     ['/v1/diag/wok/ledger?window=1h', 'window'],
+    ['/login?nxt=/diag', 'nxt'],
   ])('%s is refused, naming %s', async (path, name) => {
     const r = await a.get(path, a.operator);
     expect(r.status).toBe(400);

@@ -53,6 +53,11 @@ describe("the remediation's {id}", () => {
     expect(none.remediation.filled_text).toBeNull();
   });
 
+  it("a customer's own ticket has the filled-in text too", async () => {
+    const t = (await a.get(`/v1/tickets/${onWok}`, a.keys.acme!.key)).json() as { remediation: { text: string; filled_text: string | null } };
+    expect(t.remediation.filled_text).toBe(t.remediation.text.replace('{id}', 'ledger'));
+  });
+
   it("without a wok, the page shows the catalogue's words and no link", async () => {
     const r = await a.get(`/tickets/${noWok}`, a.operator, 'text/html');
     const box = elements(parse(r.text), (e) => e.tagName === 'p' && hasClass(e, 'remedy-text'))[0]!;
