@@ -11,20 +11,23 @@
 import { z } from 'zod';
 import { DiagError } from '../errors/diag-error.js';
 
+/** `read`'s value, or its DiagError's message as the parameter's issue (other errors are faults and pass through). */
+function converted<R, T>(read: (raw: R) => T, raw: R, ctx: z.RefinementCtx): T {
+  try {
+    return read(raw);
+  } catch (e) {
+    if (!(e instanceof DiagError)) throw e;
+    ctx.addIssue({ code: 'custom', message: e.message });
+    return z.NEVER;
+  }
+}
+
 /** One parameter: its raw text (absent → undefined) converted by `read`, which throws a DiagError for a bad value. */
 export function text<T>(read: (raw: string | undefined) => T) {
   return z
     .string()
     .optional()
-    .transform((raw, ctx) => {
-      try {
-        return read(raw);
-      } catch (e) {
-        if (!(e instanceof DiagError)) throw e;
-        ctx.addIssue({ code: 'custom', message: e.message });
-        return z.NEVER;
-      }
-    });
+    .transform((raw, ctx) => converted(read, raw, ctx));
 }
 
 /** A parameter that may be given several times (`?kind=audit&kind=request`) or as a comma list; always an array. */
@@ -34,13 +37,7 @@ export function list<T>(read: (values: string[]) => T) {
     .optional()
     .transform((raw, ctx) => {
       const values = (raw === undefined ? [] : Array.isArray(raw) ? raw : [raw]).flatMap((v) => v.split(',')).filter((v) => v !== '');
-      try {
-        return read(values);
-      } catch (e) {
-        if (!(e instanceof DiagError)) throw e;
-        ctx.addIssue({ code: 'custom', message: e.message });
-        return z.NEVER;
-      }
+      return converted(read, values, ctx);
     });
 }
 

@@ -15,9 +15,9 @@ import { projectRoot } from '../../src/project-root.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { tempDir, type TempDir } from '../fixtures/temp-dir.js';
 import { cidOf, lineText } from './follow-model.js';
+import { waitFor } from '../fixtures/wait-for.js';
 
 const CLI = path.join(projectRoot(), 'dist', 'src', 'cli.js');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let tmp: TempDir;
 let child: ChildProcess | null = null;
@@ -30,15 +30,6 @@ afterEach(async () => {
   tmp?.remove();
 });
 
-async function waitFor<T>(what: string, fn: () => Promise<T | null>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const v = await fn();
-    if (v !== null) return v;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('serve --follow', () => {
   it('follows on a worker thread while HTTP reads: new files and new container dirs become tickets', async () => {

@@ -13,10 +13,10 @@ import { requireBuiltCli, startServe, type Serving } from '../fixtures/built-cli
 import { writeContainerDir } from '../fixtures/docker-dir.js';
 import { debianApp, pgbadger } from '../fixtures/pg15-log-lines.js';
 import { tempDir, type TempDir } from '../fixtures/temp-dir.js';
+import { waitFor } from '../fixtures/wait-for.js';
 
 const CID = 'a1b2c3d4e5f60002';
 const T = Date.UTC(2026, 11, 4, 15, 3, 31);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let tmp: TempDir | null = null;
 let serving: Serving | null = null;
@@ -27,15 +27,6 @@ afterEach(async () => {
   tmp = null;
 });
 
-async function waitFor<T>(what: string, fn: () => Promise<T | null>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const v = await fn();
-    if (v !== null) return v;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 function dbContainer(root: string): void {
   writeContainerDir(root, { name: 'wok-w9-db', wok: 'w9', role: 'db', lines: debianApp.lines.map((text, i) => ({ text, time: T + i * 10, stream: 'stderr' as const })) });
@@ -63,7 +54,7 @@ describe('the follower', () => {
       const events = await waitFor('the cp session', async () => {
         const e = await store.eventsByCid(CID);
         return e.length >= 3 ? e : null;
-      });
+      }, 20_000);
       ac.abort();
       await done;
       expect(events.map((e) => e.message)).toEqual(['relation "missing_table_x" does not exist at character 15', 'select * from missing_table_x', expect.stringMatching(/^disconnection: /)]);
@@ -84,7 +75,7 @@ describe('serve with DIAG_PG_LOG_LINE_PREFIX', () => {
     const db = tmp.file('diag.sqlite');
     serving = await startServe(['--db', db, '--follow', root], { env: { DIAG_PG_LOG_LINE_PREFIX: debianApp.prefix } });
     dbContainer(root);
-    const messages = await waitFor('the followed session', () => messagesOf(db, CID));
+    const messages = await waitFor('the followed session', () => messagesOf(db, CID), 20_000);
     expect(messages).toContain('relation "missing_table_x" does not exist at character 15');
   });
 
