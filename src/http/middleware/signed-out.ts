@@ -6,8 +6,9 @@
  * - every page it opens shows a banner saying it is signed out, with a
  *   sign-in link back to that page (`signedOutBanner`, in the layout);
  * - a form it posts to an operator route is answered with the sign-in page,
- *   and what the form carried is kept in `next`: the paste box's text comes
- *   back as `/?q=…`, so signing in runs the lookup (`backToSignIn`).
+ *   and what the form carried is kept in `next`: the paste box's ids (or its
+ *   text, when it holds none) come back as `/?q=…`, so signing in runs the
+ *   lookup (`backToSignIn`).
  *
  * API callers (asking for JSON, or sending Authorization) are not browsers
  * and keep getting the 401 envelope.
@@ -26,14 +27,18 @@ export function isBrowserForm(req: Request): boolean {
   return req.method === 'POST' && req.headers.authorization === undefined && wantsHtml(req) && FORM_TYPES.some((t) => req.is(t) === t);
 }
 
-/** The paste box's text as a GET of the same lookup; when it does not fit in a URL, the ids it holds. */
+/**
+ * The paste box's text as a GET of the same lookup. A URL ends up in browser
+ * history and logs, so when the text holds correlation ids only they travel
+ * (the lookup finds the same ticket); text without an id travels as it is,
+ * cut to fit.
+ */
 function lookupAgain(text: string): string {
-  const whole = `/?q=${encodeURIComponent(text)}`;
-  if (whole.length <= NEXT_MAX) return whole;
   const r = analysePaste(text);
   const ids = r.kind === 'one' ? [r.cid] : r.kind === 'many' ? r.cids : [];
   if (ids.length) return `/?q=${encodeURIComponent(ids.join(' '))}`.slice(0, NEXT_MAX);
-  return `/?q=${encodeURIComponent(text.slice(0, 600))}`;
+  const whole = `/?q=${encodeURIComponent(text)}`;
+  return whole.length <= NEXT_MAX ? whole : `/?q=${encodeURIComponent(text.slice(0, 600))}`;
 }
 
 /** Where each operator form continues after signing in again, from what it posted. */

@@ -39,12 +39,18 @@ afterAll(async () => {
 describe('a form posted after the session ended', () => {
   const text = 'X-Correlation-Id: 0f1e2d3c4b5a6978\nDate: Tue, 24 Nov 2026 20:22:24 GMT';
 
-  it('from a browser: 303 to /login, the pasted text kept as a lookup in next', async () => {
+  it('from a browser: 303 to /login, the ids of the pasted text kept as a lookup in next (not the whole text)', async () => {
     const r = await call(c.url, '/lookup', { method: 'POST', headers: { cookie: ended, 'content-type': FORM, accept: 'text/html,application/xhtml+xml' }, body: new URLSearchParams({ text, _csrf: 'stale' }).toString() });
     expect(r.status).toBe(303);
     const to = new URL(r.headers.get('location')!, c.url);
     expect(to.pathname).toBe('/login');
-    expect(to.searchParams.get('next')).toBe(`/?q=${encodeURIComponent(text)}`);
+    expect(to.searchParams.get('next')).toBe('/?q=0f1e2d3c4b5a6978');
+  });
+
+  it('text without an id is kept as it is', async () => {
+    const plain = 'the console said something went wrong';
+    const r = await call(c.url, '/lookup', { method: 'POST', headers: { cookie: ended, 'content-type': FORM, accept: 'text/html' }, body: new URLSearchParams({ text: plain }).toString() });
+    expect(new URL(r.headers.get('location')!, c.url).searchParams.get('next')).toBe(`/?q=${encodeURIComponent(plain)}`);
   });
 
   it('text too long for a URL keeps the ids it holds', async () => {
