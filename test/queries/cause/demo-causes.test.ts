@@ -80,6 +80,21 @@ describe('probable cause on the demo stories', () => {
     expect(t.related!.byOrg.map((o) => o.org)).toEqual(['acme']);
   });
 
+  it('puts a failing llm_upstream at the time ahead of the incident; not when it began failing only after', async () => {
+    const before = await ticket(1);
+    const done = before.events.filter((e) => e.source === 'cp' && e.http).pop()!;
+    const rec = (dt: number, status: 'pass' | 'fail') => ({ check: 'llm_upstream', status, time: done.time + dt, output: status === 'fail' ? 'HTTP 503 from the provider' : null });
+    // Near miss: passing up to the failure, failing from 30 s after it.
+    await s.store.recordChecks([rec(-5 * 60_000, 'pass'), rec(-60_000, 'pass'), rec(30_000, 'fail'), rec(60_000, 'fail')]);
+    expect((await ticket(1)).cause!.rule).toBe('many-orgs');
+    // Failing since a minute before the failure: the subsystem is the cause.
+    await s.store.recordChecks([rec(-30_000, 'fail'), rec(0, 'fail')]);
+    const t = await ticket(1);
+    expect(t.cause!.rule).toBe('subsystem-failing');
+    expect(t.cause!.text).toMatch(/^\/diag llm_upstream was failing from \d\d:\d\d:\d\d \(still failing at last check\) and this request failed at \d\d:\d\d:\d\d: HTTP 503 from the provider\.$/);
+    expect(t.cause!.customerText).toBe('The language-model provider was failing when this request ran; it is on our side, not in your request.');
+  });
+
   it('finds no cause for a request that succeeded, and says nothing of one', async () => {
     const ok = (await s.store.search({ from: NOW - 3_600_000, to: NOW, limit: 50 })).items.find((r) => r.status < 400 && r.code === null)!;
     const t = (await buildTicket(s.store, catalog, ok.cid))!;
