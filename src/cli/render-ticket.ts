@@ -57,6 +57,7 @@ export function renderTicketText(t: Ticket, opts: { color: boolean; stacks: bool
     } else if (rem) {
       lines.push(`  not in the catalogue; the cp's hint: ${terminalSafe(rem.text ?? '(none)')}`);
     }
+    lines.push(`  probable cause: ${terminalSafe(t.cause?.text ?? 'none found in the logs')}`);
   }
   const health = healthLines(t);
   if (health.length) {

@@ -1,5 +1,8 @@
 import type { Remediation } from '../catalog/catalog.js';
 import type { Event } from './event.js';
+import type { AuditRecord } from './activity.js';
+import type { Cause } from '../queries/cause/facts.js';
+import type { Related } from '../queries/related.js';
 
 /** Everything the platform logged for one correlation id, joined. */
 export interface Ticket {
@@ -14,6 +17,12 @@ export interface Ticket {
   window: { from: number; to: number } | null;
   /** Subsystems warning or failing while the request ran (stored /diag history); empty when all passed or nothing was stored. */
   health?: TicketHealth[];
+  /** The wok's audit entries from ten minutes before the failure to the end of the context window, oldest first (a restart, an env var removed…). */
+  audits?: AuditRecord[];
+  /** The same code on the wok around the request, and platform-wide before it; null without a code. */
+  related?: Related | null;
+  /** The most likely cause of a failure; null when none is found (or nothing failed). */
+  cause?: Cause | null;
 }
 
 /** One subsystem's non-pass episode overlapping the request: "cp_db was failing 14:02–14:05". */

@@ -10,6 +10,7 @@ import { wokFromPath } from '../model/request.js';
 import type { Ticket, TicketRequest } from '../model/ticket.js';
 import type { Store } from '../store/store.js';
 import { healthDuring } from '../diag/ticket-health.js';
+import { explainTicket } from './ticket-cause.js';
 
 export interface TicketOptions {
   /** Context starts this long before the request (ms): a crash just before explains a failure. */
@@ -80,5 +81,5 @@ export async function buildTicket(store: Store, catalog: Catalog, cid: string, o
   }
   const end = done ? done.time : events[events.length - 1]!.time;
   const health = await healthDuring(store, start, Math.max(start, end));
-  return { cid, request: http || cpFirst ? request : { ...request, method: null, path: null }, error, remediation, events, context, window, health };
+  return explainTicket(store, { cid, request: http || cpFirst ? request : { ...request, method: null, path: null }, error, remediation, events, context, window, health });
 }

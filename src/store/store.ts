@@ -90,6 +90,16 @@ export interface WindowFilter {
   limit?: number;
 }
 
+/** One org's requests failing with a code in a window (the Related panel of a ticket). */
+export interface OrgCodeCount {
+  org: string | null;
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+  /** The org's newest request with the code in the window. */
+  sampleCid: string;
+}
+
 export interface ContainerInfo extends ContainerRef {
   firstSeen: number | null;
   lastSeen: number | null;
@@ -134,6 +144,8 @@ export interface EventStore {
 
   /** Deletes what is older than `before` (epoch ms), in bounded batches; returns the number of events removed. */
   prune(before: number): Promise<number>;
+  /** Requests answered with `code` in [from, to], per org, most first (then org). */
+  codeByOrg(filter: { code: string; from: number; to: number }): Promise<OrgCodeCount[]>;
 }
 
 /** Operators, their sessions, and API tokens. Secrets are stored only as hashes. */

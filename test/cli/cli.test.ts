@@ -152,6 +152,8 @@ describe('tellwang-diag ticket', () => {
     expect(out).toContain('fix: state · HTTP 502');
     expect(out).toContain('permission denied for table t');
     expect(out).toContain('received fast shutdown request');
+    // The shutdown a second before is named as the probable cause, under the error.
+    expect(out).toMatch(/^ {2}probable cause: The wok's database was restarting \d+ s before this request failed \(wok-w7-db/m);
     // No control character but the newlines between our own lines.
     expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
     // The forged line stays inside the event's line: no output line starts with it.

@@ -42,6 +42,8 @@ export interface CustomerTicketJson {
   remediation: { code: string; catalogued: boolean; group: string | null; http: number | null; fix_side: string | null; text: string | null; filled_text: string | null } | null;
   events: CustomerEventJson[];
   context: CustomerEventJson[];
+  /** The probable cause in words fit for the customer (no ids, hosts or other orgs); null when none, or none to tell. */
+  cause: { text: string } | null;
 }
 
 const MAX_MESSAGE = 2000;
@@ -112,5 +114,6 @@ export async function customerTicketJson(t: Ticket, org: string, inventory: Inve
         : { code: rem.code, catalogued: false, group: null, http: rem.http, fix_side: null, text: rem.text === null ? null : scrub(rem.text), filled_text: rem.text === null ? null : scrub(rem.text) }),
     events: t.events.filter((e) => visible(e, org, woks)).map((e) => eventFor(e, scrub)),
     context: r.wok && woks.has(r.wok) ? t.context.filter((e) => visible(e, org, woks)).map((e) => eventFor(e, scrub)) : [],
+    cause: t.cause?.customerText ? { text: t.cause.customerText } : null,
   };
 }

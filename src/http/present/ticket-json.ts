@@ -38,6 +38,17 @@ export interface TicketJson {
    * ran, from the stored /diag history — empty when all passed or nothing was stored.
    */
   health: TicketHealthJson[];
+  /** The most likely cause of a failure, with the ids of the events it rests on; null when no rule found one. */
+  cause: { rule: string; text: string; evidence: string[] } | null;
+  /** The wok's audit entries from 10 min before the failure to the end of the context window, oldest first. */
+  context_audits: { event_id: string; time: string; action: string; actor: string | null; outcome: string | null; correlation_id: string | null }[];
+  /** The same code on the wok within ±5 min (other requests), and platform-wide in the 15 min before, per org. */
+  related: {
+    code: string;
+    same_wok: { correlation_id: string; time: string; status: number; path: string }[];
+    same_wok_more: boolean;
+    by_org: { org: string | null; count: number; first_seen: string; last_seen: string; sample_correlation_id: string }[];
+  } | null;
 }
 
 export interface TicketHealthJson {
@@ -77,5 +88,15 @@ export function ticketJson(t: Ticket, detail: EventDetail): TicketJson {
     context_window: t.window && { from: iso(t.window.from), to: iso(t.window.to) },
     // Times as ISO strings, like every other time here (and the wok view's health segments).
     health: (t.health ?? []).map((h) => ({ check: h.check, status: h.status, from: iso(h.from), last_seen: iso(h.lastSeen), to: h.to === null ? null : iso(h.to), output: h.output })),
+    cause: t.cause ? { rule: t.cause.rule, text: t.cause.text, evidence: t.cause.evidence } : null,
+    context_audits: (t.audits ?? []).map((a) => ({ event_id: a.eventId, time: iso(a.time), action: a.action, actor: a.actor, outcome: a.outcome, correlation_id: a.cid })),
+    related: t.related
+      ? {
+          code: t.related.code,
+          same_wok: t.related.sameWok.map((r) => ({ correlation_id: r.cid, time: iso(r.time), status: r.status, path: r.path })),
+          same_wok_more: t.related.sameWokMore,
+          by_org: t.related.byOrg.map((o) => ({ org: o.org, count: o.count, first_seen: iso(o.firstSeen), last_seen: iso(o.lastSeen), sample_correlation_id: o.sampleCid })),
+        }
+      : null,
   };
 }

@@ -3,6 +3,7 @@ import type { Event } from '../../model/event.js';
 import type { Ticket } from '../../model/ticket.js';
 import { eventJson, iso } from './event-view.js';
 import { remediationParts, type RemediationPart } from './remediation-text.js';
+import { auditRows, causeView, relatedView, type AuditRow, type CauseView, type RelatedView } from './ticket-cause-view.js';
 
 export interface EventRow {
   id: string;
@@ -33,6 +34,9 @@ export interface TicketPageModel {
   /** The remediation's text in parts, the wok's id filled in and linked; null without a remediation. */
   remedy: RemediationPart[] | null;
   health: HealthLine[];
+  cause: CauseView | null;
+  auditRows: AuditRow[];
+  related: RelatedView | null;
 }
 
 /** "cp_db was failing 14:02–14:05 (output); this request failed at 14:03." in parts, for the page and the terminal. */
@@ -131,5 +135,8 @@ export function ticketPage(t: Ticket, now: number): TicketPageModel {
     sources,
     remedy: t.remediation?.text ? remediationParts(t.remediation.text, t.remediation.kind === 'catalogued' ? (t.request?.wok ?? null) : null) : null,
     health: healthLines(t),
+    cause: causeView(t),
+    auditRows: auditRows(t),
+    related: relatedView(t),
   };
 }

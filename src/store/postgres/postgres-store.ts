@@ -25,6 +25,7 @@ import type {
   Store,
   WindowFilter,
   WriteBatch,
+  OrgCodeCount,
   WriteResult,
 } from '../store.js';
 import { PgAccess } from './pg-access.js';
@@ -38,6 +39,7 @@ import { RefCache } from './pg-refs.js';
 import { PgWriter } from './pg-writer.js';
 
 export type { PgOptions } from './pg-connect.js';
+import { pgCodeByOrg } from './pg-code-by-org.js';
 
 export class PostgresStore implements Store {
   readonly schema: string;
@@ -258,5 +260,9 @@ export class PostgresStore implements Store {
   private fail(e: unknown, context: string): Error {
     if (this.closed && e instanceof Error && /after calling end|Cannot use a pool/i.test(e.message)) return new Error(`${context}: the store is closed`, { cause: e });
     return mapPgError(e, context, this.target);
+  }
+
+  codeByOrg(f: { code: string; from: number; to: number }): Promise<OrgCodeCount[]> {
+    return pgCodeByOrg(this.query.bind(this), f);
   }
 }

@@ -28,6 +28,7 @@ import type {
   Store,
   WindowFilter,
   WriteBatch,
+  OrgCodeCount,
   WriteResult,
 } from '../store.js';
 import { AccessTables } from './access-tables.js';
@@ -42,6 +43,7 @@ import { pruneBefore } from './prune-blocks.js';
 import { RequestQueries } from './request-queries.js';
 import { Statements } from './statements.js';
 import { countDistinctCids } from './distinct-cids.js';
+import { codeByOrg } from './code-by-org.js';
 
 export class SqliteStore implements Store {
   readonly db: Db;
@@ -243,5 +245,9 @@ export class SqliteStore implements Store {
       }
       this.db.close();
     }
+  }
+
+  async codeByOrg(f: { code: string; from: number; to: number }): Promise<OrgCodeCount[]> {
+    return codeByOrg(this.st, f);
   }
 }
