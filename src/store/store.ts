@@ -4,6 +4,8 @@
  * runs against every implementation. HTTP and CLI never see SQL.
  */
 import type { ApiToken, Limiter, LimiterSpec, Operator, Session, TokenScope } from '../model/access.js';
+import type { Around } from '../model/around.js';
+import type { LookupEntry, LookupFilter, LookupRecord } from '../model/lookup.js';
 import type { AuditRecord, LifecycleRecord } from '../model/activity.js';
 import type { ContainerRef, Event, Source, Unparsed } from '../model/event.js';
 import type { CheckRecord } from '../model/health.js';
@@ -134,6 +136,13 @@ export interface EventStore {
 
   /** Deletes what is older than `before` (epoch ms), in bounded batches; returns the number of events removed. */
   prune(before: number): Promise<number>;
+
+  /** The event and up to n lines either side of it in its own stream, or null when there is no such event. */
+  aroundEvent(id: string, n: number): Promise<Around | null>;
+  /** One row in the audit of lookups; pruned with the events. */
+  recordLookup(entry: LookupEntry): Promise<void>;
+  /** The audit of lookups, newest first. */
+  lookups(filter: LookupFilter, cursor?: string | null): Promise<Page<LookupRecord>>;
 }
 
 /** Operators, their sessions, and API tokens. Secrets are stored only as hashes. */

@@ -12,6 +12,8 @@ import { pruneContract } from './contract/prune.js';
 import { queriesContract } from './contract/queries.js';
 import { searchContract } from './contract/search.js';
 import { writeContract } from './contract/write.js';
+import { aroundContract } from './contract/around.js';
+import { lookupsContract } from './contract/lookups.js';
 
 export interface StoreHandle {
   store: Store;
@@ -31,5 +33,7 @@ export function storeContract(name: string, make: MakeStore): void {
     inventoryContract(make);
     accessContract(make);
     pruneContract(make);
+    aroundContract(make);
+    lookupsContract(make);
   });
 }
