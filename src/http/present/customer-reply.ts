@@ -44,7 +44,7 @@ export function customerReply(t: Ticket): CustomerReply {
     const full = fillRemediation(rem.text, wok) ?? rem.text.split(WOK_PLACEHOLDER).join('your wok');
     // Steps that send the reader to this console (/diag…) are for our operators, not the customer.
     const sentences = full.split(/(?<=[.;!?])\s+/);
-    const filled = sentences.filter((x) => !x.includes('/diag')).map((x) => x.charAt(0).toUpperCase() + x.slice(1)).join(' ');
+    const filled = sentences.filter((x) => !x.includes('/diag')).map((x) => x.charAt(0).toUpperCase() + x.slice(1)).join(' ').replace(/;$/, '.');
     if (filled.length < full.length) left.push(`${plural(sentences.length - filled.split(/(?<=[.;!?])\s+/).filter(Boolean).length, 'remediation step')} for our operators (it names this console's pages)`);
     if (rem.fixSide === 'platform') {
       lines.push('', '**This one is on our side.** ' + filled);

@@ -69,7 +69,7 @@ describe('the reply to the customer', () => {
     expect(markdown).toContain('status 502');
     expect(markdown).toContain('`CP_EXEC_SQL_FAILED`');
     expect(markdown).toContain(`\`${state}\``);
-    expect(markdown).toContain("**What to do:** The docker-exec call into the wok's db container failed");
+    expect(markdown).toContain("**What to do:** The docker-exec call into the wok's db container failed (often because it's restarting). Retry.\n");
     expect(markdown).not.toContain('on our side');
   });
 
