@@ -4,8 +4,8 @@
  * (stream, off0) key), decoding until n lines lie on each side.
  */
 import { type Around, parseEventId } from '../../model/around.js';
-import type { ContainerRef, Event, Source } from '../../model/event.js';
-import { decodeEvent, offsetOf } from '../event-codec.js';
+import type { ContainerRef, Source } from '../../model/event.js';
+import { decodeEvent } from '../event-codec.js';
 import type { Statements } from './statements.js';
 
 interface Row {
@@ -25,34 +25,41 @@ export function aroundEvent(st: Statements, id: string, n: number): Around | nul
   const earlier = st
     .stmt(`${COLS} WHERE b.stream = ? AND b.off0 <= ? ORDER BY b.off0 DESC`)
     .iterate(stream, at.offset) as IterableIterator<Row>;
-  let event: Event | null = null;
-  const before: Event[] = [];
-  const after: Event[] = [];
+  // Lines are kept encoded with their offset (read off the line's head) and only the chosen ones decoded.
+  let self: Coded | null = null;
+  const before: Coded[] = [];
+  const after: Coded[] = [];
   for (const row of earlier) {
-    for (const e of decodeRow(row)) {
-      const o = offsetOf(e.id);
-      if (o === at.offset) event = e;
-      else if (o < at.offset) before.push(e);
-      else after.push(e);
+    for (const c of codedLines(row)) {
+      if (c.offset === at.offset) self = c;
+      else if (c.offset < at.offset) before.push(c);
+      else after.push(c);
     }
     if (before.length >= n) break;
   }
-  if (!event) return null;
+  if (!self) return null;
   const later = st.stmt(`${COLS} WHERE b.stream = ? AND b.off0 > ? ORDER BY b.off0`).iterate(stream, at.offset) as IterableIterator<Row>;
   for (const row of later) {
     if (after.length >= n) break;
-    after.push(...decodeRow(row));
+    after.push(...codedLines(row));
   }
-  return { event, before: nearest(before, n, 'before'), after: nearest(after, n, 'after') };
+  const decode = (c: Coded) => decodeEvent(c.line, { streamKey: c.row.key, source: c.row.source, container: c.row.container ? (JSON.parse(c.row.container) as ContainerRef) : null });
+  return { event: decode(self), before: nearest(before, n, 'before').map(decode), after: nearest(after, n, 'after').map(decode) };
+}
+
+interface Coded {
+  offset: number;
+  line: string;
+  row: Row;
 }
 
 /** The n lines nearest the event, in offset order. */
-export function nearest(events: Event[], n: number, side: 'before' | 'after'): Event[] {
-  const sorted = events.sort((a, b) => offsetOf(a.id) - offsetOf(b.id));
+function nearest(lines: Coded[], n: number, side: 'before' | 'after'): Coded[] {
+  const sorted = lines.sort((a, b) => a.offset - b.offset);
   return side === 'before' ? sorted.slice(Math.max(0, sorted.length - n)) : sorted.slice(0, n);
 }
 
-function decodeRow(row: Row): Event[] {
-  const container = row.container ? (JSON.parse(row.container) as ContainerRef) : null;
-  return row.data.split('\n').map((line) => decodeEvent(line, { streamKey: row.key, source: row.source, container }));
+/** Every stored line starts {"o":<offset>, (event-codec.ts), so the offset is read without decoding the line. */
+function codedLines(row: Row): Coded[] {
+  return row.data.split('\n').map((line) => ({ offset: Number(/^\{"o":(\d+)/.exec(line)?.[1] ?? NaN), line, row }));
 }
