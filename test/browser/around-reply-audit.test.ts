@@ -36,7 +36,7 @@ describe('around, reply and audit', () => {
     expect(await btn.getAttribute('data-copy')).toBe(text);
     await btn.click();
     await expect.poll(() => btn.textContent()).toBe('copied');
-    expect(await s.page.evaluate(() => navigator.clipboard.readText())).toBe(text);
+    expect(await s.page.evaluate('navigator.clipboard.readText()')).toBe(text);
   });
 
   it('/audit lists the lookups just made, newest first, and filters by operator', async () => {
