@@ -39,5 +39,12 @@ export async function recordLookup(deps: AppDeps, req: Request, kind: LookupKind
 /** A search's query as recorded: its parameters, in the order given. */
 export function searchTarget(req: Request): string {
   const at = req.originalUrl.indexOf('?');
-  return at < 0 ? '' : decodeURIComponent(req.originalUrl.slice(at + 1).replace(/\+/g, ' '));
+  if (at < 0) return '';
+  const raw = req.originalUrl.slice(at + 1).replace(/\+/g, ' ');
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    // A malformed escape is recorded as sent rather than failing the search.
+    return raw;
+  }
 }
