@@ -1,7 +1,7 @@
 /** The audit of lookups on PostgreSQL: one insert per lookup, read newest first by keyset. */
 import type { LookupEntry, LookupFilter, LookupRecord } from '../../model/lookup.js';
 import { decodeCursor } from '../cursor.js';
-import { pageOf, type LookupRow } from '../sqlite/lookup-table.js';
+import { pageLimit, pageOf, type LookupRow } from '../lookup-page.js';
 import type { Page } from '../store.js';
 import type { Query } from './pg-event-reads.js';
 
@@ -19,7 +19,7 @@ export async function pgRecordLookup(q: Query, e: LookupEntry): Promise<void> {
 
 export async function pgLookups(q: Query, f: LookupFilter, cursor?: string | null): Promise<Page<LookupRecord>> {
   const c = decodeCursor(cursor);
-  const limit = Math.max(1, Math.min(f.limit ?? 50, 500));
+  const limit = pageLimit(f.limit);
   const where: string[] = [];
   const args: unknown[] = [];
   const p = (v: unknown): string => (args.push(v), `$${args.length}`);

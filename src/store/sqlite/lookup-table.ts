@@ -1,29 +1,9 @@
 /** The audit of lookups on SQLite: one insert per lookup, read newest first by keyset. */
 import type { LookupEntry, LookupFilter, LookupRecord } from '../../model/lookup.js';
-import { decodeCursor, encodeCursor } from '../cursor.js';
+import { decodeCursor } from '../cursor.js';
+import { pageLimit, pageOf, type LookupRow } from '../lookup-page.js';
 import type { Page } from '../store.js';
 import type { Statements } from './statements.js';
-
-export interface LookupRow {
-  id: number;
-  time: number;
-  actor_kind: LookupRecord['actorKind'];
-  actor: string;
-  org: string | null;
-  kind: LookupRecord['kind'];
-  target: string;
-  address: string | null;
-}
-
-export function lookupFromRow(r: LookupRow): LookupRecord {
-  return { id: Number(r.id), time: Number(r.time), actorKind: r.actor_kind, actor: r.actor, org: r.org, kind: r.kind, target: r.target, address: r.address };
-}
-
-export function pageOf(rows: LookupRow[], limit: number): Page<LookupRecord> {
-  const items = rows.slice(0, limit).map(lookupFromRow);
-  const last = items[items.length - 1];
-  return { items, next: rows.length > limit && last ? encodeCursor({ time: last.time, id: last.id }) : null };
-}
 
 export class LookupTable {
   constructor(private readonly st: Statements) {}
@@ -36,12 +16,21 @@ export class LookupTable {
 
   list(f: LookupFilter, cursor?: string | null): Page<LookupRecord> {
     const c = decodeCursor(cursor);
-    const limit = Math.max(1, Math.min(f.limit ?? 50, 500));
+    const limit = pageLimit(f.limit);
     const where: string[] = [];
     const args: unknown[] = [];
-    if (f.actor) (where.push('actor = ?'), args.push(f.actor));
-    if (f.org) (where.push('org = ?'), args.push(f.org));
-    if (c) (where.push('(time < ? OR (time = ? AND id < ?))'), args.push(c.time, c.time, c.id));
+    if (f.actor) {
+      where.push('actor = ?');
+      args.push(f.actor);
+    }
+    if (f.org) {
+      where.push('org = ?');
+      args.push(f.org);
+    }
+    if (c) {
+      where.push('(time < ? OR (time = ? AND id < ?))');
+      args.push(c.time, c.time, c.id);
+    }
     const sql = `SELECT * FROM lookups ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY time DESC, id DESC LIMIT ?`;
     return pageOf(this.st.stmt(sql).all(...args, limit + 1) as LookupRow[], limit);
   }
