@@ -9,6 +9,7 @@
  *   node dist/bench/bench.js [--lines N] [--dir DIR] [--json] [--lookups N] [--http-clients N]
  *                            [--grep-ids N] [--redact-ms N] [--no-diag] [--no-http] [--no-grep]
  */
+import { benchAround } from './around.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -134,6 +135,9 @@ export async function runBench(argv: string[]): Promise<BenchResult> {
       grep = lookupByGrep(corpusDir, ids.slice(0, o.grepIds));
     }
 
+    say(`the lines around an event (n = 50) and one audit-of-lookups row: ${Math.min(ids.length, 1000)} ids`);
+    const around = await benchAround(db, ids.slice(0, 1000));
+
     say('redaction on hostile strings');
     const redaction = benchRedaction(o.redactMs);
 
@@ -172,6 +176,7 @@ export async function runBench(argv: string[]): Promise<BenchResult> {
       lookup: { inProcess, http, grep },
       diag,
       redaction,
+      around,
       targets: [],
     };
     const at5m = corpus.lines >= 5_000_000 ? undefined : '(at 5M lines)';

@@ -1,4 +1,5 @@
 /** The bench's figures as one table, each next to its target with ✔ or ✘. */
+import type { AroundBenchResult } from './around.js';
 import type { DiagBenchResult } from './diag.js';
 import type { FloorResult } from './floor.js';
 import type { GrepResult, LookupResult, SegmentStats } from './lookups.js';
@@ -45,6 +46,7 @@ export interface BenchResult {
   lookup: { inProcess: LookupResult; http: (LookupResult & { statuses: Record<number, number>; concurrency: number; servePeakRssBytes: number | null }) | null; grep: GrepResult | null };
   diag: DiagBenchResult[] | null;
   redaction: RedactCase[];
+  around?: AroundBenchResult;
   targets: Target[];
 }
 
@@ -113,6 +115,11 @@ export function renderTable(r: BenchResult): string {
   head(`redaction of 64 KiB hostile strings, ${r.redaction.length} shapes (redactText, CPU time per call; k: time ∝ size^k over 4–64 KiB)`);
   for (const c of r.redaction) row(`  ${c.name}`, `${ms(c.ms64k)}  k = ${c.exponent.toFixed(2)}`);
   row('  worst growth exponent', `k = ${Math.max(...r.redaction.map((c) => c.exponent)).toFixed(2)}`, 'redaction linear');
+  if (r.around) {
+    head('around a line and the audit of lookups (in-process, after the ticket lookups)');
+    row(`  aroundEvent(id, 50), ${int(r.around.around.n)} ids, ${r.around.around.lines.toFixed(0)} lines each`, `p50 ${ms(r.around.around.p50)}  p99 ${ms(r.around.around.p99)}  max ${ms(r.around.around.max)}`);
+    row(`  recordLookup, ${int(r.around.record.n)} rows`, `p50 ${ms(r.around.record.p50)}  p99 ${ms(r.around.record.p99)}  max ${ms(r.around.record.max)}`);
+  }
 
   const w0 = Math.max(...rows.map((x) => x[0].length));
   // Only rows with a target line up their values; a longer figure simply runs on.

@@ -112,6 +112,13 @@ async function main(): Promise<void> {
       { file: 'phone-ticket.png', description: 'a ticket on a 390 px phone', path: `/tickets/${restart.cid}`, ready: 'section.context', fullPage: false, phone: true },
       { file: 'phone-wok-ledger.png', description: 'wok ledger on a 390 px phone', path: '/diag/wok/ledger', ready: 'table.timeline', fullPage: false, phone: true },
     ];
+    // After the tickets above, so the audit of lookups has rows.
+    const [firstLine] = await store.eventsByCid(restart.cid);
+    shots.push(
+      { file: 'around.png', description: 'the lines around a ticket line in its own stream', path: `/events/${encodeURIComponent(firstLine!.id)}/around?n=15`, ready: 'tr.at-moment', fullPage: true },
+      { file: 'ticket-reply.png', description: 'the reply to the customer beside what it leaves out', path: `/tickets/${restart.cid}#reply`, ready: 'section.ticket-reply', fullPage: false },
+      { file: 'audit.png', description: 'the audit of lookups', path: '/audit', ready: 'table.lookups', fullPage: false },
+    );
 
     browser = await launchChromium(opts.browser);
     const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, deviceScaleFactor: 1, colorScheme: 'light', timezoneId: 'UTC', locale: 'en-GB' });

@@ -4,6 +4,8 @@
  * runs against every implementation. HTTP and CLI never see SQL.
  */
 import type { ApiToken, Limiter, LimiterSpec, Operator, Session, TokenScope } from '../model/access.js';
+import type { Around } from '../model/around.js';
+import type { LookupEntry, LookupFilter, LookupRecord } from '../model/lookup.js';
 import type { AuditRecord, LifecycleRecord } from '../model/activity.js';
 import type { ContainerRef, Event, Source, Unparsed } from '../model/event.js';
 import type { CheckRecord } from '../model/health.js';
@@ -146,6 +148,13 @@ export interface EventStore {
   prune(before: number): Promise<number>;
   /** Requests answered with `code` in [from, to], per org, most first (then org). */
   codeByOrg(filter: { code: string; from: number; to: number }): Promise<OrgCodeCount[]>;
+
+  /** The event and up to n lines either side of it in its own stream, or null when there is no such event. */
+  aroundEvent(id: string, n: number): Promise<Around | null>;
+  /** One row in the audit of lookups; pruned with the events. */
+  recordLookup(entry: LookupEntry): Promise<void>;
+  /** The audit of lookups, newest first. */
+  lookups(filter: LookupFilter, cursor?: string | null): Promise<Page<LookupRecord>>;
 }
 
 /** Operators, their sessions, and API tokens. Secrets are stored only as hashes. */

@@ -5,7 +5,7 @@
  * "paste an envelope, open the ticket, open its wok" with the keyboard alone
  * (skip link, Ctrl+Enter in the paste box, Tab and Enter).
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { browserSession } from './fixtures/browser-session.js';
 import { lowContrast, overflow, stripRects } from './fixtures/layout-probes.js';
 
@@ -16,10 +16,17 @@ const PHONE = { width: 390, height: 844 };
 /** The element that has the keyboard's focus. */
 const focused = () => s.page.locator(':focus');
 
+/** The lines around the hostile ticket's first line (an event id is only known once the demo is stored). */
+let aroundPage = '';
+beforeAll(async () => {
+  const [first] = await s.console.store.store.eventsByCid(s.console.hostile.cid);
+  aroundPage = `/events/${encodeURIComponent(first!.id)}/around`;
+});
+
 /** The pages an operator reads, signed in. */
 function operatorPages(): string[] {
   const [restart, crossSource, uncatalogued] = s.console.demo.featured;
-  return ['/', '/diag', '/diag/wok/inbox', '/diag/wok/ledger', '/diag/wok/oldcrm', `/tickets/${restart.cid}`, `/tickets/${crossSource.cid}`, `/tickets/${uncatalogued.cid}`, `/tickets/${s.console.hostile.cid}`, '/unparsed'];
+  return ['/', '/diag', '/diag/wok/inbox', '/diag/wok/ledger', '/diag/wok/oldcrm', `/tickets/${restart.cid}`, `/tickets/${crossSource.cid}`, `/tickets/${uncatalogued.cid}`, `/tickets/${s.console.hostile.cid}`, '/unparsed', '/audit', aroundPage];
 }
 
 describe('at 390 px', () => {

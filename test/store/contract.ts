@@ -13,6 +13,8 @@ import { queriesContract } from './contract/queries.js';
 import { searchContract } from './contract/search.js';
 import { writeContract } from './contract/write.js';
 import { codeByOrgContract } from './contract/code-by-org.js';
+import { aroundContract } from './contract/around.js';
+import { lookupsContract } from './contract/lookups.js';
 
 export interface StoreHandle {
   store: Store;
@@ -33,5 +35,7 @@ export function storeContract(name: string, make: MakeStore): void {
     accessContract(make);
     pruneContract(make);
     codeByOrgContract(make);
+    aroundContract(make);
+    lookupsContract(make);
   });
 }

@@ -7,6 +7,7 @@ import { requireOperator } from '../middleware/guards.js';
 import { requireKnownOrg, requireKnownWok } from '../known-filters.js';
 import { boolParam, intParam, stringParam, timeParam } from '../params.js';
 import { iso } from '../present/event-view.js';
+import { recordLookup, searchTarget } from '../lookup-audit.js';
 import { NO_QUERY, queryShape, readQuery, text } from '../query.js';
 
 const SLUG = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
@@ -36,6 +37,7 @@ export function searchRoutes(deps: AppDeps): Router {
   r.route('/v1/search')
     .get(requireOperator, async (req, res) => {
       const q = readQuery(searchQuery(deps.clock.now()), req.query);
+      await recordLookup(deps, req, 'search', searchTarget(req));
       await requireKnownOrg(deps, q.org);
       await requireKnownWok(deps, q.wok);
       const { cursor: after, ...filter } = q;

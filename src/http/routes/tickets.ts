@@ -10,6 +10,8 @@ import { ticketJson } from '../present/ticket-json.js';
 import { ticketPage } from '../present/ticket-page.js';
 import { customerTicketJson, ticketBelongsTo } from '../present/customer-ticket.js';
 import { requireCustomerOrOperator, requireOperator } from '../middleware/guards.js';
+import { customerReply } from '../present/customer-reply.js';
+import { recordLookup } from '../lookup-audit.js';
 import { answerNoSooner } from './answer-floor.js';
 
 /** A customer asking for another org's request gets exactly this, as for an id nothing was logged with. */
@@ -48,6 +50,7 @@ export function ticketRoutes(deps: AppDeps): Router {
     .get(requireCustomerOrOperator, async (req, res) => {
       const q = readQuery(TICKET_QUERY, req.query);
       const p = req.principal;
+      await recordLookup(deps, req, 'ticket', cidParam(req.params.cid));
       if (p.kind === 'customer') {
         // The floor holds the very end of the answer (after the body or the error envelope is rendered), found or not.
         answerNoSooner(res, performance.now(), floorMs);
@@ -60,7 +63,9 @@ export function ticketRoutes(deps: AppDeps): Router {
   r.route('/tickets/:cid')
     .get(requireOperator, async (req, res) => {
       readQuery(NO_QUERY, req.query);
-      res.render('ticket', ticketPage(await load(req.params.cid), deps.clock.now()));
+      await recordLookup(deps, req, 'ticket', cidParam(req.params.cid));
+      const t = await load(req.params.cid);
+      res.render('ticket', { ...ticketPage(t, deps.clock.now()), reply: customerReply(t) });
     })
     .all(methodNotAllowed(['GET']));
 

@@ -221,6 +221,22 @@ export const PG_MIGRATIONS: readonly string[] = [
   -- sign-in throttling counts (store-limiter.ts): the table rate-limiter-flexible's RateLimiterPostgres reads
   CREATE TABLE rate_limits (key text PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint);
   `,
+  /* 4 */ `
+  -- the audit of lookups (pg-lookups.ts): who looked at which ticket, search, around or reply
+  CREATE TABLE lookups (
+    id bigserial PRIMARY KEY,
+    time bigint NOT NULL,
+    actor_kind text NOT NULL,
+    actor text COLLATE "C" NOT NULL,
+    org text COLLATE "C",
+    kind text NOT NULL,
+    target text NOT NULL,
+    address text
+  );
+  CREATE INDEX lookups_time ON lookups (time, id);
+  CREATE INDEX lookups_actor ON lookups (actor, time);
+  CREATE INDEX lookups_org ON lookups (org, time) WHERE org IS NOT NULL;
+  `,
 ];
 
 /** Creates the schema if needed and applies the missing migrations, each in the caller's transaction. */

@@ -35,6 +35,10 @@ import { PgEventReads } from './pg-event-reads.js';
 import { PgInventory } from './pg-inventory.js';
 import { migrate } from './pg-migrations.js';
 import { pruneBefore } from './pg-prune.js';
+import { pgAroundEvent } from './pg-around.js';
+import { pgLookups, pgPruneLookups, pgRecordLookup } from './pg-lookups.js';
+import type { Around } from '../../model/around.js';
+import type { LookupEntry, LookupFilter, LookupRecord } from '../../model/lookup.js';
 import { RefCache } from './pg-refs.js';
 import { PgWriter } from './pg-writer.js';
 
@@ -225,8 +229,21 @@ export class PostgresStore implements Store {
     return this.access.touchToken(id, now);
   }
 
-  prune(before: number): Promise<number> {
+  async prune(before: number): Promise<number> {
+    await pgPruneLookups(this.query.bind(this), before);
     return pruneBefore(this.query.bind(this), before);
+  }
+
+  aroundEvent(id: string, n: number): Promise<Around | null> {
+    return pgAroundEvent(this.query.bind(this), this.refs, id, n);
+  }
+
+  recordLookup(entry: LookupEntry): Promise<void> {
+    return pgRecordLookup(this.query.bind(this), entry);
+  }
+
+  lookups(filter: LookupFilter, cursor?: string | null): Promise<Page<LookupRecord>> {
+    return pgLookups(this.query.bind(this), filter, cursor);
   }
 
   async close(): Promise<void> {

@@ -217,4 +217,20 @@ export const MIGRATIONS: readonly string[] = [
   -- sign-in throttling counts (store-limiter.ts): the table rate-limiter-flexible's RateLimiterSQLite reads
   CREATE TABLE rate_limits (key TEXT PRIMARY KEY, points INTEGER NOT NULL DEFAULT 0, expire INTEGER);
   `,
+  /* 4 */ `
+  -- the audit of lookups (lookup-table.ts): who looked at which ticket, search, around or reply
+  CREATE TABLE lookups (
+    id INTEGER PRIMARY KEY,
+    time INTEGER NOT NULL,
+    actor_kind TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    org TEXT,
+    kind TEXT NOT NULL,
+    target TEXT NOT NULL,
+    address TEXT
+  );
+  CREATE INDEX lookups_time ON lookups(time, id);
+  CREATE INDEX lookups_actor ON lookups(actor, time);
+  CREATE INDEX lookups_org ON lookups(org, time) WHERE org IS NOT NULL;
+  `,
 ];

@@ -36,6 +36,10 @@ import { ActivityQueries } from './activity-queries.js';
 import { BlockWriter } from './block-writer.js';
 import { CidIndex } from './cid-index.js';
 import { EventReads } from './event-reads.js';
+import { aroundEvent } from './around-reads.js';
+import { LookupTable } from './lookup-table.js';
+import type { Around } from '../../model/around.js';
+import type { LookupEntry, LookupFilter, LookupRecord } from '../../model/lookup.js';
 import { InventoryTables } from './inventory-tables.js';
 import { openDatabase, type Db, type OpenOptions } from './open-database.js';
 import { prepareBatch, type PreparedBatch } from './prepare-blocks.js';
@@ -56,6 +60,7 @@ export class SqliteStore implements Store {
   private readonly access: AccessTables;
   private readonly activity: ActivityQueries;
   private readonly requests: RequestQueries;
+  private readonly lookupTable: LookupTable;
 
   constructor(readonly file: string, opts: OpenOptions = {}) {
     this.db = openDatabase(file, opts);
@@ -63,6 +68,7 @@ export class SqliteStore implements Store {
     this.cids = new CidIndex(this.db);
     this.writer = new BlockWriter(this.db, this.cids);
     this.reads = new EventReads(this.st, this.cids);
+    this.lookupTable = new LookupTable(this.st);
     this.inv = new InventoryTables(this.db, this.st);
     this.access = new AccessTables(this.db, this.st);
     this.activity = new ActivityQueries(this.db, this.st);
@@ -233,7 +239,20 @@ export class SqliteStore implements Store {
   }
 
   async prune(before: number): Promise<number> {
+    this.lookupTable.prune(before);
     return pruneBefore(this.db, this.st, this.cids, before);
+  }
+
+  async aroundEvent(id: string, n: number): Promise<Around | null> {
+    return aroundEvent(this.st, id, n);
+  }
+
+  async recordLookup(entry: LookupEntry): Promise<void> {
+    this.lookupTable.record(entry);
+  }
+
+  async lookups(filter: LookupFilter, cursor?: string | null): Promise<Page<LookupRecord>> {
+    return this.lookupTable.list(filter, cursor);
   }
 
   async close(): Promise<void> {
