@@ -67,6 +67,29 @@ export interface CodeCount {
   sampleCid: string;
 }
 
+/** One error code over a window cut into equal buckets (incidents, the catalogue). */
+export interface IncidentCount {
+  code: string;
+  count: number;
+  /** Distinct orgs and woks named by the requests (requests naming none are not counted here). */
+  orgs: number;
+  woks: number;
+  firstSeen: number;
+  lastSeen: number;
+  /** The newest request of the code in the window; among equal times, the one written last. */
+  sampleCid: string;
+  /** Requests per bucket, oldest first: bucket i holds from + i·w ≤ time < from + (i+1)·w, w = (to − from) / buckets; `to` itself is in the last. */
+  buckets: number[];
+}
+
+/** Failed requests of one org with some of the given codes in a window. */
+export interface AffectedOrg {
+  org: string;
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+}
+
 export interface Stats {
   events: Record<Source, number>;
   unparsed: number;
@@ -134,6 +157,11 @@ export interface EventStore {
 
   /** Deletes what is older than `before` (epoch ms), in bounded batches; returns the number of events removed. */
   prune(before: number): Promise<number>;
+
+  /** Per error code in [from, to] (to > from), most frequent first, from the request summaries. */
+  incidentCounts(filter: { from: number; to: number; buckets: number }): Promise<IncidentCount[]>;
+  /** Per org, the requests with one of `codes` in [from, to], most first (requests naming no org are left out). */
+  affectedOrgs(filter: { from: number; to: number; codes: string[]; limit?: number }): Promise<AffectedOrg[]>;
 }
 
 /** Operators, their sessions, and API tokens. Secrets are stored only as hashes. */

@@ -12,6 +12,7 @@ import { pruneContract } from './contract/prune.js';
 import { queriesContract } from './contract/queries.js';
 import { searchContract } from './contract/search.js';
 import { writeContract } from './contract/write.js';
+import { incidentsContract } from './contract/incidents.js';
 
 export interface StoreHandle {
   store: Store;
@@ -31,5 +32,6 @@ export function storeContract(name: string, make: MakeStore): void {
     inventoryContract(make);
     accessContract(make);
     pruneContract(make);
+    incidentsContract(make);
   });
 }

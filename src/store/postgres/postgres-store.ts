@@ -36,6 +36,8 @@ import { migrate } from './pg-migrations.js';
 import { pruneBefore } from './pg-prune.js';
 import { RefCache } from './pg-refs.js';
 import { PgWriter } from './pg-writer.js';
+import { PgIncidentCounts } from './pg-incident-counts.js';
+import type { AffectedOrg, IncidentCount } from '../store.js';
 
 export type { PgOptions } from './pg-connect.js';
 
@@ -51,6 +53,7 @@ export class PostgresStore implements Store {
   private readonly activity: PgActivity;
   private readonly inv: PgInventory;
   private readonly access: PgAccess;
+  private readonly incidents: PgIncidentCounts;
 
   constructor(opts: PgOptions) {
     this.schema = checkSchemaName(opts.schema);
@@ -61,6 +64,7 @@ export class PostgresStore implements Store {
     this.activity = new PgActivity(q);
     this.inv = new PgInventory(q);
     this.access = new PgAccess(q, (fn) => this.tx('updating an operator', fn));
+    this.incidents = new PgIncidentCounts(q);
   }
 
   /** Connects and migrates now; a server that cannot be reached is a StoreError here, not at first use. */
@@ -258,5 +262,13 @@ export class PostgresStore implements Store {
   private fail(e: unknown, context: string): Error {
     if (this.closed && e instanceof Error && /after calling end|Cannot use a pool/i.test(e.message)) return new Error(`${context}: the store is closed`, { cause: e });
     return mapPgError(e, context, this.target);
+  }
+
+  incidentCounts(f: { from: number; to: number; buckets: number }): Promise<IncidentCount[]> {
+    return this.incidents.incidentCounts(f);
+  }
+
+  affectedOrgs(f: { from: number; to: number; codes: string[]; limit?: number }): Promise<AffectedOrg[]> {
+    return this.incidents.affectedOrgs(f);
   }
 }

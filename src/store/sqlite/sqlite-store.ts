@@ -42,6 +42,8 @@ import { pruneBefore } from './prune-blocks.js';
 import { RequestQueries } from './request-queries.js';
 import { Statements } from './statements.js';
 import { countDistinctCids } from './distinct-cids.js';
+import { IncidentCounts } from './incident-counts.js';
+import type { AffectedOrg, IncidentCount } from '../store.js';
 
 export class SqliteStore implements Store {
   readonly db: Db;
@@ -54,6 +56,7 @@ export class SqliteStore implements Store {
   private readonly access: AccessTables;
   private readonly activity: ActivityQueries;
   private readonly requests: RequestQueries;
+  private readonly incidents: IncidentCounts;
 
   constructor(readonly file: string, opts: OpenOptions = {}) {
     this.db = openDatabase(file, opts);
@@ -65,6 +68,7 @@ export class SqliteStore implements Store {
     this.access = new AccessTables(this.db, this.st);
     this.activity = new ActivityQueries(this.db, this.st);
     this.requests = new RequestQueries(this.st);
+    this.incidents = new IncidentCounts(this.st);
   }
 
   async writeBatch(batch: WriteBatch): Promise<WriteResult> {
@@ -232,6 +236,14 @@ export class SqliteStore implements Store {
 
   async prune(before: number): Promise<number> {
     return pruneBefore(this.db, this.st, this.cids, before);
+  }
+
+  async incidentCounts(f: { from: number; to: number; buckets: number }): Promise<IncidentCount[]> {
+    return this.incidents.incidentCounts(f);
+  }
+
+  async affectedOrgs(f: { from: number; to: number; codes: string[]; limit?: number }): Promise<AffectedOrg[]> {
+    return this.incidents.affectedOrgs(f);
   }
 
   async close(): Promise<void> {
