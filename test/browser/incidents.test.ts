@@ -83,7 +83,7 @@ describe('/diag: who is affected', () => {
   it('lists under the failing LLM upstream the orgs hit, each linking to its search', async () => {
     await s.signIn();
     await s.page.goto(`${s.console.url}/diag`);
-    const under = s.page.locator('#check-llm_upstream + tr.affected-row');
+    const under = s.page.locator('tr.affected-row[data-check="llm_upstream"]');
     expect(await under.locator('b').textContent()).toBe('Who is affected');
     const orgs = under.locator('table.affected tbody tr');
     expect(await orgs.count()).toBeGreaterThanOrEqual(1);

@@ -34,7 +34,7 @@ afterAll(async () => {
 });
 
 function affectedRows(html: string): string[][] {
-  const block = /<tr class="affected-row">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
+  const block = /<tr class="affected-row" data-check="llm_upstream">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
   return [...block.matchAll(/<tr><td><a href="([^"]+)">([^<]+)<\/a><\/td><td>(\d+)<\/td><td>([^<]+)/g)].map((m) => [m[2]!, m[3]!, m[4]!.trim(), m[1]!]);
 }
 
