@@ -102,6 +102,15 @@ describe('GET /v1/incidents', () => {
     ]);
   });
 
+  it('takes to=TIME, the end of a window looked at afterwards', async () => {
+    const to = new Date(now - 2.5 * HOUR).toISOString();
+    const past = (await a.get(`/v1/incidents?window=1h&to=${encodeURIComponent(to)}`, a.operator)).json() as Incidents;
+    expect([past.from, past.to]).toEqual([new Date(now - 3.5 * HOUR).toISOString(), to]);
+    expect(past.codes.map((c) => [c.code, c.count, c.last_seen])).toEqual([['CP_PROJECT_NOT_FOUND', 1, new Date(now - 3 * HOUR).toISOString()]]);
+    const bad = await a.get('/v1/incidents?to=yesterday', a.operator);
+    expect([bad.status, (bad.json() as { error: { code: string } }).error.code]).toEqual([400, 'DIAG_INVALID_QUERY']);
+  });
+
   it('refuses a bad window, an unknown parameter and a repeated one with 400 DIAG_INVALID_QUERY', async () => {
     for (const q of ['window=2h', 'window=', 'since=1h', 'window=1h&window=7d']) {
       const r = await a.get(`/v1/incidents?${q}`, a.operator);
