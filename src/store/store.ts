@@ -78,7 +78,10 @@ export interface IncidentCount {
   lastSeen: number;
   /** The newest request of the code in the window; among equal times, the one written last. */
   sampleCid: string;
-  /** Requests per bucket, oldest first: bucket i holds from + i·w ≤ time < from + (i+1)·w, w = (to − from) / buckets; `to` itself is in the last. */
+  /**
+   * Requests per bucket, oldest first: bucket i holds the minutes starting in from + i·w ≤ t < from + (i+1)·w,
+   * w = (to − from) / buckets (a request counts by the start of its minute; one of a minute begun before `from` in the first).
+   */
   buckets: number[];
 }
 

@@ -2,7 +2,8 @@
  * Incidents and the catalogue on PostgreSQL, as in the SQLite store
  * (sqlite/incident-counts.ts): per error code in a window, counts, distinct
  * orgs and woks, first and last seen, a sample and equal buckets; and the orgs
- * hit by a set of codes. Read from the requests table through requests_code_time.
+ * hit by a set of codes. Read from the requests table through requests_code_time;
+ * a request counts in the bucket its minute starts in, as there.
  */
 import type { AffectedOrg, IncidentCount } from '../store.js';
 import type { Query } from './pg-event-reads.js';
@@ -24,7 +25,7 @@ export class PgIncidentCounts {
     );
     const byCode = new Map<string, number[]>(totals.map((t) => [t.code, new Array<number>(n).fill(0)]));
     const rows = await this.q<{ code: string; b: number; k: number }>(
-      `SELECT code, least($3::bigint - 1, (time - $1::bigint) * $3::bigint / $4::bigint)::int AS b, count(*)::int AS k
+      `SELECT code, least($3::bigint - 1, greatest(0, (time - time % 60000 - $1::bigint) * $3::bigint / $4::bigint))::int AS b, count(*)::int AS k
        FROM requests WHERE code IS NOT NULL AND time >= $1 AND time <= $2 GROUP BY 1, 2`,
       [f.from, f.to, n, span],
     );

@@ -1,48 +1,79 @@
 /**
  * Incidents and the catalogue on SQLite: per error code in a window, counts,
  * distinct orgs and woks, first and last seen, a sample and equal buckets;
- * and, for /diag, the orgs hit by a check's codes. Read from the failures rows
- * (every request with a code has one), through failures_code_time: a few
- * grouped scans of the window, never the events.
+ * and, for /diag, the orgs hit by a check's codes.
+ *
+ * The whole minutes of the window are read from code_minutes (failed requests
+ * per minute, code, org and wok, written with the failures rows), the minutes
+ * cut by the window's edges from the failures rows themselves: a day's window
+ * reads some thousands of rows, not every failure of the day. First and last
+ * seen and the sample are index probes on failures(code, time).
  */
 import type { AffectedOrg, IncidentCount } from '../store.js';
+import type { Db } from './open-database.js';
 import type { Statements } from './statements.js';
 
-interface Totals {
+const MINUTE = 60_000;
+
+interface Part {
   code: string;
-  count: number;
-  orgs: number;
-  woks: number;
-  firstSeen: number;
-  lastSeen: number;
-  sampleCid: string;
+  org: string;
+  wok: string;
+  minute: number;
+  n: number;
+}
+
+/** code_minutes again from the failures rows, after the inventory named the org of some of them. */
+export function rebuildCodeMinutes(db: Db): void {
+  db.exec(`DELETE FROM code_minutes;
+    INSERT INTO code_minutes (minute, code, org, wok, n)
+      SELECT time / 60000, code, COALESCE(org, ''), COALESCE(wok, ''), COUNT(*) FROM failures WHERE code IS NOT NULL GROUP BY 1, 2, 3, 4;`);
 }
 
 export class IncidentCounts {
   constructor(private readonly st: Statements) {}
 
+  private parts(from: number, to: number): Part[] {
+    const edge = `SELECT code, COALESCE(org, '') AS org, COALESCE(wok, '') AS wok, time / 60000 AS minute, COUNT(*) AS n FROM failures
+      WHERE code IS NOT NULL AND time >= ? AND time <= ? GROUP BY 1, 2, 3, 4`;
+    const first = Math.ceil(from / MINUTE);
+    const last = Math.floor((to + 1) / MINUTE) - 1;
+    if (first > last) return this.st.stmt(edge).all(from, to) as Part[];
+    const out = this.st.stmt('SELECT code, org, wok, minute, n FROM code_minutes WHERE minute >= ? AND minute <= ?').all(first, last) as Part[];
+    if (from < first * MINUTE) out.push(...(this.st.stmt(edge).all(from, first * MINUTE - 1) as Part[]));
+    if ((last + 1) * MINUTE <= to) out.push(...(this.st.stmt(edge).all((last + 1) * MINUTE, to) as Part[]));
+    return out;
+  }
+
   incidentCounts(f: { from: number; to: number; buckets: number }): IncidentCount[] {
     const n = Math.max(1, Math.floor(f.buckets));
     const span = Math.max(1, f.to - f.from);
-    const totals = this.st
-      .stmt(
-        `SELECT code, COUNT(*) AS count, COUNT(DISTINCT org) AS orgs, COUNT(DISTINCT wok) AS woks, MIN(time) AS firstSeen, MAX(time) AS lastSeen,
-                (SELECT s.cid FROM failures s WHERE s.code = f.code AND s.time >= ? AND s.time <= ? ORDER BY s.time DESC, s.id DESC LIMIT 1) AS sampleCid
-         FROM failures f WHERE code IS NOT NULL AND time >= ? AND time <= ? GROUP BY code ORDER BY count DESC, code`,
-      )
-      .all(f.from, f.to, f.from, f.to) as Totals[];
-    const byCode = new Map<string, number[]>(totals.map((t) => [t.code, new Array<number>(n).fill(0)]));
-    const rows = this.st
-      .stmt(
-        `SELECT code, MIN(? - 1, CAST((time - ?) * ? / ? AS INTEGER)) AS b, COUNT(*) AS k
-         FROM failures WHERE code IS NOT NULL AND time >= ? AND time <= ? GROUP BY code, b`,
-      )
-      .all(n, f.from, n, span, f.from, f.to) as { code: string; b: number; k: number }[];
-    for (const r of rows) {
-      const b = byCode.get(r.code);
-      if (b) b[r.b] = (b[r.b] ?? 0) + r.k;
+    const by = new Map<string, { count: number; orgs: Set<string>; woks: Set<string>; buckets: number[] }>();
+    for (const p of this.parts(f.from, f.to)) {
+      let c = by.get(p.code);
+      if (!c) by.set(p.code, (c = { count: 0, orgs: new Set(), woks: new Set(), buckets: new Array<number>(n).fill(0) }));
+      c.count += p.n;
+      if (p.org) c.orgs.add(p.org);
+      if (p.wok) c.woks.add(p.wok);
+      // A request counts in the bucket its minute starts in (the window's first, for a minute begun before it).
+      const b = Math.min(n - 1, Math.max(0, Math.floor(((p.minute * MINUTE - f.from) * n) / span)));
+      c.buckets[b]! += p.n;
     }
-    return totals.map((t) => ({ ...t, buckets: byCode.get(t.code)! }));
+    const firstSeen = this.st.pluck('SELECT MIN(time) FROM failures WHERE code = ? AND time >= ? AND time <= ?');
+    const lastSeen = this.st.pluck('SELECT MAX(time) FROM failures WHERE code = ? AND time >= ? AND time <= ?');
+    const sample = this.st.pluck('SELECT cid FROM failures WHERE code = ? AND time >= ? AND time <= ? ORDER BY time DESC, id DESC LIMIT 1');
+    return [...by]
+      .map(([code, c]) => ({
+        code,
+        count: c.count,
+        orgs: c.orgs.size,
+        woks: c.woks.size,
+        firstSeen: firstSeen.get(code, f.from, f.to) as number,
+        lastSeen: lastSeen.get(code, f.from, f.to) as number,
+        sampleCid: sample.get(code, f.from, f.to) as string,
+        buckets: c.buckets,
+      }))
+      .sort((a, b) => b.count - a.count || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   }
 
   affectedOrgs(f: { from: number; to: number; codes: string[]; limit?: number }): AffectedOrg[] {

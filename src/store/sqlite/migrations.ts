@@ -217,4 +217,18 @@ export const MIGRATIONS: readonly string[] = [
   -- sign-in throttling counts (store-limiter.ts): the table rate-limiter-flexible's RateLimiterSQLite reads
   CREATE TABLE rate_limits (key TEXT PRIMARY KEY, points INTEGER NOT NULL DEFAULT 0, expire INTEGER);
   `,
+  /* 4 */ `
+  -- Failed requests with a code per minute, code, org and wok ('' for none): incidents and the catalogue
+  -- (incident-counts.ts) read these instead of every failure row of a day or a week.
+  CREATE TABLE code_minutes (
+    minute INTEGER NOT NULL,
+    code TEXT NOT NULL,
+    org TEXT NOT NULL,
+    wok TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (minute, code, org, wok)
+  ) WITHOUT ROWID;
+  INSERT INTO code_minutes (minute, code, org, wok, n)
+    SELECT time / 60000, code, COALESCE(org, ''), COALESCE(wok, ''), COUNT(*) FROM failures WHERE code IS NOT NULL GROUP BY 1, 2, 3, 4;
+  `,
 ];

@@ -62,6 +62,47 @@ export function incidentsContract(make: MakeStore): void {
       expect(await cur.store.incidentCounts({ from: T0 + 5 * HOUR, to: T0 + 6 * HOUR, buckets: 24 })).toEqual([]);
     });
 
+    it('incidentCounts: a window that cuts minutes counts only what is inside it, each request by the start of its minute', async () => {
+      const s = new StreamFixture(cpStream());
+      for (const [name, at] of [['m0', 30_000], ['m1', 90_000], ['m2', 150_000], ['m2b', 170_000]] as const) {
+        s.request({ cid: cid(name), time: T0 + at, status: 502, code: 'CP_EXEC_SQL_FAILED', org: 'acme', wok: 'wacme1', responseTime: 0 });
+      }
+      await cur.store.writeBatch({ streams: [s.batch()] });
+      const cut = await cur.store.incidentCounts({ from: T0 + 45_000, to: T0 + 150_000, buckets: 2 });
+      // m0 is before the window, m2b after it; m1's minute starts before the window's middle (T0 + 97.5 s), m2's after.
+      expect(cut).toEqual([
+        { code: 'CP_EXEC_SQL_FAILED', count: 2, orgs: 1, woks: 1, firstSeen: T0 + 90_000, lastSeen: T0 + 150_000, sampleCid: cid('m2'), buckets: [1, 1] },
+      ]);
+      expect((await cur.store.incidentCounts({ from: T0 + 100_000, to: T0 + 110_000, buckets: 3 }))).toEqual([]);
+      expect((await cur.store.incidentCounts({ from: T0, to: T0 + 240_000, buckets: 4 }))[0]!.buckets).toEqual([1, 1, 2, 0]);
+    });
+
+    it('incidentCounts: a request whose org the inventory names later counts for that org', async () => {
+      const key = 'skl_0a1b2c3d' + '9'.repeat(32);
+      const s = new StreamFixture(cpStream());
+      s.request({ cid: cid('keyed'), time: T0 + 1000, status: 502, code: 'CP_DB_QUERY_FAILED', key, responseTime: 0 });
+      s.request({ cid: cid('named'), time: T0 + 2000, status: 502, code: 'CP_DB_QUERY_FAILED', org: 'globex', responseTime: 0 });
+      await cur.store.writeBatch({ streams: [s.batch()] });
+      const window = { from: T0, to: T0 + HOUR, buckets: 1 };
+      expect((await cur.store.incidentCounts(window))[0]).toMatchObject({ count: 2, orgs: 1 });
+      await cur.store.putInventory({ orgs: [{ slug: 'acme' }], woks: [], keys: [{ prefix: 'skl_0a1b2c3d', sha256: 'f'.repeat(64), org: 'acme', user: 'dana', kind: 'skl' }] });
+      expect((await cur.store.incidentCounts(window))[0]).toMatchObject({ count: 2, orgs: 2 });
+      expect(await cur.store.affectedOrgs({ ...window, codes: ['CP_DB_QUERY_FAILED'] })).toEqual([
+        { org: 'acme', count: 1, firstSeen: T0 + 1000, lastSeen: T0 + 1000 },
+        { org: 'globex', count: 1, firstSeen: T0 + 2000, lastSeen: T0 + 2000 },
+      ]);
+    });
+
+    it('incidentCounts after a prune: what was pruned is not counted', async () => {
+      await seed();
+      await cur.store.prune(T0 + 2 * HOUR);
+      const left = await cur.store.incidentCounts({ from: T0 - HOUR, to: T0 + 5 * HOUR, buckets: 1 });
+      expect(left.map((c) => [c.code, c.count])).toEqual([
+        ['CP_LLM_UPSTREAM_FAILED', 3],
+        ['CP_PROJECT_NOT_FOUND', 1],
+      ]);
+    });
+
     it('affectedOrgs: per org the requests with the codes, most first, first and last seen; none for no codes', async () => {
       await seed();
       expect(await cur.store.affectedOrgs({ from: T0, to: T0 + 4 * HOUR, codes: ['CP_LLM_UPSTREAM_FAILED', 'CP_PROJECT_NOT_FOUND'] })).toEqual([
