@@ -3,6 +3,7 @@ import type { DiagBenchResult } from './diag.js';
 import type { FloorResult } from './floor.js';
 import type { GrepResult, LookupResult, SegmentStats } from './lookups.js';
 import { LINEAR_EXPONENT, type RedactCase } from './redact-bench.js';
+import type { IncidentsBench } from './incidents.js';
 
 export interface Target {
   name: string;
@@ -46,6 +47,8 @@ export interface BenchResult {
   diag: DiagBenchResult[] | null;
   redaction: RedactCase[];
   targets: Target[];
+  /** /v1/incidents?window=24h (bench/incidents.ts). */
+  incidents?: IncidentsBench;
 }
 
 export const MIB = 1024 * 1024;
@@ -113,6 +116,13 @@ export function renderTable(r: BenchResult): string {
   head(`redaction of 64 KiB hostile strings, ${r.redaction.length} shapes (redactText, CPU time per call; k: time ∝ size^k over 4–64 KiB)`);
   for (const c of r.redaction) row(`  ${c.name}`, `${ms(c.ms64k)}  k = ${c.exponent.toFixed(2)}`);
   row('  worst growth exponent', `k = ${Math.max(...r.redaction.map((c) => c.exponent)).toFixed(2)}`, 'redaction linear');
+  if (r.incidents) {
+    head('incidents (/v1/incidents, window 24 h)');
+    const i = r.incidents.inProcess;
+    row(`  in-process incidents(), ${int(i.n)} runs, ${i.codes} codes`, `p50 ${ms(i.p50)}  p99 ${ms(i.p99)}  max ${ms(i.max)}`, 'incidents p99 in-process');
+    const ih = r.incidents.http;
+    if (ih) row(`  HTTP GET /v1/incidents, ${int(ih.n)} runs, 1 keep-alive client`, `p50 ${ms(ih.p50)}  p99 ${ms(ih.p99)}  max ${ms(ih.max)}  ${JSON.stringify(ih.statuses)}`, 'incidents p99 HTTP');
+  }
 
   const w0 = Math.max(...rows.map((x) => x[0].length));
   // Only rows with a target line up their values; a longer figure simply runs on.
