@@ -17,10 +17,15 @@ const MINUTE = 60_000;
 
 interface Part {
   code: string;
-  org: string;
-  wok: string;
   minute: number;
   n: number;
+}
+
+interface Totals {
+  code: string;
+  count: number;
+  orgs: number;
+  woks: number;
 }
 
 /** code_minutes again from the failures rows, after the inventory named the org of some of them. */
@@ -33,45 +38,44 @@ export function rebuildCodeMinutes(db: Db): void {
 export class IncidentCounts {
   constructor(private readonly st: Statements) {}
 
-  private parts(from: number, to: number): Part[] {
-    const edge = `SELECT code, COALESCE(org, '') AS org, COALESCE(wok, '') AS wok, time / 60000 AS minute, COUNT(*) AS n FROM failures
-      WHERE code IS NOT NULL AND time >= ? AND time <= ? GROUP BY 1, 2, 3, 4`;
+  /** The window as rows of (code, org, wok, minute, n): whole minutes from code_minutes, the cut ones from failures. */
+  private static readonly PARTS = `WITH parts(code, org, wok, minute, n) AS (
+      SELECT code, org, wok, minute, n FROM code_minutes WHERE minute >= ? AND minute <= ?
+      UNION ALL
+      SELECT code, COALESCE(org, ''), COALESCE(wok, ''), time / 60000, 1 FROM failures
+      WHERE code IS NOT NULL AND ((time >= ? AND time <= ?) OR (time >= ? AND time <= ?)))`;
+
+  private partArgs(from: number, to: number): number[] {
     const first = Math.ceil(from / MINUTE);
     const last = Math.floor((to + 1) / MINUTE) - 1;
-    if (first > last) return this.st.stmt(edge).all(from, to) as Part[];
-    const out = this.st.stmt('SELECT code, org, wok, minute, n FROM code_minutes WHERE minute >= ? AND minute <= ?').all(first, last) as Part[];
-    if (from < first * MINUTE) out.push(...(this.st.stmt(edge).all(from, first * MINUTE - 1) as Part[]));
-    if ((last + 1) * MINUTE <= to) out.push(...(this.st.stmt(edge).all((last + 1) * MINUTE, to) as Part[]));
-    return out;
+    if (first > last) return [1, 0, from, to, 1, 0];
+    return [first, last, from, first * MINUTE - 1, (last + 1) * MINUTE, to];
   }
 
   incidentCounts(f: { from: number; to: number; buckets: number }): IncidentCount[] {
     const n = Math.max(1, Math.floor(f.buckets));
     const span = Math.max(1, f.to - f.from);
-    const by = new Map<string, { count: number; orgs: Set<string>; woks: Set<string>; buckets: number[] }>();
-    for (const p of this.parts(f.from, f.to)) {
-      let c = by.get(p.code);
-      if (!c) by.set(p.code, (c = { count: 0, orgs: new Set(), woks: new Set(), buckets: new Array<number>(n).fill(0) }));
-      c.count += p.n;
-      if (p.org) c.orgs.add(p.org);
-      if (p.wok) c.woks.add(p.wok);
+    const args = this.partArgs(f.from, f.to);
+    // Aggregated in SQL: a day of minutes is some ten thousand rows, too many to bring into JavaScript one by one.
+    const totals = this.st
+      .stmt(`${IncidentCounts.PARTS} SELECT code, SUM(n) AS count, COUNT(DISTINCT NULLIF(org, '')) AS orgs, COUNT(DISTINCT NULLIF(wok, '')) AS woks FROM parts GROUP BY code`)
+      .all(...args) as Totals[];
+    const buckets = new Map(totals.map((t) => [t.code, new Array<number>(n).fill(0)]));
+    for (const p of this.st.stmt(`${IncidentCounts.PARTS} SELECT code, minute, SUM(n) AS n FROM parts GROUP BY code, minute`).all(...args) as Part[]) {
       // A request counts in the bucket its minute starts in (the window's first, for a minute begun before it).
       const b = Math.min(n - 1, Math.max(0, Math.floor(((p.minute * MINUTE - f.from) * n) / span)));
-      c.buckets[b]! += p.n;
+      buckets.get(p.code)![b]! += p.n;
     }
     const firstSeen = this.st.pluck('SELECT MIN(time) FROM failures WHERE code = ? AND time >= ? AND time <= ?');
     const lastSeen = this.st.pluck('SELECT MAX(time) FROM failures WHERE code = ? AND time >= ? AND time <= ?');
     const sample = this.st.pluck('SELECT cid FROM failures WHERE code = ? AND time >= ? AND time <= ? ORDER BY time DESC, id DESC LIMIT 1');
-    return [...by]
-      .map(([code, c]) => ({
-        code,
-        count: c.count,
-        orgs: c.orgs.size,
-        woks: c.woks.size,
-        firstSeen: firstSeen.get(code, f.from, f.to) as number,
-        lastSeen: lastSeen.get(code, f.from, f.to) as number,
-        sampleCid: sample.get(code, f.from, f.to) as string,
-        buckets: c.buckets,
+    return totals
+      .map((t) => ({
+        ...t,
+        firstSeen: firstSeen.get(t.code, f.from, f.to) as number,
+        lastSeen: lastSeen.get(t.code, f.from, f.to) as number,
+        sampleCid: sample.get(t.code, f.from, f.to) as string,
+        buckets: buckets.get(t.code)!,
       }))
       .sort((a, b) => b.count - a.count || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   }
