@@ -27,6 +27,7 @@ import { benchRedaction } from './redact-bench.js';
 import { LINEAR_EXPONENT, MIB, renderTable, target, type BenchResult } from './report.js';
 import { createOperatorToken, startServe } from './serve-child.js';
 import { draw } from './stats.js';
+import { incidentsInChild, incidentsOverHttp } from './incidents.js';
 
 const SEED = 42;
 
@@ -147,6 +148,17 @@ export async function runBench(argv: string[]): Promise<BenchResult> {
       diag = await benchDiag(() => {});
     }
 
+    say('/v1/incidents, window 24 h ending at the corpus\'s newest request: 200 in-process, 200 over HTTP');
+    const incidentsResult: BenchResult['incidents'] = { inProcess: incidentsInChild(db, 200), http: null };
+    if (o.http) {
+      const server = await startServe(cli, db);
+      try {
+        incidentsResult.http = await incidentsOverHttp(server.url, createOperatorToken(cli, db, 'bench-incidents'), db, 200);
+      } finally {
+        await server.stop();
+      }
+    }
+
     const linesPerSecond = report.lines / ing.wallSeconds;
     const bLinesPerSecond = best.lines / best.seconds;
     const result: BenchResult = {
@@ -178,6 +190,7 @@ export async function runBench(argv: string[]): Promise<BenchResult> {
       redaction,
       around,
       targets: [],
+      incidents: incidentsResult,
     };
     const at5m = corpus.lines >= 5_000_000 ? undefined : '(at 5M lines)';
     result.targets.push(target('ingest ratio', Number(result.ratio.toFixed(3)), '×', 1.0, false));
@@ -186,6 +199,8 @@ export async function runBench(argv: string[]): Promise<BenchResult> {
     result.targets.push(target('peak RSS', ing.peakRssBytes === null ? NaN : Number((ing.peakRssBytes / MIB).toFixed(1)), 'MiB', 256, true));
     result.targets.push(target('database ratio', Number(database.ratio.toFixed(3)), '×', 1.0, true));
     result.targets.push(target('redaction linear', Number(Math.max(...redaction.map((c) => c.exponent)).toFixed(2)), 'k', LINEAR_EXPONENT, true));
+    result.targets.push(target('incidents p99 in-process', Number(incidentsResult.inProcess.p99.toFixed(3)), 'ms', 50, true, at5m));
+    if (incidentsResult.http) result.targets.push(target('incidents p99 HTTP', Number(incidentsResult.http.p99.toFixed(3)), 'ms', 50, true, at5m));
     return result;
   } finally {
     if (!o.dir) rmSync(root, { recursive: true, force: true });

@@ -4,6 +4,7 @@ import type { DiagBenchResult } from './diag.js';
 import type { FloorResult } from './floor.js';
 import type { GrepResult, LookupResult, SegmentStats } from './lookups.js';
 import { LINEAR_EXPONENT, type RedactCase } from './redact-bench.js';
+import type { IncidentsBench } from './incidents.js';
 
 export interface Target {
   name: string;
@@ -48,6 +49,8 @@ export interface BenchResult {
   redaction: RedactCase[];
   around?: AroundBenchResult;
   targets: Target[];
+  /** /v1/incidents?window=24h (bench/incidents.ts). */
+  incidents?: IncidentsBench;
 }
 
 export const MIB = 1024 * 1024;
@@ -119,6 +122,13 @@ export function renderTable(r: BenchResult): string {
     head('around a line and the audit of lookups (in-process, after the ticket lookups)');
     row(`  aroundEvent(id, 50), ${int(r.around.around.n)} ids, ${r.around.around.lines.toFixed(0)} lines each`, `p50 ${ms(r.around.around.p50)}  p99 ${ms(r.around.around.p99)}  max ${ms(r.around.around.max)}`);
     row(`  recordLookup, ${int(r.around.record.n)} rows`, `p50 ${ms(r.around.record.p50)}  p99 ${ms(r.around.record.p99)}  max ${ms(r.around.record.max)}`);
+  }
+  if (r.incidents) {
+    head('incidents (/v1/incidents, window 24 h)');
+    const i = r.incidents.inProcess;
+    row(`  in-process incidents(), ${int(i.n)} runs, ${i.codes} codes`, `p50 ${ms(i.p50)}  p99 ${ms(i.p99)}  max ${ms(i.max)}`, 'incidents p99 in-process');
+    const ih = r.incidents.http;
+    if (ih) row(`  HTTP GET /v1/incidents, ${int(ih.n)} runs, 1 keep-alive client`, `p50 ${ms(ih.p50)}  p99 ${ms(ih.p99)}  max ${ms(ih.max)}  ${JSON.stringify(ih.statuses)}`, 'incidents p99 HTTP');
   }
 
   const w0 = Math.max(...rows.map((x) => x[0].length));

@@ -111,6 +111,8 @@ async function main(): Promise<void> {
       { file: 'phone-diag.png', description: '/diag on a 390 px phone', path: '/diag', ready: '.diag-table', fullPage: false, phone: true },
       { file: 'phone-ticket.png', description: 'a ticket on a 390 px phone', path: `/tickets/${restart.cid}`, ready: 'section.context', fullPage: false, phone: true },
       { file: 'phone-wok-ledger.png', description: 'wok ledger on a 390 px phone', path: '/diag/wok/ledger', ready: 'table.timeline', fullPage: false, phone: true },
+      { file: 'incidents.png', description: 'error codes of the last 24 h, incidents first, with sparklines', path: '/incidents', ready: 'table.incidents', fullPage: true },
+      { file: 'catalog.png', description: 'the catalogue with counts, and the codes it lacks', path: '/catalog', ready: 'table.catalog', fullPage: false },
     ];
     // After the tickets above, so the audit of lookups has rows.
     const [firstLine] = await store.eventsByCid(restart.cid);

@@ -30,6 +30,7 @@ import { replyRoutes } from './routes/reply.js';
 import { wokLinesRoutes } from './routes/wok-lines.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { createAppMetrics } from './metrics/app-metrics.js';
+import { incidentRoutes } from './routes/incidents.js';
 
 export type { AppDeps };
 
@@ -83,6 +84,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(auditLogRoutes(deps));
   app.use(replyRoutes(deps));
   app.use(metricsRoutes(metrics));
+  app.use(incidentRoutes(deps));
   app.use(routeNotFound);
   app.use(dropAfterEarlyAnswer, onError);
   return app;

@@ -69,6 +69,32 @@ export interface CodeCount {
   sampleCid: string;
 }
 
+/** One error code over a window cut into equal buckets (incidents, the catalogue). */
+export interface IncidentCount {
+  code: string;
+  count: number;
+  /** Distinct orgs and woks named by the requests (requests naming none are not counted here). */
+  orgs: number;
+  woks: number;
+  firstSeen: number;
+  lastSeen: number;
+  /** The newest request of the code in the window; among equal times, the one written last. */
+  sampleCid: string;
+  /**
+   * Requests per bucket, oldest first: bucket i holds the minutes starting in from + i·w ≤ t < from + (i+1)·w,
+   * w = (to − from) / buckets (a request counts by the start of its minute; one of a minute begun before `from` in the first).
+   */
+  buckets: number[];
+}
+
+/** Failed requests of one org with some of the given codes in a window. */
+export interface AffectedOrg {
+  org: string;
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+}
+
 export interface Stats {
   events: Record<Source, number>;
   unparsed: number;
@@ -155,6 +181,11 @@ export interface EventStore {
   recordLookup(entry: LookupEntry): Promise<void>;
   /** The audit of lookups, newest first. */
   lookups(filter: LookupFilter, cursor?: string | null): Promise<Page<LookupRecord>>;
+
+  /** Per error code in [from, to] (to > from), most frequent first, from the request summaries. */
+  incidentCounts(filter: { from: number; to: number; buckets: number }): Promise<IncidentCount[]>;
+  /** Per org, the requests with one of `codes` in [from, to], most first (requests naming no org are left out). */
+  affectedOrgs(filter: { from: number; to: number; codes: string[]; limit?: number }): Promise<AffectedOrg[]>;
 }
 
 /** Operators, their sessions, and API tokens. Secrets are stored only as hashes. */

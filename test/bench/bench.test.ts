@@ -90,7 +90,19 @@ describe('npm run bench (small)', () => {
     expect(r.floor.lines).toBe(r.corpus.lines);
     expect(r.floor.ratio).toBeCloseTo(r.floor.linesPerSecond / r.baseline.linesPerSecond, 6);
     expect(r.redaction.length).toBeGreaterThan(10);
-    expect(r.targets.map((t) => t.name)).toEqual(['ingest ratio', 'lookup p99 in-process', 'lookup p99 HTTP', 'peak RSS', 'database ratio', 'redaction linear']);
+    // The incidents of the corpus's last day: its two codes (CP_EXEC_SQL_FAILED, CP_PROJECT_NOT_FOUND), every HTTP answer 200.
+    expect(r.incidents?.inProcess).toMatchObject({ n: 200, codes: 2 });
+    expect(r.incidents?.http?.statuses).toEqual({ 200: 200 });
+    expect(r.targets.map((t) => t.name)).toEqual([
+      'ingest ratio',
+      'lookup p99 in-process',
+      'lookup p99 HTTP',
+      'peak RSS',
+      'database ratio',
+      'redaction linear',
+      'incidents p99 in-process',
+      'incidents p99 HTTP',
+    ]);
     for (const t of r.targets) expect(t.met).toBe(t.atMost ? t.measured <= t.target : t.measured >= t.target);
     // --dir keeps the corpus and the database for a look afterwards.
     expect(r.corpus.dir).toBe(path.join(dir, 'corpus'));

@@ -15,6 +15,7 @@ import { writeContract } from './contract/write.js';
 import { codeByOrgContract } from './contract/code-by-org.js';
 import { aroundContract } from './contract/around.js';
 import { lookupsContract } from './contract/lookups.js';
+import { incidentsContract } from './contract/incidents.js';
 
 export interface StoreHandle {
   store: Store;
@@ -37,5 +38,6 @@ export function storeContract(name: string, make: MakeStore): void {
     codeByOrgContract(make);
     aroundContract(make);
     lookupsContract(make);
+    incidentsContract(make);
   });
 }

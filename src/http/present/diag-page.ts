@@ -14,6 +14,8 @@ import type { CheckRecord } from '../../model/health.js';
 import { iso } from './event-view.js';
 import { ago } from './ticket-page.js';
 import { stripBars, type StripBar } from './diag-strip.js';
+import { affectedView, type AffectedView } from './diag-affected.js';
+import type { Affected } from '../../diag/affected-orgs.js';
 
 export interface DiagPageCheck {
   name: string;
@@ -25,6 +27,8 @@ export interface DiagPageCheck {
   durationMs: number;
   readings: { key: string; componentId: string | null; value: string; note: string | null; status: string; output: string | null; links: { rel: string; href: string; title: string }[] }[];
   strip: StripBar[];
+  /** Under a failing check, for operators: the orgs its codes hit. */
+  affected: AffectedView | null;
 }
 
 export interface DiagChangeRow {
@@ -64,6 +68,8 @@ export interface DiagPageInput {
   stripFromMs: number;
   maxGapMs: number;
   refreshSeconds: number;
+  /** Per failing check (operators only). */
+  affected?: Record<string, Affected>;
 }
 
 function changeRow(c: Change, now: number, since: number | null, full: boolean): DiagChangeRow {
@@ -104,6 +110,7 @@ export function diagPage(i: DiagPageInput): DiagPageModel {
         }))
       : [],
     strip: stripBars(segments(records.filter((r) => r.check === o.check), i.stripFromMs, i.now, { maxGapMs: i.maxGapMs }) as Segment[], i.stripFromMs, i.now, full),
+    affected: full && i.affected?.[o.check] ? affectedView(i.affected[o.check]!, i.now) : null,
   }));
   return {
     title: `Health · ${status}`,

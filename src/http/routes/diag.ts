@@ -11,6 +11,7 @@ import { methodNotAllowed } from '../middleware/error-handler.js';
 import { timeParam } from '../params.js';
 import { queryShape, readQuery, text } from '../query.js';
 import { diagPage } from '../present/diag-page.js';
+import { affectedByCheck } from '../../diag/affected-orgs.js';
 import { diagServicesOf, healthView, principalOf, verboseParam } from './diag-access.js';
 
 const STRIP_MS = 6 * 3_600_000;
@@ -79,11 +80,10 @@ export function diagRoutes(deps: AppDeps): Router {
       const from = Math.min(now - STRIP_MS, since ?? now) - 3_600_000;
       const history = await deps.store.checkHistory({ from, to: now });
       const descriptions = Object.fromEntries(diag.runner.checks.map((c) => [c.name, c.description]));
+      const maxGapMs = Math.max(3 * cfg.intervalMs, 90_000);
+      const affected = view === 'full' ? await affectedByCheck(deps.store, outcomes, history, { now, windowMs: cfg.windowMs, maxGapMs }) : {};
       res.setHeader('Cache-Control', 'no-store');
-      res.render(
-        'diag',
-        diagPage({ outcomes, descriptions, history, view, now, since, stripFromMs: now - STRIP_MS, maxGapMs: Math.max(3 * cfg.intervalMs, 90_000), refreshSeconds: REFRESH_SECONDS }),
-      );
+      res.render('diag', diagPage({ outcomes, descriptions, history, view, now, since, stripFromMs: now - STRIP_MS, maxGapMs, refreshSeconds: REFRESH_SECONDS, affected }));
     })
     .all(methodNotAllowed(['GET']));
 

@@ -41,6 +41,8 @@ import type { Around } from '../../model/around.js';
 import type { LookupEntry, LookupFilter, LookupRecord } from '../../model/lookup.js';
 import { RefCache } from './pg-refs.js';
 import { PgWriter } from './pg-writer.js';
+import { PgIncidentCounts } from './pg-incident-counts.js';
+import type { AffectedOrg, IncidentCount } from '../store.js';
 
 export type { PgOptions } from './pg-connect.js';
 import { pgCodeByOrg } from './pg-code-by-org.js';
@@ -57,6 +59,7 @@ export class PostgresStore implements Store {
   private readonly activity: PgActivity;
   private readonly inv: PgInventory;
   private readonly access: PgAccess;
+  private readonly incidents: PgIncidentCounts;
 
   constructor(opts: PgOptions) {
     this.schema = checkSchemaName(opts.schema);
@@ -67,6 +70,7 @@ export class PostgresStore implements Store {
     this.activity = new PgActivity(q);
     this.inv = new PgInventory(q);
     this.access = new PgAccess(q, (fn) => this.tx('updating an operator', fn));
+    this.incidents = new PgIncidentCounts(q);
   }
 
   /** Connects and migrates now; a server that cannot be reached is a StoreError here, not at first use. */
@@ -281,5 +285,13 @@ export class PostgresStore implements Store {
 
   codeByOrg(f: { code: string; from: number; to: number }): Promise<OrgCodeCount[]> {
     return pgCodeByOrg(this.query.bind(this), f);
+  }
+
+  incidentCounts(f: { from: number; to: number; buckets: number }): Promise<IncidentCount[]> {
+    return this.incidents.incidentCounts(f);
+  }
+
+  affectedOrgs(f: { from: number; to: number; codes: string[]; limit?: number }): Promise<AffectedOrg[]> {
+    return this.incidents.affectedOrgs(f);
   }
 }

@@ -45,6 +45,7 @@ export class BlockWriter {
       failure: db.prepare(
         'INSERT INTO failures (cid, time, method, path, status, code, org, user, key_prefix, wok, duration_ms, message, blk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
+      codeMinute: db.prepare('INSERT INTO code_minutes (minute, code, org, wok, n) VALUES (?, ?, ?, ?, 1) ON CONFLICT DO UPDATE SET n = n + 1'),
       traffic: db.prepare(
         'INSERT INTO traffic (minute, wok, org, total, failed) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET total = total + excluded.total, failed = failed + excluded.failed',
       ),
@@ -198,6 +199,7 @@ export class BlockWriter {
       }
     }
     this.s.failure.run(r.cid, r.time, r.method, r.path, r.status, r.code, org, user, r.keyPrefix, r.wok, r.durationMs, r.message, blk);
+    if (r.code) this.s.codeMinute.run(Math.floor(r.time / 60_000), r.code, org ?? '', r.wok ?? '');
   }
 }
 

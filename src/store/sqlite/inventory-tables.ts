@@ -3,6 +3,7 @@ import type { Inventory, InventoryKey, InventoryWok } from '../../model/inventor
 import { keyFromRow, wokFromRow, type KeyRow, type WokRow } from '../row-mappers.js';
 import type { Db } from './open-database.js';
 import type { Statements } from './statements.js';
+import { rebuildCodeMinutes } from './incident-counts.js';
 
 export class InventoryTables {
   constructor(
@@ -22,11 +23,12 @@ export class InventoryTables {
       for (const k of inv.keys) key.run(k.prefix, k.sha256, k.org, k.user, k.kind, k.revokedAt ?? null);
       // Requests logged before the inventory was known get their caller now.
       // The owner is chosen as at ingest (block-writer.ts): a live key before a revoked one.
-      this.st.stmt(
+      const named = this.st.stmt(
         `UPDATE failures SET org = COALESCE(org, (SELECT org FROM inv_keys k WHERE k.prefix = failures.key_prefix ORDER BY revoked_at IS NOT NULL, sha256 LIMIT 1)),
            user = COALESCE(user, (SELECT user FROM inv_keys k WHERE k.prefix = failures.key_prefix ORDER BY revoked_at IS NOT NULL, sha256 LIMIT 1))
          WHERE (org IS NULL OR user IS NULL) AND key_prefix IS NOT NULL AND key_prefix IN (SELECT prefix FROM inv_keys)`,
       ).run();
+      if (named.changes > 0) rebuildCodeMinutes(db);
     }).immediate();
     return { orgs: inv.orgs.length, woks: inv.woks.length, keys: inv.keys.length };
   }

@@ -31,6 +31,7 @@ export function pruneBefore(db: Db, st: Statements, cids: CidIndex, before: numb
       removed += chunk.reduce((n, c) => n + c.n, 0);
     }
     st.stmt('DELETE FROM traffic WHERE minute < ?').run(Math.floor(before / 60_000));
+    st.stmt('DELETE FROM code_minutes WHERE minute < ?').run(Math.floor(before / 60_000));
     st.stmt('DELETE FROM unparsed WHERE time < ?').run(before);
     st.stmt('DELETE FROM idempotency WHERE created_at < ?').run(before);
     st.stmt('DELETE FROM containers WHERE last_seen < ?').run(before);

@@ -48,6 +48,8 @@ import { RequestQueries } from './request-queries.js';
 import { Statements } from './statements.js';
 import { countDistinctCids } from './distinct-cids.js';
 import { codeByOrg } from './code-by-org.js';
+import { IncidentCounts } from './incident-counts.js';
+import type { AffectedOrg, IncidentCount } from '../store.js';
 
 export class SqliteStore implements Store {
   readonly db: Db;
@@ -61,6 +63,7 @@ export class SqliteStore implements Store {
   private readonly activity: ActivityQueries;
   private readonly requests: RequestQueries;
   private readonly lookupTable: LookupTable;
+  private readonly incidents: IncidentCounts;
 
   constructor(readonly file: string, opts: OpenOptions = {}) {
     this.db = openDatabase(file, opts);
@@ -73,6 +76,7 @@ export class SqliteStore implements Store {
     this.access = new AccessTables(this.db, this.st);
     this.activity = new ActivityQueries(this.db, this.st);
     this.requests = new RequestQueries(this.st);
+    this.incidents = new IncidentCounts(this.st);
   }
 
   async writeBatch(batch: WriteBatch): Promise<WriteResult> {
@@ -253,6 +257,14 @@ export class SqliteStore implements Store {
 
   async lookups(filter: LookupFilter, cursor?: string | null): Promise<Page<LookupRecord>> {
     return this.lookupTable.list(filter, cursor);
+  }
+
+  async incidentCounts(f: { from: number; to: number; buckets: number }): Promise<IncidentCount[]> {
+    return this.incidents.incidentCounts(f);
+  }
+
+  async affectedOrgs(f: { from: number; to: number; codes: string[]; limit?: number }): Promise<AffectedOrg[]> {
+    return this.incidents.affectedOrgs(f);
   }
 
   async close(): Promise<void> {
