@@ -9,6 +9,7 @@ import type { ContainerRef, Event, Source, Unparsed } from '../model/event.js';
 import type { CheckRecord } from '../model/health.js';
 import type { Inventory, InventoryKey, InventoryWok } from '../model/inventory.js';
 import type { RequestSummary } from '../model/request.js';
+import type { RequestFilter, RequestPage } from './search-filter.js';
 import type { Checkpoint, StreamInfo, StreamState } from '../model/stream.js';
 
 /** The events, unparsed lines and checkpoint of one stream, written together. */
@@ -134,6 +135,9 @@ export interface EventStore {
 
   /** Deletes what is older than `before` (epoch ms), in bounded batches; returns the number of events removed. */
   prune(before: number): Promise<number>;
+
+  /** search() with the filters of search-filter.ts (fix side, source, method, path, free text) and a count of matches. */
+  findRequests(filter: RequestFilter, cursor?: string | null): Promise<RequestPage>;
 }
 
 /** Operators, their sessions, and API tokens. Secrets are stored only as hashes. */

@@ -11,6 +11,7 @@ import { inventoryContract } from './contract/inventory.js';
 import { pruneContract } from './contract/prune.js';
 import { queriesContract } from './contract/queries.js';
 import { searchContract } from './contract/search.js';
+import { searchFiltersContract } from './contract/search-filters.js';
 import { writeContract } from './contract/write.js';
 
 export interface StoreHandle {
@@ -31,5 +32,6 @@ export function storeContract(name: string, make: MakeStore): void {
     inventoryContract(make);
     accessContract(make);
     pruneContract(make);
+    searchFiltersContract(make);
   });
 }

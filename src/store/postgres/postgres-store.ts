@@ -36,6 +36,7 @@ import { migrate } from './pg-migrations.js';
 import { pruneBefore } from './pg-prune.js';
 import { RefCache } from './pg-refs.js';
 import { PgWriter } from './pg-writer.js';
+import { findRequests, type RequestFilter, type RequestPage } from '../search-filter.js';
 
 export type { PgOptions } from './pg-connect.js';
 
@@ -225,6 +226,10 @@ export class PostgresStore implements Store {
 
   prune(before: number): Promise<number> {
     return pruneBefore(this.query.bind(this), before);
+  }
+
+  findRequests(f: RequestFilter, cursor?: string | null): Promise<RequestPage> {
+    return findRequests(this, f, cursor);
   }
 
   async close(): Promise<void> {

@@ -42,6 +42,7 @@ import { pruneBefore } from './prune-blocks.js';
 import { RequestQueries } from './request-queries.js';
 import { Statements } from './statements.js';
 import { countDistinctCids } from './distinct-cids.js';
+import { findRequests, type RequestFilter, type RequestPage } from '../search-filter.js';
 
 export class SqliteStore implements Store {
   readonly db: Db;
@@ -232,6 +233,10 @@ export class SqliteStore implements Store {
 
   async prune(before: number): Promise<number> {
     return pruneBefore(this.db, this.st, this.cids, before);
+  }
+
+  findRequests(f: RequestFilter, cursor?: string | null): Promise<RequestPage> {
+    return findRequests(this, f, cursor);
   }
 
   async close(): Promise<void> {
