@@ -10,6 +10,8 @@ import { queryShape, text } from './query.js';
 
 export const SLUG = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 const METHOD = /^[A-Za-z]{1,10}$/;
+/** A user as the cp logs it: a name or an e-mail address. */
+const USER = /^[A-Za-z0-9][A-Za-z0-9_.+@-]{0,127}$/;
 /** A path prefix: starts with '/', printable, no spaces. */
 const PATH = /^\/[\x21-\x7e]{0,199}$/;
 
@@ -42,6 +44,7 @@ export const searchQuery = (now: number) =>
     fix_side: text((raw) => oneOf<FixSide>('fix_side', raw, FIX_SIDES)),
     source: text((raw) => oneOf<Source>('source', raw, SOURCES)),
     method: text((raw) => stringParam('method', raw, METHOD)?.toUpperCase()),
+    user: text((raw) => stringParam('user', raw, USER)),
     path: text((raw) => stringParam('path', raw, PATH)),
     q: text(freeText),
     limit: text((raw) => intParam('limit', raw, 1, 500)),

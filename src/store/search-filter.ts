@@ -19,6 +19,8 @@ export interface RequestFilter extends SearchFilter {
   fixSide?: FixSide;
   source?: Source;
   method?: string;
+  /** The caller's user as logged (or named by the inventory from the key). */
+  user?: string;
   /** Literal prefix of the path. */
   path?: string;
   /** Case-insensitive literal text in a message of the request's events. */
@@ -45,13 +47,13 @@ export interface SearchSource {
 
 /** The indexed part of a filter (what the store's search takes); a fix side means a failed, coded request. */
 export function indexedPart(f: RequestFilter): SearchFilter {
-  const { fixSide, source: _s, method: _m, path: _p, q: _q, limit: _l, ...base } = f;
+  const { fixSide, source: _s, method: _m, user: _u, path: _p, q: _q, limit: _l, ...base } = f;
   return fixSide ? { ...base, failed: true } : base;
 }
 
 /** True when the filter needs more than the store's own search. */
 export function refines(f: RequestFilter): boolean {
-  return f.fixSide !== undefined || f.source !== undefined || f.method !== undefined || f.path !== undefined || f.q !== undefined;
+  return f.fixSide !== undefined || f.source !== undefined || f.method !== undefined || f.user !== undefined || f.path !== undefined || f.q !== undefined;
 }
 
 export function needsEvents(f: RequestFilter): boolean {
@@ -63,10 +65,11 @@ export function sidesOf(code: string): string[] {
   return (catalog.get(code)?.fixSide ?? '').split('/').map((x) => x.trim()).filter(Boolean);
 }
 
-/** The summary-only test: fix side (by the catalogue; uncatalogued codes have none), method, path prefix. */
+/** The summary-only test: fix side (by the catalogue; uncatalogued codes have none), method, user, path prefix. */
 export function summaryMatches(f: RequestFilter, r: RequestSummary): boolean {
   if (f.fixSide && (r.code === null || !sidesOf(r.code).includes(f.fixSide))) return false;
   if (f.method && r.method.toUpperCase() !== f.method.toUpperCase()) return false;
+  if (f.user !== undefined && r.user !== f.user) return false;
   if (f.path !== undefined && !r.path.startsWith(f.path)) return false;
   return true;
 }

@@ -1,6 +1,6 @@
 /**
  * `tellwang-diag search [--code C] [--org O] [--wok W] [--status N] [--failed]
- * [--fix-side S] [--source S] [--method M] [--path P] [--q TEXT] [--from T]
+ * [--fix-side S] [--source S] [--method M] [--user U] [--path P] [--q TEXT] [--from T]
  * [--to T] [--limit N] [--cursor C] [--json]`: GET /v1/search in a terminal,
  * one request a line, newest first, with the count of matches. The options are
  * checked as the route checks its parameters; a missing store is refused.
@@ -27,7 +27,7 @@ interface Options {
 /** Option name → the route's parameter name. */
 const PARAMS: [string, string][] = [
   ['code', 'code'], ['org', 'org'], ['wok', 'wok'], ['status', 'status'], ['fixSide', 'fix_side'], ['source', 'source'],
-  ['method', 'method'], ['path', 'path'], ['q', 'q'], ['from', 'from'], ['to', 'to'], ['limit', 'limit'], ['cursor', 'cursor'],
+  ['method', 'method'], ['user', 'user'], ['path', 'path'], ['q', 'q'], ['from', 'from'], ['to', 'to'], ['limit', 'limit'], ['cursor', 'cursor'],
 ];
 
 function row(r: RequestSummary): string {
@@ -54,6 +54,7 @@ export function registerSearch(p: Command, ctx: CliContext): void {
     .option('--fix-side <side>', 'caller, state or platform (from the catalogue)')
     .option('--source <source>', 'requests with events of cp, container or audit')
     .option('--method <method>', 'an HTTP method')
+    .option('--user <user>', 'a user (as logged, or named by the inventory from the key)')
     .option('--path <prefix>', 'a path prefix (/v1/woks/…)')
     .option('--q <text>', 'text in a message of the request, any case, taken literally')
     .option('--from <time>', 'epoch ms, ISO 8601, or 15m / 2h / 7d ago')

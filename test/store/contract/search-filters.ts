@@ -24,7 +24,7 @@ async function seed(store: Store): Promise<void> {
   for (let i = 0; i < 24; i++) {
     const c = cid(`filt-${i}`);
     const t = T0 + i * 1000;
-    cp.request({ ...shapes[i % 4]!, cid: c, time: t + 10, responseTime: 10, org: 'acme', wok: 'wacme1' });
+    cp.request({ ...shapes[i % 4]!, cid: c, time: t + 10, responseTime: 10, org: 'acme', wok: 'wacme1', ...(i % 6 === 0 ? { user: 'dana' } : {}) });
     if (i % 3 === 0) fn.fn({ time: t + 5, cid: c, msg: i === 7 ? 'never' : `handled ${i}` });
     if (i === 7) fn.fn({ time: t + 6, cid: c, msg: 'Quota Exhausted for acme' });
     if (i % 5 === 0) au.audit({ cid: c, time: t + 8, wok: 'wacme1' });
@@ -67,6 +67,12 @@ export function searchFiltersContract(make: MakeStore): void {
       expect((await all(cur.store, { path: '/v1/woks/wacme1/s', limit: 5 })).map((r) => r.cid)).toEqual(want);
       expect(await all(cur.store, { path: '/v1/woks/wacme1/sql%' })).toEqual([]);
       expect((await all(cur.store, { path: '/v1/orgs/', method: 'GET', failed: true })).map((r) => r.cid)).toEqual(ids(range((i) => i % 4 === 1)));
+    });
+
+    it('user: the caller as logged', async () => {
+      await seed(cur.store);
+      expect((await all(cur.store, { user: 'dana', limit: 2 })).map((r) => r.cid)).toEqual(ids(range((i) => i % 6 === 0)));
+      expect(await all(cur.store, { user: 'nobody' })).toEqual([]);
     });
 
     it('source: requests whose events include a container line or an audit record', async () => {
