@@ -27,6 +27,7 @@ import { wokRoutes } from './routes/woks.js';
 import { wokLinesRoutes } from './routes/wok-lines.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { createAppMetrics } from './metrics/app-metrics.js';
+import { searchPageRoutes } from './routes/search-page.js';
 
 export type { AppDeps };
 
@@ -77,6 +78,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(wokLinesRoutes(deps));
   app.use(ingestRoutes(deps));
   app.use(metricsRoutes(metrics));
+  app.use(searchPageRoutes(deps));
   app.use(routeNotFound);
   app.use(dropAfterEarlyAnswer, onError);
   return app;

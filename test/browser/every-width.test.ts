@@ -19,7 +19,7 @@ const focused = () => s.page.locator(':focus');
 /** The pages an operator reads, signed in. */
 function operatorPages(): string[] {
   const [restart, crossSource, uncatalogued] = s.console.demo.featured;
-  return ['/', '/diag', '/diag/wok/inbox', '/diag/wok/ledger', '/diag/wok/oldcrm', `/tickets/${restart.cid}`, `/tickets/${crossSource.cid}`, `/tickets/${uncatalogued.cid}`, `/tickets/${s.console.hostile.cid}`, '/unparsed'];
+  return ['/', '/diag', '/diag/wok/inbox', '/diag/wok/ledger', '/diag/wok/oldcrm', `/tickets/${restart.cid}`, `/tickets/${crossSource.cid}`, `/tickets/${uncatalogued.cid}`, `/tickets/${s.console.hostile.cid}`, '/unparsed', '/search', '/search?failed=1&q=error'];
 }
 
 describe('at 390 px', () => {
