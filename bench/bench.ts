@@ -7,7 +7,7 @@
  * a table with each target and whether it is met, or with --json one object.
  *
  *   node dist/bench/bench.js [--lines N] [--dir DIR] [--json] [--lookups N] [--http-clients N]
- *                            [--grep-ids N] [--redact-ms N] [--no-diag] [--no-http] [--no-grep]
+ *                            [--grep-ids N] [--redact-ms N] [--searches N] [--no-diag] [--no-http] [--no-grep]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -23,6 +23,7 @@ import { ingestFloor } from './floor.js';
 import { lookupByGrep, lookupOverHttp, type LookupResult, type SegmentStats } from './lookups.js';
 import { runMeasured } from './measured-process.js';
 import { benchRedaction } from './redact-bench.js';
+import { searchInProcess, searchOverHttp, type SearchBenchResult } from './search-bench.js';
 import { LINEAR_EXPONENT, MIB, renderTable, target, type BenchResult } from './report.js';
 import { createOperatorToken, startServe } from './serve-child.js';
 import { draw } from './stats.js';
@@ -43,6 +44,7 @@ function options(argv: string[]) {
       'no-http': { type: 'boolean', default: false },
       'no-grep': { type: 'boolean', default: false },
       'redact-ms': { type: 'string', default: '150' },
+      searches: { type: 'string', default: '200' },
     },
     strict: true,
   });
@@ -62,6 +64,7 @@ function options(argv: string[]) {
     http: !values['no-http'],
     grep: !values['no-grep'],
     redactMs: count('redact-ms', values['redact-ms'], 1),
+    searches: count('searches', values.searches, 1),
   };
 }
 
@@ -134,6 +137,18 @@ export async function runBench(argv: string[]): Promise<BenchResult> {
       grep = lookupByGrep(corpusDir, ids.slice(0, o.grepIds));
     }
 
+    say(`request search by code, org and free text: ${o.searches} of each, in-process${o.http ? ' and over HTTP' : ''}`);
+    const search: SearchBenchResult = { inProcess: await searchInProcess(db, o.searches), http: null };
+    if (o.http) {
+      const token = createOperatorToken(cli, db, 'bench-search');
+      const server = await startServe(cli, db);
+      try {
+        search.http = await searchOverHttp(server.url, token, o.searches);
+      } finally {
+        await server.stop();
+      }
+    }
+
     say('redaction on hostile strings');
     const redaction = benchRedaction(o.redactMs);
 
@@ -173,6 +188,7 @@ export async function runBench(argv: string[]): Promise<BenchResult> {
       diag,
       redaction,
       targets: [],
+      search,
     };
     const at5m = corpus.lines >= 5_000_000 ? undefined : '(at 5M lines)';
     result.targets.push(target('ingest ratio', Number(result.ratio.toFixed(3)), '×', 1.0, false));
@@ -181,6 +197,9 @@ export async function runBench(argv: string[]): Promise<BenchResult> {
     result.targets.push(target('peak RSS', ing.peakRssBytes === null ? NaN : Number((ing.peakRssBytes / MIB).toFixed(1)), 'MiB', 256, true));
     result.targets.push(target('database ratio', Number(database.ratio.toFixed(3)), '×', 1.0, true));
     result.targets.push(target('redaction linear', Number(Math.max(...redaction.map((c) => c.exponent)).toFixed(2)), 'k', LINEAR_EXPONENT, true));
+    for (const [where, cases] of [['in-process', search.inProcess], ['HTTP', search.http ?? []]] as const) {
+      for (const c of cases) result.targets.push(target(`search ${c.kind} p99 ${where}`, Number(c.p99.toFixed(3)), 'ms', c.kind === 'text' ? 500 : 50, true, at5m));
+    }
     return result;
   } finally {
     if (!o.dir) rmSync(root, { recursive: true, force: true });

@@ -2,6 +2,7 @@
 import type { DiagBenchResult } from './diag.js';
 import type { FloorResult } from './floor.js';
 import type { GrepResult, LookupResult, SegmentStats } from './lookups.js';
+import type { SearchBenchResult } from './search-bench.js';
 import { LINEAR_EXPONENT, type RedactCase } from './redact-bench.js';
 
 export interface Target {
@@ -46,6 +47,7 @@ export interface BenchResult {
   diag: DiagBenchResult[] | null;
   redaction: RedactCase[];
   targets: Target[];
+  search: SearchBenchResult;
 }
 
 export const MIB = 1024 * 1024;
@@ -113,6 +115,10 @@ export function renderTable(r: BenchResult): string {
   head(`redaction of 64 KiB hostile strings, ${r.redaction.length} shapes (redactText, CPU time per call; k: time ∝ size^k over 4–64 KiB)`);
   for (const c of r.redaction) row(`  ${c.name}`, `${ms(c.ms64k)}  k = ${c.exponent.toFixed(2)}`);
   row('  worst growth exponent', `k = ${Math.max(...r.redaction.map((c) => c.exponent)).toFixed(2)}`, 'redaction linear');
+  head('request search (newest 50 and the count; code, org, or free text in messages of every source)');
+  for (const [where, cases] of [['in-process', r.search.inProcess], ['HTTP', r.search.http ?? []]] as const) {
+    for (const c of cases) row(`  ${where} by ${c.kind}, ${int(c.n)} searches`, `p50 ${ms(c.p50)}  p99 ${ms(c.p99)}  max ${ms(c.max)}  ${c.rows.toFixed(0)} rows, count ${int(Math.round(c.count))}`, `search ${c.kind} p99 ${where}`);
+  }
 
   const w0 = Math.max(...rows.map((x) => x[0].length));
   // Only rows with a target line up their values; a longer figure simply runs on.

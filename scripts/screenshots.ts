@@ -111,6 +111,7 @@ async function main(): Promise<void> {
       { file: 'phone-diag.png', description: '/diag on a 390 px phone', path: '/diag', ready: '.diag-table', fullPage: false, phone: true },
       { file: 'phone-ticket.png', description: 'a ticket on a 390 px phone', path: `/tickets/${restart.cid}`, ready: 'section.context', fullPage: false, phone: true },
       { file: 'phone-wok-ledger.png', description: 'wok ledger on a 390 px phone', path: '/diag/wok/ledger', ready: 'table.timeline', fullPage: false, phone: true },
+      { file: 'search.png', description: 'failed requests found by search, every cell a narrowing link', path: '/search?failed=1', ready: 'table.search-results', fullPage: false },
     ];
 
     browser = await launchChromium(opts.browser);

@@ -30,7 +30,7 @@ export interface RequestFilter extends SearchFilter {
 /** Matches counted exactly up to this many; beyond it the count is a lower bound. */
 export const COUNT_CAP = 10_000;
 /** Requests whose events one call reads at most (source and free text). */
-export const EVENT_SCAN_BUDGET = 2_000;
+export const EVENT_SCAN_BUDGET = 500;
 /** Candidates read per page from the underlying search. */
 const INNER_PAGE = 500;
 
