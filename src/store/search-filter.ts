@@ -10,7 +10,7 @@ import type { RequestSummary } from '../model/request.js';
 import type { Event } from '../model/event.js';
 import { catalog } from '../catalog/catalog.js';
 import { CursorError } from './cursor.js';
-import type { Page, SearchFilter } from './store.js';
+import type { Page, RequestCounts, SearchFilter, WindowFilter } from './store.js';
 
 export type FixSide = 'caller' | 'state' | 'platform';
 export const FIX_SIDES: readonly FixSide[] = ['caller', 'state', 'platform'];
@@ -43,7 +43,12 @@ export interface RequestPage extends Page<RequestSummary> {
 export interface SearchSource {
   search(f: SearchFilter, cursor?: string | null): Promise<Page<RequestSummary>>;
   eventsByCid(cid: string): Promise<Event[]>;
+  /** Totals, failures and per-code counts in a window: the count of a search without refinements, when offered. */
+  requestCounts?(f: WindowFilter): Promise<RequestCounts>;
 }
+
+/** The latest time a count window reaches (year 275760, Date's limit). */
+const LATEST = 8.64e15;
 
 /** The indexed part of a filter (what the store's search takes); a fix side means a failed, coded request. */
 export function indexedPart(f: RequestFilter): SearchFilter {
@@ -155,6 +160,11 @@ export async function findRequests(src: SearchSource, f: RequestFilter, cursor?:
 /** Matches from the start, exact up to COUNT_CAP (and, for event filters, up to the scan budget). */
 export async function countRequests(src: SearchSource, f: RequestFilter): Promise<{ value: number; exact: boolean }> {
   let value = 0;
+  if (!refines(f) && src.requestCounts && f.status === undefined && !(f.failed && f.code)) {
+    // Exact from the per-minute totals and failure rows, without reading the requests.
+    const c = await src.requestCounts({ from: f.from ?? 0, to: f.to ?? LATEST, ...(f.org ? { org: f.org } : {}), ...(f.wok ? { wok: f.wok } : {}) });
+    return { value: f.code ? (c.byCode[f.code] ?? 0) : f.failed ? c.failed : c.total, exact: true };
+  }
   if (!refines(f)) {
     let cursor: string | null = null;
     do {

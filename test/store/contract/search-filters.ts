@@ -98,6 +98,9 @@ export function searchFiltersContract(make: MakeStore): void {
       expect(second.count).toEqual({ value: 12, exact: true });
       expect(second.items[0]!.time).toBeLessThan(first.items[3]!.time);
       expect((await cur.store.findRequests({ failed: true })).count).toEqual({ value: 19, exact: true });
+      for (const f of [{}, { org: 'acme' }, { wok: 'wacme1' }, { code: 'CP_NOT_ACTIVE' }, { failed: true, wok: 'wacme1' }, { status: 200 }, { from: T0 + 5000, to: T0 + 12_000 }] as RequestFilter[]) {
+        expect((await cur.store.findRequests(f)).count, JSON.stringify(f)).toEqual({ value: (await all(cur.store, f)).length, exact: true });
+      }
       expect((await cur.store.findRequests({ q: 'nothing like it' })).count).toEqual({ value: 0, exact: true });
     });
 
