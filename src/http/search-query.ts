@@ -24,7 +24,6 @@ function oneOf<T extends string>(name: string, raw: string | undefined, values: 
 /** Free text: 1–200 characters, no control characters; searched as a literal, any case. */
 function freeText(raw: string | undefined): string | undefined {
   if (raw === undefined || raw.trim() === '') return undefined;
-  // eslint-disable-next-line no-control-regex
   if (raw.length > 200 || /[\x00-\x1f\x7f]/.test(raw)) throw new DiagError('DIAG_INVALID_QUERY', 'q is up to 200 characters of text, without control characters');
   return raw.trim();
 }

@@ -39,11 +39,13 @@ describe('the search page', () => {
     await s.signIn();
     await s.page.goto(`${s.console.url}/search?limit=5`);
     const first = await column(8);
+    const times = await column(1);
     await Promise.all([s.page.waitForURL(/cursor=/), s.page.click('.search-pages a[rel=next]')]);
     const second = await column(8);
     expect(second).toHaveLength(5);
     expect(second.filter((c) => first.includes(c))).toEqual([]);
-
+    // Older means older: the second page starts no later than the first ends.
+    expect((await column(1))[0]! <= times.at(-1)!).toBe(true);
     expect(new URL(s.page.url()).searchParams.get('limit')).toBe('5');
     await Promise.all([s.page.waitForURL((u) => !u.searchParams.has('cursor')), s.page.click('.search-pages a:text("newest")')]);
     expect(await column(8)).toEqual(first);
