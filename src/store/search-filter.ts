@@ -149,6 +149,18 @@ export async function findRequests(src: SearchSource, f: RequestFilter, cursor?:
     const page = await src.search({ ...f, limit }, cursor);
     items = page.items;
     next = page.next;
+  } else if (!cursor) {
+    // The first page and the count in one walk: the page's end is where the next match stands.
+    items = [];
+    let value = 0;
+    let after: Position | null = null;
+    const run = await walk(src, f, { inner: null, skip: 0 }, (r, at) => {
+      if (items.length < limit) items.push(r);
+      else after ??= at;
+      return ++value < COUNT_CAP;
+    });
+    const stop = after ?? (run.done ? null : run.stoppedAt);
+    return { items, next: stop ? encodePosition(stop) : null, count: { value, exact: run.done } };
   } else {
     items = [];
     const run = await walk(src, f, decodePosition(cursor), (r) => items.length < limit && (items.push(r), true));
