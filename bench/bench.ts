@@ -7,7 +7,7 @@
  * a table with each target and whether it is met, or with --json one object.
  *
  *   node dist/bench/bench.js [--lines N] [--dir DIR] [--json] [--lookups N] [--http-clients N]
- *                            [--grep-ids N] [--redact-ms N] [--no-diag] [--no-http] [--no-grep]
+ *                            [--grep-ids N] [--redact-ms N] [--searches N] [--no-diag] [--no-http] [--no-grep]
  */
 import { benchAround } from './around.js';
 import { spawnSync } from 'node:child_process';
@@ -24,6 +24,7 @@ import { ingestFloor } from './floor.js';
 import { lookupByGrep, lookupOverHttp, type LookupResult, type SegmentStats } from './lookups.js';
 import { runMeasured } from './measured-process.js';
 import { benchRedaction } from './redact-bench.js';
+import { searchInProcess, searchOverHttp, type SearchBenchResult } from './search-bench.js';
 import { LINEAR_EXPONENT, MIB, renderTable, target, type BenchResult } from './report.js';
 import { createOperatorToken, startServe } from './serve-child.js';
 import { draw } from './stats.js';
@@ -45,6 +46,7 @@ function options(argv: string[]) {
       'no-http': { type: 'boolean', default: false },
       'no-grep': { type: 'boolean', default: false },
       'redact-ms': { type: 'string', default: '150' },
+      searches: { type: 'string', default: '200' },
     },
     strict: true,
   });
@@ -64,6 +66,7 @@ function options(argv: string[]) {
     http: !values['no-http'],
     grep: !values['no-grep'],
     redactMs: count('redact-ms', values['redact-ms'], 1),
+    searches: count('searches', values.searches, 1),
   };
 }
 
@@ -138,6 +141,17 @@ export async function runBench(argv: string[]): Promise<BenchResult> {
 
     say(`the lines around an event (n = 50) and one audit-of-lookups row: ${Math.min(ids.length, 1000)} ids`);
     const around = await benchAround(db, ids.slice(0, 1000));
+    say(`request search by code, org and free text: ${o.searches} of each, in-process${o.http ? ' and over HTTP' : ''}`);
+    const search: SearchBenchResult = { inProcess: await searchInProcess(db, o.searches), http: null };
+    if (o.http) {
+      const token = createOperatorToken(cli, db, 'bench-search');
+      const server = await startServe(cli, db);
+      try {
+        search.http = await searchOverHttp(server.url, token, o.searches);
+      } finally {
+        await server.stop();
+      }
+    }
 
     say('redaction on hostile strings');
     const redaction = benchRedaction(o.redactMs);
@@ -191,6 +205,7 @@ export async function runBench(argv: string[]): Promise<BenchResult> {
       around,
       targets: [],
       incidents: incidentsResult,
+      search,
     };
     const at5m = corpus.lines >= 5_000_000 ? undefined : '(at 5M lines)';
     result.targets.push(target('ingest ratio', Number(result.ratio.toFixed(3)), '×', 1.0, false));
@@ -201,6 +216,9 @@ export async function runBench(argv: string[]): Promise<BenchResult> {
     result.targets.push(target('redaction linear', Number(Math.max(...redaction.map((c) => c.exponent)).toFixed(2)), 'k', LINEAR_EXPONENT, true));
     result.targets.push(target('incidents p99 in-process', Number(incidentsResult.inProcess.p99.toFixed(3)), 'ms', 50, true, at5m));
     if (incidentsResult.http) result.targets.push(target('incidents p99 HTTP', Number(incidentsResult.http.p99.toFixed(3)), 'ms', 50, true, at5m));
+    for (const [where, cases] of [['in-process', search.inProcess], ['HTTP', search.http ?? []]] as const) {
+      for (const c of cases) result.targets.push(target(`search ${c.kind} p99 ${where}`, Number(c.p99.toFixed(3)), 'ms', c.kind === 'text' ? 500 : 50, true, at5m));
+    }
     return result;
   } finally {
     if (!o.dir) rmSync(root, { recursive: true, force: true });

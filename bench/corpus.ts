@@ -150,6 +150,7 @@ export function writeCorpus(dir: string, targetLines: number, seed = 42, sampleS
       pid: 7,
       hostname,
       correlation_id: cid,
+      org: w.org,
       req: { id: cid, method, url, query: {}, params: {}, headers: { ...HEADERS, authorization: `Bearer ${keys[wi]}`, 'content-length': String(20 + ((r() * 400) | 0)) }, remoteAddress: '::ffff:10.0.3.17', remotePort: 40000 + ((r() * 20000) | 0) },
       res: { statusCode: status, headers: { 'x-powered-by': 'Express', 'x-correlation-id': cid, 'content-type': 'application/json; charset=utf-8', 'content-length': '512', etag: `W/"200-${hex(27)}"` } },
       responseTime: dur,

@@ -3,6 +3,7 @@ import type { AroundBenchResult } from './around.js';
 import type { DiagBenchResult } from './diag.js';
 import type { FloorResult } from './floor.js';
 import type { GrepResult, LookupResult, SegmentStats } from './lookups.js';
+import type { SearchBenchResult } from './search-bench.js';
 import { LINEAR_EXPONENT, type RedactCase } from './redact-bench.js';
 import type { IncidentsBench } from './incidents.js';
 
@@ -51,6 +52,7 @@ export interface BenchResult {
   targets: Target[];
   /** /v1/incidents?window=24h (bench/incidents.ts). */
   incidents?: IncidentsBench;
+  search: SearchBenchResult;
 }
 
 export const MIB = 1024 * 1024;
@@ -129,6 +131,10 @@ export function renderTable(r: BenchResult): string {
     row(`  in-process incidents(), ${int(i.n)} runs, ${i.codes} codes`, `p50 ${ms(i.p50)}  p99 ${ms(i.p99)}  max ${ms(i.max)}`, 'incidents p99 in-process');
     const ih = r.incidents.http;
     if (ih) row(`  HTTP GET /v1/incidents, ${int(ih.n)} runs, 1 keep-alive client`, `p50 ${ms(ih.p50)}  p99 ${ms(ih.p99)}  max ${ms(ih.max)}  ${JSON.stringify(ih.statuses)}`, 'incidents p99 HTTP');
+  }
+  head('request search (newest 50 and the count; code, org, or free text in messages of every source)');
+  for (const [where, cases] of [['in-process', r.search.inProcess], ['HTTP', r.search.http ?? []]] as const) {
+    for (const c of cases) row(`  ${where} by ${c.kind}, ${int(c.n)} searches`, `p50 ${ms(c.p50)}  p99 ${ms(c.p99)}  max ${ms(c.max)}  ${c.rows.toFixed(0)} rows, count ${int(Math.round(c.count))}`, `search ${c.kind} p99 ${where}`);
   }
 
   const w0 = Math.max(...rows.map((x) => x[0].length));

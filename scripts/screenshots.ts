@@ -113,6 +113,7 @@ async function main(): Promise<void> {
       { file: 'phone-wok-ledger.png', description: 'wok ledger on a 390 px phone', path: '/diag/wok/ledger', ready: 'table.timeline', fullPage: false, phone: true },
       { file: 'incidents.png', description: 'error codes of the last 24 h, incidents first, with sparklines', path: '/incidents', ready: 'table.incidents', fullPage: true },
       { file: 'catalog.png', description: 'the catalogue with counts, and the codes it lacks', path: '/catalog', ready: 'table.catalog', fullPage: false },
+      { file: 'search.png', description: 'failed requests found by search, every cell a narrowing link', path: '/search?failed=1', ready: 'table.search-results', fullPage: false },
     ];
     // After the tickets above, so the audit of lookups has rows.
     const [firstLine] = await store.eventsByCid(restart.cid);

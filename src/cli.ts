@@ -22,6 +22,7 @@ import { registerTokens } from './cli/commands/tokens.js';
 import { registerStats } from './cli/commands/stats.js';
 import { registerPrune } from './cli/commands/prune.js';
 import { terminalSafe } from './cli/terminal-safe.js';
+import { registerSearch } from './cli/commands/search.js';
 
 export function program(ctx: CliContext): Command {
   const p = new Command('tellwang-diag')
@@ -36,6 +37,7 @@ export function program(ctx: CliContext): Command {
   registerTokens(p, ctx);
   registerStats(p, ctx);
   registerPrune(p, ctx);
+  registerSearch(p, ctx);
   return p;
 }
 

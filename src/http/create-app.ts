@@ -31,6 +31,7 @@ import { wokLinesRoutes } from './routes/wok-lines.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { createAppMetrics } from './metrics/app-metrics.js';
 import { incidentRoutes } from './routes/incidents.js';
+import { searchPageRoutes } from './routes/search-page.js';
 
 export type { AppDeps };
 
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(replyRoutes(deps));
   app.use(metricsRoutes(metrics));
   app.use(incidentRoutes(deps));
+  app.use(searchPageRoutes(deps));
   app.use(routeNotFound);
   app.use(dropAfterEarlyAnswer, onError);
   return app;

@@ -11,6 +11,7 @@ import type { ContainerRef, Event, Source, Unparsed } from '../model/event.js';
 import type { CheckRecord } from '../model/health.js';
 import type { Inventory, InventoryKey, InventoryWok } from '../model/inventory.js';
 import type { RequestSummary } from '../model/request.js';
+import type { RequestFilter, RequestPage } from './search-filter.js';
 import type { Checkpoint, StreamInfo, StreamState } from '../model/stream.js';
 
 /** The events, unparsed lines and checkpoint of one stream, written together. */
@@ -186,6 +187,9 @@ export interface EventStore {
   incidentCounts(filter: { from: number; to: number; buckets: number }): Promise<IncidentCount[]>;
   /** Per org, the requests with one of `codes` in [from, to], most first (requests naming no org are left out). */
   affectedOrgs(filter: { from: number; to: number; codes: string[]; limit?: number }): Promise<AffectedOrg[]>;
+
+  /** search() with the filters of search-filter.ts (fix side, source, method, path, free text) and a count of matches. */
+  findRequests(filter: RequestFilter, cursor?: string | null): Promise<RequestPage>;
 }
 
 /** Operators, their sessions, and API tokens. Secrets are stored only as hashes. */

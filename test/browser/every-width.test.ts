@@ -26,7 +26,7 @@ beforeAll(async () => {
 /** The pages an operator reads, signed in. */
 function operatorPages(): string[] {
   const [restart, crossSource, uncatalogued] = s.console.demo.featured;
-  return ['/', '/diag', '/diag/wok/inbox', '/diag/wok/ledger', '/diag/wok/oldcrm', `/tickets/${restart.cid}`, `/tickets/${crossSource.cid}`, `/tickets/${uncatalogued.cid}`, `/tickets/${s.console.hostile.cid}`, '/unparsed', '/audit', aroundPage, '/incidents', '/incidents?window=7d', '/catalog'];
+  return ['/', '/diag', '/diag/wok/inbox', '/diag/wok/ledger', '/diag/wok/oldcrm', `/tickets/${restart.cid}`, `/tickets/${crossSource.cid}`, `/tickets/${uncatalogued.cid}`, `/tickets/${s.console.hostile.cid}`, '/unparsed', '/audit', aroundPage, '/incidents', '/incidents?window=7d', '/catalog', '/search', '/search?failed=1&q=error'];
 }
 
 describe('at 390 px', () => {

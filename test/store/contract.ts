@@ -11,6 +11,7 @@ import { inventoryContract } from './contract/inventory.js';
 import { pruneContract } from './contract/prune.js';
 import { queriesContract } from './contract/queries.js';
 import { searchContract } from './contract/search.js';
+import { searchFiltersContract } from './contract/search-filters.js';
 import { writeContract } from './contract/write.js';
 import { codeByOrgContract } from './contract/code-by-org.js';
 import { aroundContract } from './contract/around.js';
@@ -39,5 +40,6 @@ export function storeContract(name: string, make: MakeStore): void {
     aroundContract(make);
     lookupsContract(make);
     incidentsContract(make);
+    searchFiltersContract(make);
   });
 }

@@ -43,6 +43,7 @@ import { RefCache } from './pg-refs.js';
 import { PgWriter } from './pg-writer.js';
 import { PgIncidentCounts } from './pg-incident-counts.js';
 import type { AffectedOrg, IncidentCount } from '../store.js';
+import { findRequests, type RequestFilter, type RequestPage } from '../search-filter.js';
 
 export type { PgOptions } from './pg-connect.js';
 import { pgCodeByOrg } from './pg-code-by-org.js';
@@ -248,6 +249,10 @@ export class PostgresStore implements Store {
 
   lookups(filter: LookupFilter, cursor?: string | null): Promise<Page<LookupRecord>> {
     return pgLookups(this.query.bind(this), filter, cursor);
+  }
+
+  findRequests(f: RequestFilter, cursor?: string | null): Promise<RequestPage> {
+    return findRequests(this, f, cursor);
   }
 
   async close(): Promise<void> {

@@ -50,6 +50,7 @@ import { countDistinctCids } from './distinct-cids.js';
 import { codeByOrg } from './code-by-org.js';
 import { IncidentCounts } from './incident-counts.js';
 import type { AffectedOrg, IncidentCount } from '../store.js';
+import { findRequests, type RequestFilter, type RequestPage } from '../search-filter.js';
 
 export class SqliteStore implements Store {
   readonly db: Db;
@@ -265,6 +266,10 @@ export class SqliteStore implements Store {
 
   async affectedOrgs(f: { from: number; to: number; codes: string[]; limit?: number }): Promise<AffectedOrg[]> {
     return this.incidents.affectedOrgs(f);
+  }
+
+  findRequests(f: RequestFilter, cursor?: string | null): Promise<RequestPage> {
+    return findRequests(this, f, cursor);
   }
 
   async close(): Promise<void> {

@@ -151,7 +151,7 @@ describe('their own woks only', () => {
 
 describe('what each credential may reach', () => {
   it('customer keys and ingest tokens are refused on operator routes (403), operators reach everything', async () => {
-    const operatorOnly = ['/v1/search', '/v1/unparsed', '/v1/stats', `/tickets/${w.cids.acme}`, '/unparsed', '/'];
+    const operatorOnly = ['/v1/search', '/v1/unparsed', '/v1/stats', `/tickets/${w.cids.acme}`, '/unparsed', '/', '/search'];
     for (const path of operatorOnly) {
       expect([path, (await code(path, bearer(w.keys.acme.key))).code]).toEqual([path, 'DIAG_FORBIDDEN']);
       expect([path, (await code(path, bearer(ingestToken))).code]).toEqual([path, 'DIAG_FORBIDDEN']);

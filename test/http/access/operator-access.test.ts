@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 
 describe('who is refused, and how', () => {
-  const operatorRoutes = ['/', '/?q=abc', '/unparsed', '/v1/search', '/v1/unparsed', '/v1/stats', '/v1/no-such-route'];
+  const operatorRoutes = ['/', '/?q=abc', '/unparsed', '/v1/search', '/v1/unparsed', '/v1/stats', '/v1/no-such-route', '/search', '/search?q=abc'];
 
   it('browsers are sent to /login and back; programs get 401 DIAG_UNAUTHENTICATED in the envelope', async () => {
     for (const path of [...operatorRoutes, '/tickets/0123456789abcdef']) {

@@ -55,6 +55,8 @@ beforeAll(async () => {
     '/diag/wok/beta',
     `/?q=${encodeURIComponent('<script>alert("q")</script>')}`,
     `/tickets/${encodeURIComponent('<img src=x onerror=alert(1)>')}`,
+    '/search',
+    `/search?q=${encodeURIComponent('<script>alert("q")</script>')}&path=${encodeURIComponent('/"><img/src=x/onerror=alert(1)>')}`,
   ];
   for (const p of pagePaths) pages.set(p, (await call(c.url, p, { headers: { cookie: session, accept: 'text/html' } })).text);
   pages.set('/login?next=…', (await call(c.url, `/login?next=${encodeURIComponent('/"><script>alert(1)</script>')}`)).text);
@@ -82,6 +84,8 @@ describe('secrets never come out', () => {
   it('the answers were real (tickets found, pages rendered)', () => {
     expect(json.get(`/v1/tickets/${w.cids.acme}?include=stack,raw`)).toContain('"code":"CP_EXEC_SQL_FAILED"');
     expect(pages.get(`/tickets/${w.cids.acme}`)).toContain('CP_EXEC_SQL_FAILED');
+    expect(pages.get('/search')).toContain('matching request');
+    expect([...pages].find(([p]) => p.startsWith('/search?q='))![1]).toContain('0 matching requests');
     expect(json.get('/v1/unparsed')).toContain('not json at all');
     expect(json.get('customer ticket')).toContain('"org":"acme"');
   });

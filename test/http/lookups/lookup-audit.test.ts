@@ -84,6 +84,11 @@ describe('the audit of lookups', () => {
     expect((await a.get('/audit?who=x', a.operator, 'text/html')).status).toBe(400);
   });
 
+  it('records a search made on the /search page too', async () => {
+    expect((await a.get('/search?wok=ledger', a.operator, 'text/html')).status).toBe(200);
+    expect((await audit('?operator=oncall&limit=1')).items.map((i) => [i.kind, i.target])).toEqual([['search', 'wok=ledger']]);
+  });
+
   it('a lookup still answers when its record cannot be written', async () => {
     const raw = new Database(a.store.file);
     raw.exec('DROP TABLE lookups');

@@ -44,7 +44,7 @@ describe('query parameters', () => {
     expect(r.status).toBe(400);
     const e = (r.json() as Envelope).error;
     expect(e.code).toBe('DIAG_INVALID_QUERY');
-    expect(e.message).toBe('unknown query parameter "wokk"; it takes from, to, code, org, wok, status, failed, limit, cursor');
+    expect(e.message).toBe('unknown query parameter "wokk"; it takes from, to, code, org, wok, status, failed, fix_side, source, method, user, path, q, limit, cursor');
   });
 
   it.each([
