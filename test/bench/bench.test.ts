@@ -93,6 +93,11 @@ describe('npm run bench (small)', () => {
     // The incidents of the corpus's last day: its two codes (CP_EXEC_SQL_FAILED, CP_PROJECT_NOT_FOUND), every HTTP answer 200.
     expect(r.incidents?.inProcess).toMatchObject({ n: 200, codes: 2 });
     expect(r.incidents?.http?.statuses).toEqual({ 200: 200 });
+    // Each kind of search found requests, in-process and over HTTP.
+    for (const cases of [r.search.inProcess, r.search.http ?? []]) {
+      expect(cases.map((c) => c.kind)).toEqual(['code', 'org', 'text']);
+      for (const c of cases) expect(c.rows).toBeGreaterThan(0);
+    }
     expect(r.targets.map((t) => t.name)).toEqual([
       'ingest ratio',
       'lookup p99 in-process',
@@ -102,6 +107,7 @@ describe('npm run bench (small)', () => {
       'redaction linear',
       'incidents p99 in-process',
       'incidents p99 HTTP',
+      ...['in-process', 'HTTP'].flatMap((where) => ['code', 'org', 'text'].map((kind) => `search ${kind} p99 ${where}`)),
     ]);
     for (const t of r.targets) expect(t.met).toBe(t.atMost ? t.measured <= t.target : t.measured >= t.target);
     // --dir keeps the corpus and the database for a look afterwards.
