@@ -6,29 +6,33 @@
  */
 import type { Ticket } from '../model/ticket.js';
 import type { Store } from '../store/store.js';
+import { DEFAULT_DIAG_CONFIG } from '../diag/diag-config.js';
 import { probableCause } from './cause/cause.js';
 import { failedAt } from './cause/facts.js';
 import { relatedTo } from './related.js';
 
-/** What the rules read before the failure: long enough to see where a crash loop (or the change behind it) began. */
+/** Lifecycle lines the rules read before the failure: long enough to see where a crash loop began. */
 const LOOKBACK_MS = 60 * 60_000;
-/** Audit entries shown on the ticket start this long before the failure. */
+/** Audit entries shown on the ticket (and read by the rules) start this long before the failure. */
 const SHOWN_MS = 10 * 60_000;
 
 export async function explainTicket(store: Store, t: Ticket): Promise<Ticket> {
   const wok = t.request?.wok ?? null;
   const at = failedAt(t);
   const related = await relatedTo(store, t);
+  // A request that did not fail has nothing to explain: its lookup stays as cheap as it was.
+  if (!t.error) return { ...t, audits: [], related, cause: null };
   if (!wok || !t.window) {
-    const cause = t.error ? probableCause({ ticket: t, audits: [], lifecycle: [], orgs: related?.byOrg ?? [] }) : null;
-    return { ...t, audits: [], related, cause };
+    return { ...t, audits: [], related, cause: probableCause({ ticket: t, audits: [], lifecycle: [], orgs: related?.byOrg ?? [] }) };
   }
-  const audits = (await store.audits({ from: at - LOOKBACK_MS, to: t.window.to, wok, limit: 500 })).sort((a, b) => a.time - b.time);
-  let cause = null;
-  if (t.error) {
-    const lifecycle = await store.lifecycle({ wok, from: at - LOOKBACK_MS, to: at + 60_000, limit: 1000 });
-    cause = probableCause({ ticket: t, audits, lifecycle, orgs: related?.byOrg ?? [] });
-  }
+  // Lifecycle lines are few and cheap to read; audit entries are decoded from their blocks, so they are read
+  // from SHOWN_MS before the failure only — or, when the wok's functions runtime has lines older than that (a
+  // crash loop may have begun then), from the loop window before the oldest of them, to find the change behind it.
+  const lifecycle = await store.lifecycle({ wok, from: at - LOOKBACK_MS, to: at + 60_000, limit: 1000 });
+  const oldestFn = Math.min(...lifecycle.filter((r) => r.role === 'functions').map((r) => r.time));
+  const auditsFrom = Math.min(at - SHOWN_MS, oldestFn - DEFAULT_DIAG_CONFIG.functions.loopWindowMs);
+  const audits = (await store.audits({ from: Math.max(auditsFrom, at - LOOKBACK_MS), to: t.window.to, wok, limit: 500 })).sort((a, b) => a.time - b.time);
+  const cause = probableCause({ ticket: t, audits, lifecycle, orgs: related?.byOrg ?? [] });
   const cited = new Set(cause?.evidence ?? []);
   const from = Math.min(t.window.from, at - SHOWN_MS);
   return { ...t, audits: audits.filter((a) => a.time >= from || cited.has(a.eventId)), related, cause };

@@ -100,8 +100,12 @@ export class RequestQueries {
   audits(f: WindowFilter): AuditRecord[] {
     const limit = f.limit ?? 100;
     const out: AuditRecord[] = [];
+    // A block whose summary does not hold the wok's (or org's) name as a JSON string has none of its entries:
+    // a substring test instead of decoding it.
+    const needles = [f.wok, f.org].filter((v): v is string => !!v).map((v) => JSON.stringify(v));
     for (const row of this.summaryBlocks('audit', f.from, f.to, 0)) {
       if (out.length >= limit && row.t1 < out[limit - 1]!.time) break;
+      if (needles.some((n) => !row.summary.includes(n))) continue;
       for (const a of auditsFrom(row.summary, row.key)) {
         if (a.time < f.from || a.time > f.to || (f.wok && a.wok !== f.wok) || (f.org && a.org !== f.org)) continue;
         out.push(a);
