@@ -12,11 +12,13 @@
 /**
  * What is escaped: every control (C0, DEL, C1: \p{Cc}), every format
  * character (\p{Cf}: U+061C, U+200B–U+200F, U+202A–U+202E, U+2060–U+2069,
- * U+FEFF, the tags…) and the line and paragraph separators U+2028/U+2029.
+ * U+FEFF, the tags…), the line and paragraph separators U+2028/U+2029, and the
+ * whole U+2060–U+206F block (its unassigned code points too: a terminal with a
+ * newer Unicode may treat them as format characters).
  * The newline is left out: JSON.stringify escapes every control inside a
  * string, so a raw one can only be the indentation's line break.
  */
-const UNSAFE = /(?!\n)[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+const UNSAFE = /(?!\n)[\p{Cc}\p{Cf}\u2028\u2029\u2060-\u206f]/gu;
 
 function escape(ch: string): string {
   let out = '';

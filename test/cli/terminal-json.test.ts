@@ -43,6 +43,11 @@ describe('terminalJson', () => {
     expect(terminalJson([1, 'x'])).toBe('[1,"x"]');
   });
 
+  it('escapes the whole U+2060–U+206F block, its unassigned code points too', () => {
+    expect(terminalJson('a\u2065b')).toBe('"a\\u2065b"');
+    expect(JSON.parse(terminalJson('a\u2065b'))).toBe('a\u2065b');
+  });
+
   it('an astral format character (a tag) is escaped as its surrogate pair', () => {
     const v = 'flag\u{E0067}\u{E007F}';
     const out = terminalJson(v);
