@@ -3,21 +3,14 @@ import { Router } from 'express';
 import type { AppDeps } from '../app-deps.js';
 import { methodNotAllowed } from '../middleware/error-handler.js';
 import { requireOperator } from '../middleware/guards.js';
-import { requireKnownOrg, requireKnownWok } from '../known-filters.js';
-import { recordLookup, searchTarget } from '../lookup-audit.js';
 import { searchPageModel, type RawParams } from '../present/search-page.js';
-import { readQuery } from '../query.js';
-import { requestFilter, searchQuery } from '../search-query.js';
+import { runSearch } from '../run-search.js';
 
 export function searchPageRoutes(deps: AppDeps): Router {
   const r = Router();
   r.route('/search')
     .get(requireOperator, async (req, res) => {
-      const q = readQuery(searchQuery(deps.clock.now()), req.query);
-      await recordLookup(deps, req, 'search', searchTarget(req));
-      await requireKnownOrg(deps, q.org);
-      await requireKnownWok(deps, q.wok);
-      const page = await deps.store.findRequests(requestFilter(q), q.cursor);
+      const { page } = await runSearch(deps, req);
       res.render('search', searchPageModel(page, req.query as RawParams));
     })
     .all(methodNotAllowed(['GET']));

@@ -3,12 +3,11 @@ import { Router } from 'express';
 import type { AppDeps } from '../app-deps.js';
 import { methodNotAllowed } from '../middleware/error-handler.js';
 import { requireOperator } from '../middleware/guards.js';
-import { requireKnownOrg, requireKnownWok } from '../known-filters.js';
 import { intParam } from '../params.js';
 import { iso } from '../present/event-view.js';
-import { recordLookup, searchTarget } from '../lookup-audit.js';
 import { NO_QUERY, queryShape, readQuery, text } from '../query.js';
-import { requestFilter, searchItem, searchQuery } from '../search-query.js';
+import { searchItem } from '../search-query.js';
+import { runSearch } from '../run-search.js';
 
 const cursor = text((raw) => (raw === undefined || raw === '' ? null : raw));
 
@@ -20,11 +19,7 @@ export function searchRoutes(deps: AppDeps): Router {
 
   r.route('/v1/search')
     .get(requireOperator, async (req, res) => {
-      const q = readQuery(searchQuery(deps.clock.now()), req.query);
-      await recordLookup(deps, req, 'search', searchTarget(req));
-      await requireKnownOrg(deps, q.org);
-      await requireKnownWok(deps, q.wok);
-      const page = await deps.store.findRequests(requestFilter(q), q.cursor);
+      const { page } = await runSearch(deps, req);
       res.json({ items: page.items.map(searchItem), next: page.next, count: page.count.value, count_exact: page.count.exact });
     })
     .all(methodNotAllowed(['GET']));
