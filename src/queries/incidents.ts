@@ -15,7 +15,7 @@
  */
 import { catalog } from '../catalog/catalog.js';
 import { episodes } from '../diag/history.js';
-import type { Store } from '../store/store.js';
+import type { IncidentCount, Store } from '../store/store.js';
 import { hintsOf } from './code-hint.js';
 
 export const WINDOWS = { '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000 } as const;
@@ -24,19 +24,12 @@ export const BUCKETS = 24;
 /** Two loop intervals and more without a reading end an episode, as on /diag. */
 const MAX_GAP_MS = 90_000;
 
-export interface IncidentRow {
-  code: string;
-  count: number;
-  orgs: number;
-  woks: number;
-  firstSeen: number;
-  lastSeen: number;
+/** A code's counts from the store, with what the catalogue says of it and its place in the order. */
+export interface IncidentRow extends IncidentCount {
   fixSide: string | null;
   catalogued: boolean;
   group: string | null;
   remediation: string | null;
-  sampleCid: string;
-  buckets: number[];
   incident: boolean;
   score: number;
 }
