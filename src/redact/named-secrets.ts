@@ -82,7 +82,9 @@ export function scanNamedSecrets(view: View, spans: Spans): void {
     let end: number;
     if (c === 34 || c === 39) {
       end = quotedEnd(t, v);
-      if (!redactedAt(t, v + 1)) spans.add(view, v + 1, end);
+      // Already reduced: what follows it is read on its own (an unclosed quote would otherwise hide the rest of the line).
+      if (redactedAt(t, v + 1)) end = v + 1;
+      else spans.add(view, v + 1, end);
     } else if (/cookie/i.test(name)) {
       end = lines.end(v);
       spans.add(view, v, end);

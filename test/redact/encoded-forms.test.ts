@@ -24,6 +24,8 @@ const cases: [string, string, string][] = [
   // Found by the idempotence property: a second pass took `password%3D` before `[REDACTED]` for a Bearer credential.
   ['Bearer then password%3D', 'Bearer password%3Dhunter2', `Bearer ${R}`],
   ['Bearer then password%3D then a stub', `Bearer password%3Dhunter2skl_12345678…`, `Bearer password%3D${R}`],
+  // Found by the idempotence property: an unclosed quote after `password%3D` already reduced hid the `--password` after it.
+  ['a reduced quoted value, then a flag', `password%3D"${R}\\u0020--password hunter2 --verbose`, `password%3D"${R}\\u0020--password ${R} --verbose`],
   ['a JSON body, URL-encoded', '%7B%22password%22%3A%22x%22%7D', `%7B%22password%22%3A%22${R}%22%7D`],
   ['a key inside %22…%22', `%22skl_${k64}%22`, '%22skl_9f3a1c2b…%22'],
   ['an encoded letter in the name', 'p%61ssword=hunter2', `p%61ssword=${R}`],
