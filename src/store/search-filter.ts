@@ -45,6 +45,8 @@ export interface SearchSource {
   eventsByCid(cid: string): Promise<Event[]>;
   /** Totals, failures and per-code counts in a window: the count of a search without refinements, when offered. */
   requestCounts?(f: WindowFilter): Promise<RequestCounts>;
+  /** Requests in a window, of one code when given: the count of a search by window, org, wok or code, when offered. */
+  requestTotal?(f: WindowFilter & { code?: string }): Promise<number>;
 }
 
 /** The latest time a count window reaches (year 275760, Date's limit). */
@@ -172,10 +174,14 @@ export async function findRequests(src: SearchSource, f: RequestFilter, cursor?:
 /** Matches from the start, exact up to COUNT_CAP (and, for event filters, up to the scan budget). */
 export async function countRequests(src: SearchSource, f: RequestFilter): Promise<{ value: number; exact: boolean }> {
   let value = 0;
-  if (!refines(f) && src.requestCounts && f.status === undefined && !(f.failed && f.code)) {
-    // Exact from the per-minute totals and failure rows, without reading the requests.
-    const c = await src.requestCounts({ from: f.from ?? 0, to: f.to ?? LATEST, ...(f.org ? { org: f.org } : {}), ...(f.wok ? { wok: f.wok } : {}) });
-    return { value: f.code ? (c.byCode[f.code] ?? 0) : f.failed ? c.failed : c.total, exact: true };
+  const window = { from: f.from ?? 0, to: f.to ?? LATEST, ...(f.org ? { org: f.org } : {}), ...(f.wok ? { wok: f.wok } : {}) };
+  if (!refines(f) && src.requestTotal && f.status === undefined && !f.failed) {
+    // Exact from the per-minute counts of all requests, or of the code's.
+    return { value: await src.requestTotal({ ...window, ...(f.code ? { code: f.code } : {}) }), exact: true };
+  }
+  if (!refines(f) && src.requestCounts && f.status === undefined && f.failed && !f.code) {
+    // Exact from the failure rows, without reading the requests.
+    return { value: (await src.requestCounts(window)).failed, exact: true };
   }
   if (!refines(f)) {
     let cursor: string | null = null;

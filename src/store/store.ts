@@ -157,8 +157,12 @@ export interface EventStore {
 
   /** Request totals, failures and per-code counts in a window (optionally for one wok or org). */
   requestCounts(filter: WindowFilter): Promise<RequestCounts>;
+  /** Requests in a window (optionally of one wok or org, or with one error code), exact, from per-minute counts. */
+  requestTotal(filter: WindowFilter & { code?: string }): Promise<number>;
   /** Audit actions, newest first. */
   audits(filter: WindowFilter): Promise<AuditRecord[]>;
+  /** Audit actions that change a wok (WOK_CHANGES: restart, env delete, destroy…), newest first: an index apart from the rest. */
+  wokChanges(filter: WindowFilter): Promise<AuditRecord[]>;
   /** Container lifecycle changes (start, ready, shutdown, crash…), newest first. */
   lifecycle(filter: WindowFilter): Promise<LifecycleRecord[]>;
   /** Containers seen in the logs for a wok. */

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { storeContract } from './contract.js';
 import { runWriters } from './sqlite-writers.js';
+import { auditStream, cid, StreamFixture, T0 } from '../fixtures/events.js';
 
 function tempDir(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'diag-sqlite-'));
@@ -75,6 +76,31 @@ describe('SQLite store file', () => {
       dirs.push(dir);
       const result = await runWriters(path.join(dir, 'fresh.sqlite'), { writers: 5, batches: 1, perBatch: 1 });
       expect(result.errors).toEqual([]);
+    }
+  });
+
+  it('a file of schema 5 gains the index of wok changes, filled from the audit blocks it already holds', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const file = path.join(dir, 'old.sqlite');
+    const a = new StreamFixture(auditStream());
+    for (let i = 0; i < 40; i++) {
+      a.audit({ cid: cid(`m${i}`), time: T0 + i * 1000, org: 'acme', wok: `wacme${i % 3}`, action: ['wok.sql.exec', 'wok.restart', 'wok.env.delete', 'key.revoke', 'wok.env.set'][i % 5]! });
+    }
+    const store = new SqliteStore(file);
+    await store.writeBatch({ streams: [a.batch()] });
+    const written = await store.wokChanges({ from: T0, to: T0 + 60_000, limit: 1000 });
+    expect(written.length).toBe(24);
+    // Back to schema 5: no wok_changes table, the indexes as they were.
+    store.db.exec(`DROP TABLE wok_changes; DROP INDEX code_minutes_code; DROP INDEX failures_code_time;
+      CREATE INDEX failures_code_time ON failures(code, time) WHERE code IS NOT NULL; PRAGMA user_version = 5;`);
+    await store.close();
+    const reopened = new SqliteStore(file);
+    try {
+      expect(await reopened.wokChanges({ from: T0, to: T0 + 60_000, limit: 1000 })).toEqual(written);
+      expect(reopened.db.pragma('user_version', { simple: true })).toBe(6);
+    } finally {
+      await reopened.close();
     }
   });
 });

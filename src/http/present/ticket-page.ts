@@ -3,6 +3,7 @@ import type { Event } from '../../model/event.js';
 import type { Ticket } from '../../model/ticket.js';
 import { eventJson, iso } from './event-view.js';
 import { remediationParts, type RemediationPart } from './remediation-text.js';
+import { SHOWN_AUDITS } from '../../queries/ticket-cause.js';
 import { auditRows, causeView, relatedView, type AuditRow, type CauseView, type RelatedView } from './ticket-cause-view.js';
 
 export interface EventRow {
@@ -36,6 +37,8 @@ export interface TicketPageModel {
   health: HealthLine[];
   cause: CauseView | null;
   auditRows: AuditRow[];
+  /** How many of the wok's routine audit entries the ticket shows at most (the newest). */
+  shownAudits: number;
   related: RelatedView | null;
 }
 
@@ -137,6 +140,7 @@ export function ticketPage(t: Ticket, now: number): TicketPageModel {
     health: healthLines(t),
     cause: causeView(t),
     auditRows: auditRows(t),
+    shownAudits: SHOWN_AUDITS,
     related: relatedView(t),
   };
 }

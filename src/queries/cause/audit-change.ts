@@ -3,17 +3,9 @@
  * the wok (a restart, an env var removed, the wok destroyed…) in the minutes
  * before the failure explains what the logs of the request alone cannot.
  */
+import { WOK_CHANGES, isWokChange } from '../../model/activity.js';
 import { seconds, failedAt, type CauseRule } from './facts.js';
 
-/** Actions that take a wok (or part of it) away, with what they did in words. */
-export const DISRUPTIVE: Readonly<Record<string, string>> = {
-  'wok.restart': 'restarted the wok',
-  'wok.env.delete': 'removed an environment variable of the wok',
-  'wok.destroy': 'destroyed the wok',
-  'wok.trigger.delete': 'deleted a trigger of the wok',
-  'llm_key.revoke': 'revoked an LLM key',
-  'key.revoke': 'revoked a key',
-};
 /** How long before the failure a change still explains it. */
 export const AUDIT_WINDOW_MS = 10 * 60_000;
 
@@ -22,13 +14,13 @@ export const auditChange: CauseRule = ({ ticket, audits }) => {
   if (!ticket.error || !wok) return null;
   const at = failedAt(ticket);
   const hits = audits
-    .filter((a) => a.wok === wok && DISRUPTIVE[a.action] && a.outcome !== 'failure' && a.time <= at && a.time >= at - AUDIT_WINDOW_MS && a.cid !== ticket.cid)
+    .filter((a) => a.wok === wok && isWokChange(a.action) && a.outcome !== 'failure' && a.time <= at && a.time >= at - AUDIT_WINDOW_MS && a.cid !== ticket.cid)
     .sort((a, b) => b.time - a.time);
   const a = hits[0];
   if (!a) return null;
   return {
     rule: 'audit-change',
-    text: `${a.actor ?? 'Someone'} ${DISRUPTIVE[a.action]} (${a.action}) ${seconds(at - a.time)} before this request failed.`,
+    text: `${a.actor ?? 'Someone'} ${WOK_CHANGES[a.action]} (${a.action}) ${seconds(at - a.time)} before this request failed.`,
     customerText: `Your workspace was changed (${a.action}) shortly before this request.`,
     evidence: [a.eventId],
   };

@@ -4,7 +4,7 @@
  */
 import { containerState } from '../../diag/container-state.js';
 import { DEFAULT_DIAG_CONFIG } from '../../diag/diag-config.js';
-import { DISRUPTIVE } from './audit-change.js';
+import { WOK_CHANGES, isWokChange } from '../../model/activity.js';
 import { clock, failedAt, type CauseRule } from './facts.js';
 
 /** Lifecycle lines cited: the first and the newest of the loop. */
@@ -23,9 +23,9 @@ export const runtimeCrashLoop: CauseRule = ({ ticket, lifecycle, audits }) => {
   // The change that started it, when the audit log has one in the loop window before the loop began.
   const since = s.since;
   const trigger = audits
-    .filter((a) => a.wok === wok && DISRUPTIVE[a.action] && a.outcome !== 'failure' && a.time <= since + 5_000 && a.time >= since - DEFAULT_DIAG_CONFIG.functions.loopWindowMs)
+    .filter((a) => a.wok === wok && isWokChange(a.action) && a.outcome !== 'failure' && a.time <= since + 5_000 && a.time >= since - DEFAULT_DIAG_CONFIG.functions.loopWindowMs)
     .sort((a, b) => b.time - a.time)[0];
-  const after = trigger ? `, after ${trigger.actor ?? 'someone'} ${DISRUPTIVE[trigger.action]} (${trigger.action})` : '';
+  const after = trigger ? `, after ${trigger.actor ?? 'someone'} ${WOK_CHANGES[trigger.action]} (${trigger.action})` : '';
   const cited = marks.length > CITED ? [marks[0]!, ...marks.slice(-(CITED - 1))] : marks;
   return {
     rule: 'runtime-crash-loop',

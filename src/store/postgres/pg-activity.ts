@@ -1,5 +1,5 @@
 /** The wok view's reads and /diag history on PostgreSQL: request counts, audits, lifecycle, containers, checks. */
-import type { AuditRecord, LifecycleRecord } from '../../model/activity.js';
+import { WOK_CHANGES, type AuditRecord, type LifecycleRecord } from '../../model/activity.js';
 import type { CheckRecord, CheckStatus } from '../../model/health.js';
 import type { ContainerInfo, RequestCounts, WindowFilter } from '../store.js';
 import type { Query } from './pg-event-reads.js';
@@ -28,11 +28,28 @@ export class PgActivity {
     return { total: totals!.total, failed: totals!.failed, byCode };
   }
 
+  async requestTotal(f: WindowFilter & { code?: string }): Promise<number> {
+    const { where, args } = scoped(f, 'requests');
+    if (f.code) args.push(f.code);
+    const [row] = await this.q<{ n: number }>(`SELECT count(*) AS n FROM requests WHERE ${where}${f.code ? ` AND code = $${args.length}` : ''}`, args);
+    return row!.n;
+  }
+
   async audits(f: WindowFilter): Promise<AuditRecord[]> {
     const { where, args } = scoped(f, 'audits');
     args.push(f.limit ?? 100);
     return this.q<AuditRecord>(
       `SELECT event_id AS "eventId", time, cid, actor, org, wok, action, outcome FROM audits WHERE ${where} ORDER BY time DESC, id DESC LIMIT $${args.length}`,
+      args,
+    );
+  }
+
+  async wokChanges(f: WindowFilter): Promise<AuditRecord[]> {
+    const { where, args } = scoped(f, 'audits');
+    args.push(Object.keys(WOK_CHANGES), f.limit ?? 100);
+    return this.q<AuditRecord>(
+      `SELECT event_id AS "eventId", time, cid, actor, org, wok, action, outcome FROM audits
+       WHERE ${where} AND action = ANY($${args.length - 1}) ORDER BY time DESC, id DESC LIMIT $${args.length}`,
       args,
     );
   }

@@ -130,6 +130,14 @@ export class PostgresStore implements Store {
     return this.activity.audits(f);
   }
 
+  requestTotal(f: WindowFilter & { code?: string }): Promise<number> {
+    return this.activity.requestTotal(f);
+  }
+
+  wokChanges(f: WindowFilter): Promise<AuditRecord[]> {
+    return this.activity.wokChanges(f);
+  }
+
   lifecycle(f: WindowFilter): Promise<LifecycleRecord[]> {
     return this.activity.lifecycle(f);
   }

@@ -56,6 +56,7 @@ export class BlockWriter {
         ON CONFLICT(id) DO UPDATE SET name = COALESCE(excluded.name, name), wok = COALESCE(excluded.wok, wok), role = COALESCE(excluded.role, role),
         image = COALESCE(excluded.image, image), first_seen = MIN(first_seen, excluded.first_seen), last_seen = MAX(last_seen, excluded.last_seen)`),
       lifecycle: db.prepare('INSERT INTO lifecycle (event_id, container_id, wok, time, state, message, blk) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      change: db.prepare('INSERT INTO wok_changes (event_id, time, cid, actor, org, wok, action, outcome, blk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       idemGet: db.prepare('SELECT digest, result FROM idempotency WHERE key = ?'),
       idemPut: db.prepare('INSERT INTO idempotency (key, digest, result, created_at) VALUES (?, ?, ?, ?)'),
     };
@@ -180,6 +181,7 @@ export class BlockWriter {
       } else traffic.set(k, [minute, wok, who, total, failed]);
     }
     for (const l of block.lifecycle) this.s.lifecycle.run(l.eventId, l.containerId, l.wok, l.time, l.state, l.message, id);
+    for (const a of block.changes) this.s.change.run(a.eventId, a.time, a.cid, a.actor, a.org, a.wok, a.action, a.outcome, id);
     if (container) this.s.container.run({ ...container, t0: block.t0, t1: block.t1 });
     return id;
   }

@@ -9,7 +9,7 @@
  * reads some thousands of rows, not every failure of the day. First and last
  * seen and the sample are index probes on failures(code, time).
  */
-import type { AffectedOrg, IncidentCount } from '../store.js';
+import type { AffectedOrg, IncidentCount, WindowFilter } from '../store.js';
 import type { Db } from './open-database.js';
 import type { Statements } from './statements.js';
 
@@ -50,6 +50,18 @@ export class IncidentCounts {
     const last = Math.floor((to + 1) / MINUTE) - 1;
     if (first > last) return [1, 0, from, to, 1, 0];
     return [first, last, from, first * MINUTE - 1, (last + 1) * MINUTE, to];
+  }
+
+  /** Requests with one code in a window (optionally of one org or wok), exact, without reading every failure row. */
+  codeTotal(f: WindowFilter & { code: string }): number {
+    const [first, last, ...edges] = this.partArgs(f.from, f.to);
+    const scope = [f.org ? ' AND org = ?' : '', f.wok ? ' AND wok = ?' : ''].join('');
+    const scopeArgs = [f.org, f.wok].filter((v): v is string => !!v);
+    const whole = this.st.pluck(`SELECT COALESCE(SUM(n), 0) FROM code_minutes WHERE code = ? AND minute >= ? AND minute <= ?${scope}`).get(f.code, first, last, ...scopeArgs) as number;
+    const cut = this.st
+      .pluck(`SELECT COUNT(*) FROM failures WHERE code = ? AND ((time >= ? AND time <= ?) OR (time >= ? AND time <= ?))${scope}`)
+      .get(f.code, ...edges, ...scopeArgs) as number;
+    return whole + cut;
   }
 
   incidentCounts(f: { from: number; to: number; buckets: number }): IncidentCount[] {

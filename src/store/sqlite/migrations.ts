@@ -6,6 +6,8 @@
  * in sorted segments (one per batch, merged later), so its inserts are appends
  * rather than random B-tree writes — see cid-index.ts.
  */
+import { WOK_CHANGES } from '../../model/activity.js';
+
 export const MIGRATIONS: readonly string[] = [
   /* 1 */ `
   CREATE TABLE streams (
@@ -247,4 +249,33 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO code_minutes (minute, code, org, wok, n)
     SELECT time / 60000, code, COALESCE(org, ''), COALESCE(wok, ''), COUNT(*) FROM failures WHERE code IS NOT NULL GROUP BY 1, 2, 3, 4;
   `,
+  /* 6 */ `
+  -- Audit entries that change a wok (model/activity.ts WOK_CHANGES), a row each: a ticket reads the change behind
+  -- a failure from here instead of decoding every audit block of the hour before it.
+  CREATE TABLE wok_changes (
+    id INTEGER PRIMARY KEY,
+    event_id TEXT NOT NULL,
+    time INTEGER NOT NULL,
+    cid TEXT,
+    actor TEXT,
+    org TEXT,
+    wok TEXT,
+    action TEXT NOT NULL,
+    outcome TEXT,
+    blk INTEGER NOT NULL
+  );
+  CREATE INDEX wok_changes_wok_time ON wok_changes(wok, time);
+  CREATE INDEX wok_changes_blk ON wok_changes(blk);
+  INSERT INTO wok_changes (event_id, time, cid, actor, org, wok, action, outcome, blk)
+    SELECT s.key || ':' || json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'),
+      json_extract(j.value, '$[3]'), json_extract(j.value, '$[4]'), json_extract(j.value, '$[5]'), json_extract(j.value, '$[6]'),
+      json_extract(j.value, '$[7]'), b.id
+    FROM blocks b JOIN streams s ON s.id = b.stream, json_each(b.summary) j
+    WHERE b.source = 'audit' AND b.summary IS NOT NULL AND json_extract(j.value, '$[6]') IN (${Object.keys(WOK_CHANGES).map((a) => `'${a}'`).join(', ')})
+    ORDER BY b.id, j.key;
+  -- A code's requests per org in a window (a ticket's related panel) from the index alone, and a code's total from its minutes.
+  DROP INDEX failures_code_time;
+  CREATE INDEX failures_code_time ON failures(code, time, org) WHERE code IS NOT NULL;
+  CREATE INDEX code_minutes_code ON code_minutes(code, minute, n);
+`,
 ];

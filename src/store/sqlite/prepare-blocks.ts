@@ -5,7 +5,7 @@
  * database, so bulk ingest runs it in parser threads and hands the result to
  * the one writer (structured-clone friendly: strings, numbers, plain objects).
  */
-import type { AuditRecord, LifecycleRecord } from '../../model/activity.js';
+import { isWokChange, type AuditRecord, type LifecycleRecord } from '../../model/activity.js';
 import type { ContainerRef, Event, Source, Unparsed } from '../../model/event.js';
 import { summarize, type RequestSummary } from '../../model/request.js';
 import { auditTuple, isFailure, requestTuple } from './summary-codec.js';
@@ -37,6 +37,8 @@ export interface PreparedBlock {
   /** Requests per minute, wok and caller: [minute, wok, org, key prefix, total, failed]. */
   traffic: TrafficCount[];
   lifecycle: LifecycleRecord[];
+  /** Audit records whose action changes a wok (WOK_CHANGES): these also get rows of their own. */
+  changes: AuditRecord[];
 }
 
 export type TrafficCount = [number, string, string, string, number, number];
@@ -84,6 +86,7 @@ function open(e: Event): OpenBlock {
     failures: [],
     traffic: [],
     lifecycle: [],
+    changes: [],
     lines: [],
     seen: new Set(),
     bytes: 0,
@@ -106,6 +109,7 @@ function close(b: OpenBlock): PreparedBlock {
     failures: b.failures,
     traffic: [...b.counts.values()],
     lifecycle: b.lifecycle,
+    changes: b.changes,
   };
 }
 
@@ -144,6 +148,7 @@ function add(b: OpenBlock, e: Event, line: string, offset: number): void {
   } else if (e.source === 'audit') {
     const a: AuditRecord = { eventId: e.id, time: e.time, cid: e.cid, actor: e.actor, org: e.org, wok: e.wok, action: e.action, outcome: e.outcome };
     b.tuples.push(auditTuple(a, offset));
+    if (isWokChange(a.action)) b.changes.push(a);
   } else if (e.lifecycle) {
     const c = e.container;
     b.lifecycle.push({ eventId: e.id, containerId: c.id, containerName: c.name, wok: c.wok ?? e.wok, role: c.role, time: e.time, state: e.lifecycle, message: e.message.slice(0, 500) });

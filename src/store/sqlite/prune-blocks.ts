@@ -26,6 +26,7 @@ export function pruneBefore(db: Db, st: Statements, cids: CidIndex, before: numb
         db.prepare(`UPDATE counters SET events = events - COALESCE((SELECT SUM(n) FROM blocks WHERE id IN (${ids}) AND blocks.source = counters.source), 0)`).run();
         db.prepare(`DELETE FROM failures WHERE blk IN (${ids})`).run();
         db.prepare(`DELETE FROM lifecycle WHERE blk IN (${ids})`).run();
+        db.prepare(`DELETE FROM wok_changes WHERE blk IN (${ids})`).run();
         db.prepare(`DELETE FROM blocks WHERE id IN (${ids})`).run();
       }).immediate();
       removed += chunk.reduce((n, c) => n + c.n, 0);

@@ -63,8 +63,8 @@ export class RequestQueries {
       .all(...args) as CodeCount[];
   }
 
-  /** Exact: whole minutes from traffic, the minutes cut by the window's edges from block summaries. */
-  requestCounts(f: WindowFilter): RequestCounts {
+  /** Requests in the window, exact: whole minutes from traffic, the minutes cut by the window's edges from block summaries. */
+  requestTotal(f: WindowFilter): number {
     const first = Math.ceil(f.from / MINUTE);
     const last = Math.floor((f.to + 1) / MINUTE) - 1;
     let total = 0;
@@ -79,6 +79,12 @@ export class RequestQueries {
     } else {
       total = this.countSummaries(f, f.from, f.to);
     }
+    return total;
+  }
+
+  /** Totals as requestTotal, failures and per-code counts from the failures rows. */
+  requestCounts(f: WindowFilter): RequestCounts {
+    const total = this.requestTotal(f);
     const where = ['time >= ?', 'time <= ?'];
     const args: (string | number)[] = [f.from, f.to];
     if (f.wok) (where.push('wok = ?'), args.push(f.wok));
@@ -113,6 +119,19 @@ export class RequestQueries {
       out.sort((x, y) => y.time - x.time || (x.eventId < y.eventId ? 1 : x.eventId > y.eventId ? -1 : 0));
     }
     return out.slice(0, limit);
+  }
+
+  wokChanges(f: WindowFilter): AuditRecord[] {
+    const where = ['time >= ?', 'time <= ?'];
+    const args: (string | number)[] = [f.from, f.to];
+    if (f.wok) (where.push('wok = ?'), args.push(f.wok));
+    if (f.org) (where.push('org = ?'), args.push(f.org));
+    return this.st
+      .stmt(
+        `SELECT event_id AS eventId, time, cid, actor, org, wok, action, outcome FROM wok_changes
+         WHERE ${where.join(' AND ')} ORDER BY time DESC, id DESC LIMIT ?`,
+      )
+      .all(...args, f.limit ?? 100) as AuditRecord[];
   }
 
   private searchFailures(f: SearchFilter, c: { time: number; id: number } | null, limit: number) {

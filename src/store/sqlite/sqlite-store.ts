@@ -155,6 +155,10 @@ export class SqliteStore implements Store {
     return this.requests.audits(f);
   }
 
+  async wokChanges(f: WindowFilter): Promise<AuditRecord[]> {
+    return this.requests.wokChanges(f);
+  }
+
   async lifecycle(f: WindowFilter): Promise<LifecycleRecord[]> {
     return this.activity.lifecycle(f);
   }
@@ -258,6 +262,10 @@ export class SqliteStore implements Store {
 
   async lookups(filter: LookupFilter, cursor?: string | null): Promise<Page<LookupRecord>> {
     return this.lookupTable.list(filter, cursor);
+  }
+
+  async requestTotal(f: WindowFilter & { code?: string }): Promise<number> {
+    return f.code ? this.incidents.codeTotal({ ...f, code: f.code }) : this.requests.requestTotal(f);
   }
 
   async incidentCounts(f: { from: number; to: number; buckets: number }): Promise<IncidentCount[]> {

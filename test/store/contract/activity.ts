@@ -26,6 +26,28 @@ export function activityContract(make: MakeStore): void {
       expect(rec(2).outcome).toBe('denied');
     });
 
+    it('wokChanges: only the actions that change a wok, by window, wok and org, newest first, and gone with their blocks', async () => {
+      const s = new StreamFixture(auditStream());
+      const a = [
+        s.audit({ cid: cid('c1'), time: T0, org: 'acme', wok: 'wacme1', action: 'wok.restart' }),
+        s.audit({ cid: cid('c2'), time: T0 + 500, org: 'acme', wok: 'wacme1', action: 'wok.sql.exec' }),
+        s.audit({ cid: cid('c3'), time: T0 + 1000, org: 'acme', wok: 'wacme1', action: 'wok.env.delete', outcome: 'failure' }),
+        s.audit({ cid: cid('c4'), time: T0 + 1500, org: 'globex', wok: 'wglob1', action: 'wok.destroy' }),
+        s.audit({ cid: cid('c5'), time: T0 + 1600, org: 'acme', action: 'key.revoke' }),
+        s.audit({ cid: cid('c6'), time: T0 + 1700, org: 'acme', wok: 'wacme1', action: 'wok.env.set' }),
+      ];
+      await cur.store.writeBatch({ streams: [s.batch()] });
+      const rec = (i: number) => ({ eventId: a[i]!.id, time: a[i]!.time, cid: a[i]!.cid, actor: a[i]!.actor, org: a[i]!.org, wok: a[i]!.wok, action: a[i]!.action, outcome: a[i]!.outcome });
+      expect(await cur.store.wokChanges({ from: T0, to: T0 + 2000 })).toEqual([rec(4), rec(3), rec(2), rec(0)]);
+      expect(await cur.store.wokChanges({ from: T0, to: T0 + 2000, wok: 'wacme1' })).toEqual([rec(2), rec(0)]);
+      expect(await cur.store.wokChanges({ from: T0, to: T0 + 2000, org: 'acme', limit: 2 })).toEqual([rec(4), rec(2)]);
+      expect(await cur.store.wokChanges({ from: T0 + 1, to: T0 + 1499 })).toEqual([rec(2)]);
+      // Every entry stays in the audit log itself.
+      expect((await cur.store.audits({ from: T0, to: T0 + 2000 })).length).toBe(6);
+      await cur.store.prune(T0 + 10 * MINUTE);
+      expect(await cur.store.wokChanges({ from: T0, to: T0 + 2000 })).toEqual([]);
+    });
+
     it('lifecycle: a container\'s state changes, newest first, named from its container', async () => {
       const ref = container('life', 'wacme1', 'db');
       const db = new StreamFixture(dockerStream(ref));

@@ -139,6 +139,42 @@ export function searchContract(make: MakeStore): void {
       expect(await cur.store.codeCounts({ from: T0, to: T0 + 5000, wok: 'wnone' })).toEqual([]);
     });
 
+    it('requestTotal: requests in a window, of a code, a wok or an org, exact at minute edges and inside them', async () => {
+      const s = new StreamFixture(cpStream());
+      const shapes: Omit<RequestInput, 'cid' | 'time'>[] = [
+        { status: 200, org: 'acme', wok: 'wacme1', url: '/v1/woks/wacme1/env' },
+        { status: 404, code: 'CP_PROJECT_NOT_FOUND', org: 'acme', url: '/v1/woks/wgone99' },
+        { status: 503, code: 'CP_STATUS_STALE', org: 'globex', wok: 'wglob1', url: '/v1/woks/wglob1/sql', method: 'POST' },
+        { status: 409, code: 'CP_NOT_ACTIVE', org: 'acme', wok: 'wacme2', url: '/v1/woks/wacme2/sql', method: 'POST' },
+      ];
+      // Five minutes and a bit, a request every 13 s: windows below cut minutes and cover whole ones.
+      const inputs: RequestInput[] = [];
+      for (let i = 0; i < 25; i++) {
+        const input: RequestInput = { ...shapes[(i * 3) % shapes.length]!, cid: cid(`total-${i}`), time: T0 + 7_000 + i * 13_000, responseTime: 0 };
+        inputs.push(input);
+        s.request(input);
+        if (i % 6 === 5) await cur.store.writeBatch({ streams: [s.batch()] });
+      }
+      await cur.store.writeBatch({ streams: [s.batch()] });
+      const wokOf = (r: RequestInput) => r.wok ?? (r.url === '/v1/woks/wgone99' ? 'wgone99' : null);
+      const windows = [
+        { from: T0, to: T0 + 6 * MINUTE },
+        { from: T0 + MINUTE, to: T0 + 3 * MINUTE - 1 },
+        { from: T0 + 30_000, to: T0 + 4 * MINUTE + 10_000 },
+        { from: T0 + 20_000, to: T0 + 50_000 },
+        { from: T0 + 2 * MINUTE, to: T0 + 2 * MINUTE },
+      ];
+      for (const w of windows) {
+        for (const scope of [{}, { org: 'acme' }, { wok: 'wglob1' }, { wok: 'wgone99' }]) {
+          for (const code of [undefined, 'CP_PROJECT_NOT_FOUND', 'CP_STATUS_STALE', 'CP_NOT_ACTIVE', 'CP_NEVER']) {
+            const f = { ...w, ...scope, ...(code ? { code } : {}) };
+            const want = inputs.filter((r) => r.time >= w.from && r.time <= w.to && (!f.org || r.org === f.org) && (!f.wok || wokOf(r) === f.wok) && (!code || r.code === code)).length;
+            expect([f, await cur.store.requestTotal(f)]).toEqual([f, want]);
+          }
+        }
+      }
+    });
+
     it('requestCounts: totals, failures and per-code counts in a window, for a wok or an org', async () => {
       const inputs = await seed(cur.store);
       const within = (r: RequestInput, from: number, to: number) => r.time - 20 >= from && r.time - 20 <= to;
