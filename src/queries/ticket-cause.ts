@@ -22,7 +22,7 @@ const LOOKBACK_MS = 60 * 60_000;
 /** Audit entries shown on the ticket start this long before the failure. */
 const SHOWN_MS = 10 * 60_000;
 /** At most this many of the wok's audit entries are shown (the newest; the wok page has them all). */
-export const SHOWN_AUDITS = 50;
+export const SHOWN_AUDITS = 20;
 
 export async function explainTicket(store: Store, t: Ticket): Promise<Ticket> {
   const wok = t.request?.wok ?? null;

@@ -35,6 +35,18 @@ export function rebuildCodeMinutes(db: Db): void {
       SELECT time / 60000, code, COALESCE(org, ''), COALESCE(wok, ''), COUNT(*) FROM failures WHERE code IS NOT NULL GROUP BY 1, 2, 3, 4;`);
 }
 
+/**
+ * A window as [first, last] whole minutes (code_minutes, traffic) and two edge
+ * ranges in ms cut by its ends (read from the rows themselves); an empty
+ * minute range when the window lies inside one minute.
+ */
+export function minuteParts(from: number, to: number): [number, number, number, number, number, number] {
+  const first = Math.ceil(from / MINUTE);
+  const last = Math.floor((to + 1) / MINUTE) - 1;
+  if (first > last) return [1, 0, from, to, 1, 0];
+  return [first, last, from, first * MINUTE - 1, (last + 1) * MINUTE, to];
+}
+
 export class IncidentCounts {
   constructor(private readonly st: Statements) {}
 
@@ -45,29 +57,22 @@ export class IncidentCounts {
       SELECT code, COALESCE(org, ''), COALESCE(wok, ''), time / 60000, 1 FROM failures
       WHERE code IS NOT NULL AND ((time >= ? AND time <= ?) OR (time >= ? AND time <= ?)))`;
 
-  private partArgs(from: number, to: number): number[] {
-    const first = Math.ceil(from / MINUTE);
-    const last = Math.floor((to + 1) / MINUTE) - 1;
-    if (first > last) return [1, 0, from, to, 1, 0];
-    return [first, last, from, first * MINUTE - 1, (last + 1) * MINUTE, to];
-  }
-
   /** Requests with one code in a window (optionally of one org or wok), exact, without reading every failure row. */
   codeTotal(f: WindowFilter & { code: string }): number {
-    const [first, last, ...edges] = this.partArgs(f.from, f.to);
+    const [first, last, ...edges] = minuteParts(f.from, f.to);
     const scope = [f.org ? ' AND org = ?' : '', f.wok ? ' AND wok = ?' : ''].join('');
     const scopeArgs = [f.org, f.wok].filter((v): v is string => !!v);
     const whole = this.st.pluck(`SELECT COALESCE(SUM(n), 0) FROM code_minutes WHERE code = ? AND minute >= ? AND minute <= ?${scope}`).get(f.code, first, last, ...scopeArgs) as number;
-    const cut = this.st
-      .pluck(`SELECT COUNT(*) FROM failures WHERE code = ? AND ((time >= ? AND time <= ?) OR (time >= ? AND time <= ?))${scope}`)
-      .get(f.code, ...edges, ...scopeArgs) as number;
+    // Each edge a range of its own: an OR of two ranges would read every failure row of the code.
+    const edge = this.st.pluck(`SELECT COUNT(*) FROM failures WHERE code = ? AND time >= ? AND time <= ?${scope}`);
+    const cut = (edge.get(f.code, edges[0], edges[1], ...scopeArgs) as number) + (edge.get(f.code, edges[2], edges[3], ...scopeArgs) as number);
     return whole + cut;
   }
 
   incidentCounts(f: { from: number; to: number; buckets: number }): IncidentCount[] {
     const n = Math.max(1, Math.floor(f.buckets));
     const span = Math.max(1, f.to - f.from);
-    const args = this.partArgs(f.from, f.to);
+    const args = minuteParts(f.from, f.to);
     // Aggregated in SQL: a day of minutes is some ten thousand rows, too many to bring into JavaScript one by one.
     const totals = this.st
       .stmt(`${IncidentCounts.PARTS} SELECT code, SUM(n) AS count, COUNT(DISTINCT NULLIF(org, '')) AS orgs, COUNT(DISTINCT NULLIF(wok, '')) AS woks FROM parts GROUP BY code`)

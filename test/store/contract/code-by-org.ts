@@ -36,6 +36,15 @@ export function codeByOrgContract(make: MakeStore): void {
         { org: 'acme', count: 1, firstSeen: T0 + 2500, lastSeen: T0 + 2500, sampleCid: cid('a-nf') },
       ]);
       expect(await cur.store.codeByOrg({ code: 'CP_NONE', from: T0, to: T0 + 60_000 })).toEqual([]);
+      // Windows over whole minutes (counted per minute) and minutes cut by their ends (counted per row) agree.
+      const wide = [
+        { org: 'globex', count: 3, firstSeen: T0 + 1000, lastSeen: T0 + 3000, sampleCid: cid('g-3') },
+        { org: 'acme', count: 2, firstSeen: T0 + 2000, lastSeen: T0 + 60_000, sampleCid: cid('a-late') },
+        { org: null, count: 1, firstSeen: T0 + 4000, lastSeen: T0 + 4000, sampleCid: cid('n-1') },
+      ];
+      for (const [from, to] of [[T0 - 30_000, T0 + 90_000], [T0, T0 + 2 * 60_000 - 1], [T0 - 1, T0 + 60_000], [T0 + 1000, T0 + 60_000]] as const) {
+        expect([from - T0, to - T0, await cur.store.codeByOrg({ code: 'CP_LLM_UPSTREAM_FAILED', from, to })]).toEqual([from - T0, to - T0, wide]);
+      }
     });
   });
 }
