@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { storeContract } from './contract.js';
 import { runWriters } from './sqlite-writers.js';
-import { auditStream, cid, StreamFixture, T0 } from '../fixtures/events.js';
+import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
+import { auditStream, cid, cpStream, platformKey, StreamFixture, T0 } from '../fixtures/events.js';
 
 function tempDir(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'diag-sqlite-'));
@@ -98,7 +99,35 @@ describe('SQLite store file', () => {
     const reopened = new SqliteStore(file);
     try {
       expect(await reopened.wokChanges({ from: T0, to: T0 + 60_000, limit: 1000 })).toEqual(written);
-      expect(reopened.db.pragma('user_version', { simple: true })).toBe(6);
+      expect(reopened.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it('a file of schema 6 gets its per-minute traffic again from the request summaries, with the key prefix a later inventory names', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const file = path.join(dir, 'old.sqlite');
+    const key = platformKey('traffic-migration');
+    const s = new StreamFixture(cpStream());
+    for (let i = 0; i < 30; i++) {
+      s.request({ cid: cid(`tm-${i}`), time: T0 + i * 7_000, url: '/v1/woks', responseTime: 0, ...(i % 2 ? { key: key.key } : { org: 'globex' }), ...(i % 5 === 0 ? { status: 500, code: 'CP_INTERNAL' } : {}) });
+    }
+    const store = new SqliteStore(file);
+    await store.writeBatch({ streams: [s.batch()] });
+    // Schema 6 kept traffic per minute, wok and org only.
+    store.db.exec(`CREATE TABLE old_traffic (minute INTEGER NOT NULL, wok TEXT NOT NULL, org TEXT NOT NULL, total INTEGER NOT NULL, failed INTEGER NOT NULL, PRIMARY KEY (minute, wok, org)) WITHOUT ROWID;
+      INSERT INTO old_traffic SELECT minute, wok, org, SUM(total), SUM(failed) FROM traffic GROUP BY 1, 2, 3;
+      DROP TABLE traffic; ALTER TABLE old_traffic RENAME TO traffic; PRAGMA user_version = 6;`);
+    await store.close();
+    const reopened = new SqliteStore(file);
+    try {
+      await reopened.putInventory({ orgs: [{ slug: 'acme' }], woks: [], keys: [{ prefix: key.prefix, sha256: key.sha256, org: 'acme', user: 'dana', kind: 'skl', revokedAt: null }] });
+      const all = { from: T0 - 60_000, to: T0 + 600_000 };
+      expect(await reopened.requestCounts({ ...all, org: 'acme' })).toEqual({ total: 15, failed: 3, byCode: { CP_INTERNAL: 3 } });
+      expect(await reopened.requestCounts({ ...all, org: 'globex' })).toEqual({ total: 15, failed: 3, byCode: { CP_INTERNAL: 3 } });
+      expect(await reopened.requestTotal(all)).toBe(30);
     } finally {
       await reopened.close();
     }

@@ -14,6 +14,9 @@ import { IdempotencyConflict, StoreError } from '../store.js';
 import { decodeEvent } from '../event-codec.js';
 import type { CidIndex } from './cid-index.js';
 import { mapSqliteError, type Db } from './open-database.js';
+
+/** A per-minute traffic row: minute, wok, org ('' for none), key prefix ('' when the line named the org), total, failed. */
+type Traffic = [number, string, string, string, number, number];
 import { prepareBlocks, type PreparedBatch, type PreparedBlock, type PreparedStream } from './prepare-blocks.js';
 
 interface StreamRow {
@@ -47,7 +50,7 @@ export class BlockWriter {
       ),
       codeMinute: db.prepare('INSERT INTO code_minutes (minute, code, org, wok, n) VALUES (?, ?, ?, ?, 1) ON CONFLICT DO UPDATE SET n = n + 1'),
       traffic: db.prepare(
-        'INSERT INTO traffic (minute, wok, org, total, failed) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET total = total + excluded.total, failed = failed + excluded.failed',
+        'INSERT INTO traffic (minute, wok, org, key_prefix, total, failed) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET total = total + excluded.total, failed = failed + excluded.failed',
       ),
       keyOwner: db.prepare('SELECT org, user FROM inv_keys WHERE prefix = ? ORDER BY revoked_at IS NOT NULL, sha256 LIMIT 1'),
       counter: db.prepare('INSERT INTO counters (source, events) VALUES (?, ?) ON CONFLICT(source) DO UPDATE SET events = events + excluded.events'),
@@ -79,7 +82,7 @@ export class BlockWriter {
       }
     }
     const cidEntries: [string, number][] = [];
-    const traffic = new Map<string, [number, string, string, number, number]>();
+    const traffic = new Map<string, Traffic>();
     const counts: Partial<Record<Source, number>> = {};
     let events = 0;
     let unparsed = 0;
@@ -129,7 +132,7 @@ export class BlockWriter {
       });
     }
     this.cids.addSegment(cidEntries, t1, oldest);
-    for (const [minute, wok, org, total, failed] of traffic.values()) this.s.traffic.run(minute, wok, org, total, failed);
+    for (const [minute, wok, org, keyPrefix, total, failed] of traffic.values()) this.s.traffic.run(minute, wok, org, keyPrefix, total, failed);
     for (const [source, n] of Object.entries(counts)) this.s.counter.run(source, n);
     const result: WriteResult = { events, unparsed, duplicate: offered > 0 && events + unparsed === 0 };
     if (batch.idempotency) this.s.idemPut.run(batch.idempotency.key, batch.idempotency.digest, JSON.stringify(result), now);
@@ -150,7 +153,7 @@ export class BlockWriter {
   }
 
   /** Stores one block; returns its id, or null if the same block was stored before. */
-  private writeBlock(stream: number, block: PreparedBlock, cidEntries: [string, number][], traffic: Map<string, [number, string, string, number, number]>): number | null {
+  private writeBlock(stream: number, block: PreparedBlock, cidEntries: [string, number][], traffic: Map<string, Traffic>): number | null {
     const { container, offsets } = block;
     if (!Number.isFinite(block.t0) || !Number.isFinite(block.t1)) throw new StoreError('an event has no valid time; the batch is refused', 'other');
     const info = this.s.block.run(
@@ -172,13 +175,14 @@ export class BlockWriter {
     for (const cid of block.cids) cidEntries.push([cid, id]);
     for (const r of block.failures) this.writeFailure(r, id);
     for (const [minute, wok, org, keyPrefix, total, failed] of block.traffic) {
+      // The key prefix stays beside an org the line did not name, so a later inventory can name it (inventory-tables.ts).
       const who = org || (keyPrefix ? (this.owner(keyPrefix)?.org ?? '') : '');
-      const k = `${minute}\u0000${wok}\u0000${who}`;
+      const k = `${minute}\u0000${wok}\u0000${who}\u0000${keyPrefix}`;
       const t = traffic.get(k);
       if (t) {
-        t[3] += total;
-        t[4] += failed;
-      } else traffic.set(k, [minute, wok, who, total, failed]);
+        t[4] += total;
+        t[5] += failed;
+      } else traffic.set(k, [minute, wok, who, keyPrefix, total, failed]);
     }
     for (const l of block.lifecycle) this.s.lifecycle.run(l.eventId, l.containerId, l.wok, l.time, l.state, l.message, id);
     for (const a of block.changes) this.s.change.run(a.eventId, a.time, a.cid, a.actor, a.org, a.wok, a.action, a.outcome, id);

@@ -29,6 +29,12 @@ export class InventoryTables {
          WHERE (org IS NULL OR user IS NULL) AND key_prefix IS NOT NULL AND key_prefix IN (SELECT prefix FROM inv_keys)`,
       ).run();
       if (named.changes > 0) rebuildCodeMinutes(db);
+      // The same for the per-minute traffic of requests whose line named no org (kept with their key prefix).
+      const owner = `(SELECT k.org FROM inv_keys k WHERE k.prefix = t.key_prefix ORDER BY k.revoked_at IS NOT NULL, k.sha256 LIMIT 1)`;
+      db.exec(`INSERT INTO traffic (minute, wok, org, key_prefix, total, failed)
+          SELECT minute, wok, ${owner}, key_prefix, total, failed FROM traffic t WHERE t.org = '' AND t.key_prefix IN (SELECT prefix FROM inv_keys)
+          ON CONFLICT DO UPDATE SET total = total + excluded.total, failed = failed + excluded.failed;
+        DELETE FROM traffic WHERE org = '' AND key_prefix IN (SELECT prefix FROM inv_keys);`);
     }).immediate();
     return { orgs: inv.orgs.length, woks: inv.woks.length, keys: inv.keys.length };
   }

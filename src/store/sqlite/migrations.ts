@@ -278,4 +278,28 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX failures_code_time ON failures(code, time, org) WHERE code IS NOT NULL;
   CREATE INDEX code_minutes_code ON code_minutes(code, minute, n);
 `,
+  /* 7 */ `
+  -- Per-minute traffic keeps the key prefix of requests whose line named no org, so an inventory imported later
+  -- names their org as it names their failure rows (inventory-tables.ts); rebuilt from the request summaries.
+  CREATE TABLE traffic_by_key (
+    minute INTEGER NOT NULL,
+    wok TEXT NOT NULL,
+    org TEXT NOT NULL,
+    key_prefix TEXT NOT NULL,
+    total INTEGER NOT NULL,
+    failed INTEGER NOT NULL,
+    PRIMARY KEY (minute, wok, org, key_prefix)
+  ) WITHOUT ROWID;
+  INSERT INTO traffic_by_key (minute, wok, org, key_prefix, total, failed)
+    SELECT minute, wok, COALESCE(org, (SELECT k.org FROM inv_keys k WHERE k.prefix = kp ORDER BY k.revoked_at IS NOT NULL, k.sha256 LIMIT 1), ''),
+      CASE WHEN org IS NULL THEN COALESCE(kp, '') ELSE '' END, COUNT(*), SUM(failed)
+    FROM (
+      SELECT json_extract(j.value, '$[0]') / 60000 AS minute, COALESCE(json_extract(j.value, '$[9]'), '') AS wok, json_extract(j.value, '$[6]') AS org,
+        json_extract(j.value, '$[8]') AS kp, (json_extract(j.value, '$[4]') >= 400 OR json_extract(j.value, '$[5]') IS NOT NULL) AS failed
+      FROM blocks b, json_each(b.summary) j WHERE b.source = 'cp' AND b.summary IS NOT NULL
+    )
+    GROUP BY 1, 2, 3, 4;
+  DROP TABLE traffic;
+  ALTER TABLE traffic_by_key RENAME TO traffic;
+`,
 ];

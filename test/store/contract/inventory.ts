@@ -1,7 +1,7 @@
 /** The imported inventory: replace-whole snapshots, key lookups by prefix, and naming callers of stored requests. */
 import { describe, expect, it } from 'vitest';
 import type { Inventory } from '../../../src/model/inventory.js';
-import { cid, cpStream, platformKey, StreamFixture, T0 } from '../../fixtures/events.js';
+import { cid, cpStream, MINUTE, platformKey, StreamFixture, T0 } from '../../fixtures/events.js';
 import type { MakeStore } from '../contract.js';
 import { useStore } from './harness.js';
 
@@ -91,6 +91,31 @@ export function inventoryContract(make: MakeStore): void {
       expect(later[cid('after-1')]).toEqual(['acme', 'dana', dana.prefix]);
       expect(later[cid('after-2')]).toEqual(['globex', 'dana', dana.prefix]);
       expect((await cur.store.search({ org: 'acme' })).items.map((r) => r.cid).sort()).toEqual([cid('before-1'), cid('before-2'), cid('after-1')].sort());
+    });
+
+    it('counts per org agree with the search after a late import: whole minutes and cut ones, totals never below failures', async () => {
+      const s = new StreamFixture(cpStream());
+      // Four minutes of requests by a key the inventory will name (dana: acme), one it will not (old), and none.
+      for (let i = 0; i < 24; i++) {
+        const key = [dana.key, old.key, undefined][i % 3];
+        const failed = i % 4 === 0;
+        s.request({ cid: cid(`late-${i}`), time: T0 + i * 10_000, url: '/v1/woks', responseTime: 0, ...(key ? { key } : {}), ...(failed ? { status: 502, code: 'CP_EXEC_SQL_FAILED' } : {}) });
+      }
+      await cur.store.writeBatch({ streams: [s.batch()] });
+      await cur.store.putInventory(snapshot());
+      // Written after the import: named at once.
+      s.request({ cid: cid('late-after'), time: T0 + 5_000, key: dana.key, url: '/v1/woks', responseTime: 0, status: 502, code: 'CP_EXEC_SQL_FAILED' });
+      await cur.store.writeBatch({ streams: [s.batch()] });
+      const all = (await cur.store.search({ limit: 500 })).items;
+      for (const [from, to] of [[T0, T0 + 4 * MINUTE - 1], [T0 + 15_000, T0 + 3 * MINUTE + 5_000], [T0 - MINUTE, T0 + 10 * MINUTE]] as const) {
+        for (const org of ['acme', 'globex']) {
+          const rows = all.filter((r) => r.org === org && r.time >= from && r.time <= to);
+          const counts = await cur.store.requestCounts({ from, to, org });
+          const want = { total: rows.length, failed: rows.filter((r) => r.status >= 400).length, byCode: rows.some((r) => r.code) ? { CP_EXEC_SQL_FAILED: rows.filter((r) => r.code).length } : {} };
+          expect([from - T0, to - T0, org, counts]).toEqual([from - T0, to - T0, org, want]);
+          expect(await cur.store.requestTotal({ from, to, org })).toBe(rows.length);
+        }
+      }
     });
   });
 }
