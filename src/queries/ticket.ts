@@ -10,6 +10,7 @@ import { wokFromPath } from '../model/request.js';
 import type { Ticket, TicketRequest } from '../model/ticket.js';
 import type { Store } from '../store/store.js';
 import { healthDuring } from '../diag/ticket-health.js';
+import { keyOwner } from '../store/key-owner.js';
 import { explainTicket } from './ticket-cause.js';
 
 export interface TicketOptions {
@@ -46,7 +47,7 @@ export async function buildTicket(store: Store, catalog: Catalog, cid: string, o
   // '' when the completion line did not log the request (quietResLogger): another line of it may name it.
   const path = http?.path || first(events, (e) => (e.source === 'cp' && typeof e.fields.url === 'string' ? e.fields.url : null));
   const keyPrefix = http?.keyPrefix ?? null;
-  const owner = keyPrefix ? (await store.keysByPrefix(keyPrefix))[0] ?? null : null;
+  const owner = keyPrefix ? keyOwner(await store.keysByPrefix(keyPrefix)) : null;
   const start = http?.durationMs != null && done ? Math.round(done.time - http.durationMs) : events[0]!.time;
   const request: TicketRequest = {
     method: http?.method || first(events, (e) => (e.source === 'cp' && typeof e.fields.method === 'string' ? e.fields.method : null)),

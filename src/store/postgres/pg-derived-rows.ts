@@ -5,6 +5,7 @@
  */
 import type { ContainerRef, Event } from '../../model/event.js';
 import { summarize, type RequestSummary } from '../../model/request.js';
+import { keyOwnerOrder } from '../key-owner.js';
 import type { Client } from './pg-connect.js';
 
 /** An event of the batch and the id of its stream's row. */
@@ -29,7 +30,7 @@ async function insertRequests(c: Client, rows: { r: RequestSummary; eventTime: n
           WITH ORDINALITY AS r(cid, time, method, path, status, code, org, user_name, key_prefix, wok, duration_ms, message, event_time, ord)
      LEFT JOIN LATERAL (
        SELECT org, user_name FROM inv_keys WHERE prefix = r.key_prefix AND (r.org IS NULL OR r.user_name IS NULL)
-       ORDER BY revoked_at IS NOT NULL, sha256 LIMIT 1
+       ORDER BY ${keyOwnerOrder()} LIMIT 1
      ) k ON true
      ORDER BY r.ord`,
     [

@@ -9,6 +9,7 @@ function keyOf(r: PgKeyRow): InventoryKey {
   return keyFromRow({ ...r, user: r.user_name });
 }
 import type { Client } from './pg-connect.js';
+import { keyOwnerOrder } from '../key-owner.js';
 import type { Query } from './pg-event-reads.js';
 
 /** The last entry per key wins, as INSERT OR REPLACE does in SQLite. */
@@ -39,14 +40,14 @@ export class PgInventory {
     // Requests logged before the inventory was known get their caller now (the owner chosen as at ingest).
     await c.query(
       `UPDATE requests r SET org = COALESCE(r.org, k.org), user_name = COALESCE(r.user_name, k.user_name)
-       FROM (SELECT DISTINCT ON (prefix) prefix, org, user_name FROM inv_keys ORDER BY prefix, revoked_at IS NOT NULL, sha256) k
+       FROM (SELECT DISTINCT ON (prefix) prefix, org, user_name FROM inv_keys ORDER BY prefix, ${keyOwnerOrder()}) k
        WHERE (r.org IS NULL OR r.user_name IS NULL) AND r.key_prefix IS NOT NULL AND k.prefix = r.key_prefix`,
     );
     return { orgs: inv.orgs.length, woks: inv.woks.length, keys: inv.keys.length };
   }
 
   async keysByPrefix(prefix: string): Promise<InventoryKey[]> {
-    return (await this.q<PgKeyRow>('SELECT * FROM inv_keys WHERE prefix = $1 ORDER BY revoked_at IS NOT NULL, sha256', [prefix])).map(keyOf);
+    return (await this.q<PgKeyRow>(`SELECT * FROM inv_keys WHERE prefix = $1 ORDER BY ${keyOwnerOrder()}`, [prefix])).map(keyOf);
   }
 
   async wok(id: string): Promise<InventoryWok | null> {

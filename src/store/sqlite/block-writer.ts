@@ -17,6 +17,7 @@ import { mapSqliteError, type Db } from './open-database.js';
 
 /** A per-minute traffic row: minute, wok, org ('' for none), key prefix ('' when the line named the org), total, failed. */
 type Traffic = [number, string, string, string, number, number];
+import { keyOwnerOrder } from '../key-owner.js';
 import { prepareBlocks, type PreparedBatch, type PreparedBlock, type PreparedStream } from './prepare-blocks.js';
 
 interface StreamRow {
@@ -52,7 +53,7 @@ export class BlockWriter {
       traffic: db.prepare(
         'INSERT INTO traffic (minute, wok, org, key_prefix, total, failed) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET total = total + excluded.total, failed = failed + excluded.failed',
       ),
-      keyOwner: db.prepare('SELECT org, user FROM inv_keys WHERE prefix = ? ORDER BY revoked_at IS NOT NULL, sha256 LIMIT 1'),
+      keyOwner: db.prepare(`SELECT org, user FROM inv_keys WHERE prefix = ? ORDER BY ${keyOwnerOrder()} LIMIT 1`),
       counter: db.prepare('INSERT INTO counters (source, events) VALUES (?, ?) ON CONFLICT(source) DO UPDATE SET events = events + excluded.events'),
       unparsed: db.prepare('INSERT OR IGNORE INTO unparsed (stream, offset, line, reason, head, time) VALUES (?, ?, ?, ?, ?, ?)'),
       container: db.prepare(`INSERT INTO containers (id, name, wok, role, image, first_seen, last_seen) VALUES (@id, @name, @wok, @role, @image, @t0, @t1)

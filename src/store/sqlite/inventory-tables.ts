@@ -3,6 +3,7 @@ import type { Inventory, InventoryKey, InventoryWok } from '../../model/inventor
 import { keyFromRow, wokFromRow, type KeyRow, type WokRow } from '../row-mappers.js';
 import type { Db } from './open-database.js';
 import type { Statements } from './statements.js';
+import { keyOwnerOrder, keyOwnerSql } from '../key-owner.js';
 import { rebuildCodeMinutes } from './incident-counts.js';
 
 export class InventoryTables {
@@ -22,17 +23,15 @@ export class InventoryTables {
       const key = this.st.stmt('INSERT OR REPLACE INTO inv_keys (prefix, sha256, org, user, kind, revoked_at) VALUES (?, ?, ?, ?, ?, ?)');
       for (const k of inv.keys) key.run(k.prefix, k.sha256, k.org, k.user, k.kind, k.revokedAt ?? null);
       // Requests logged before the inventory was known get their caller now.
-      // The owner is chosen as at ingest (block-writer.ts): a live key before a revoked one.
+      // The owner is chosen as at ingest (key-owner.ts).
       const named = this.st.stmt(
-        `UPDATE failures SET org = COALESCE(org, (SELECT org FROM inv_keys k WHERE k.prefix = failures.key_prefix ORDER BY revoked_at IS NOT NULL, sha256 LIMIT 1)),
-           user = COALESCE(user, (SELECT user FROM inv_keys k WHERE k.prefix = failures.key_prefix ORDER BY revoked_at IS NOT NULL, sha256 LIMIT 1))
+        `UPDATE failures SET org = COALESCE(org, ${keyOwnerSql('org', 'failures.key_prefix')}), user = COALESCE(user, ${keyOwnerSql('user', 'failures.key_prefix')})
          WHERE (org IS NULL OR user IS NULL) AND key_prefix IS NOT NULL AND key_prefix IN (SELECT prefix FROM inv_keys)`,
       ).run();
       if (named.changes > 0) rebuildCodeMinutes(db);
       // The same for the per-minute traffic of requests whose line named no org (kept with their key prefix).
-      const owner = `(SELECT k.org FROM inv_keys k WHERE k.prefix = t.key_prefix ORDER BY k.revoked_at IS NOT NULL, k.sha256 LIMIT 1)`;
       db.exec(`INSERT INTO traffic (minute, wok, org, key_prefix, total, failed)
-          SELECT minute, wok, ${owner}, key_prefix, total, failed FROM traffic t WHERE t.org = '' AND t.key_prefix IN (SELECT prefix FROM inv_keys)
+          SELECT minute, wok, ${keyOwnerSql('org', 't.key_prefix')}, key_prefix, total, failed FROM traffic t WHERE t.org = '' AND t.key_prefix IN (SELECT prefix FROM inv_keys)
           ON CONFLICT DO UPDATE SET total = total + excluded.total, failed = failed + excluded.failed;
         DELETE FROM traffic WHERE org = '' AND key_prefix IN (SELECT prefix FROM inv_keys);`);
     }).immediate();
@@ -40,7 +39,7 @@ export class InventoryTables {
   }
 
   keysByPrefix(prefix: string): InventoryKey[] {
-    return (this.st.stmt('SELECT * FROM inv_keys WHERE prefix = ? ORDER BY revoked_at IS NOT NULL, sha256').all(prefix) as KeyRow[]).map(keyFromRow);
+    return (this.st.stmt(`SELECT * FROM inv_keys WHERE prefix = ? ORDER BY ${keyOwnerOrder()}`).all(prefix) as KeyRow[]).map(keyFromRow);
   }
 
   wok(id: string): InventoryWok | null {

@@ -12,6 +12,7 @@ import { requestFromRow, type RequestRow } from '../row-mappers.js';
 import type { CodeCount, Page, RequestCounts, SearchFilter, WindowFilter } from '../store.js';
 import type { Statements } from './statements.js';
 import { BLOCK_SPAN_MS } from './prepare-blocks.js';
+import { keyOwnerOrder } from '../key-owner.js';
 import { auditsFrom, requestsFrom } from './summary-codec.js';
 
 const MINUTE = 60_000;
@@ -34,7 +35,7 @@ export class RequestQueries {
   private readonly ownerStmt;
 
   constructor(private readonly st: Statements) {
-    this.ownerStmt = st.stmt('SELECT org, user FROM inv_keys WHERE prefix = ? ORDER BY revoked_at IS NOT NULL, sha256 LIMIT 1');
+    this.ownerStmt = st.stmt(`SELECT org, user FROM inv_keys WHERE prefix = ? ORDER BY ${keyOwnerOrder()} LIMIT 1`);
   }
 
   search(f: SearchFilter, cursor?: string | null): Page<RequestSummary> {
