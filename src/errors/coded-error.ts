@@ -4,7 +4,7 @@
  * command line is read from the code through the table, never from the class,
  * so an error rebuilt from its code on another thread is answered the same.
  */
-import { DIAG_CODES, exitCodeFor, isDiagCode, type DiagCode } from './diag-codes.js';
+import { exitCodeFor, isDiagCode, type DiagCode } from './diag-codes.js';
 
 export abstract class CodedError extends Error {
   /** A DIAG_… code of the table (a DiagError of the platform's carries a CP_… code instead). */
@@ -28,10 +28,4 @@ export function hasCode(e: unknown, code: DiagCode): e is CodedError {
 /** The exit code a command ends with when `e` stops it. */
 export function exitCodeOf(e: unknown): number {
   return exitCodeFor(codeOf(e));
-}
-
-/** The status of the envelope for `e`, or null when it is no answer of the HTTP API (a fault: DIAG_INTERNAL). */
-export function httpStatusOf(e: unknown): number | null {
-  const code = codeOf(e);
-  return code === null ? null : DIAG_CODES[code].http;
 }
