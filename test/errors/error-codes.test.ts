@@ -23,6 +23,7 @@ import { InputError } from '../../src/ingest/readers/discover.js';
 import { projectRoot } from '../../src/project-root.js';
 import { CursorError } from '../../src/store/cursor.js';
 import { IdempotencyConflict, StoreError } from '../../src/store/store.js';
+import { fromThreadError, toThreadError } from '../../src/threads/thread-error.js';
 
 /** One instance of every error class under src/, by class name. */
 const SAMPLES: Record<string, CodedError[]> = {
@@ -40,6 +41,7 @@ const SAMPLES: Record<string, CodedError[]> = {
   OperatorError: [new OperatorError('no operator a@b.test')],
   PasswordError: [new PasswordError('a password needs at least 12 characters')],
   TokenError: [new TokenError("a token's scope is operator or ingest")],
+  RebuiltError: [fromThreadError(toThreadError(new InputError('/gone: no such file or directory'))) as CodedError],
 };
 
 function sourceFiles(dir: string): string[] {
@@ -83,7 +85,7 @@ describe('the DIAG_ code table', () => {
     expect(coded.sort()).toEqual(Object.keys(SAMPLES).sort());
     for (const [name, errors] of Object.entries(SAMPLES)) {
       for (const e of errors) {
-        expect(e.name, name).toBe(name);
+        expect(e.constructor.name, name).toBe(name);
         expect(codeOf(e), name).not.toBeNull();
       }
     }
