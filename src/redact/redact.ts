@@ -32,11 +32,6 @@ export function extraPatterns(): readonly RegExp[] {
   return extra;
 }
 
-/** The configured extra patterns' sources, to hand to other threads. */
-export function extraPatternSources(): string[] {
-  return extra.map((r) => r.source);
-}
-
 /**
  * Every rule reads the text and each decoded view of it (percent and JSON
  * escapes undone, normalised-view.ts) and names spans of the original; the
