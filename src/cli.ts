@@ -7,12 +7,11 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, readEnv, redactPatterns } from './config.js';
-import { InputError } from './ingest/readers/discover.js';
-import { InventoryFileError } from './ingest/inventory-file.js';
 import { compileExtraPatterns } from './redact/secret-patterns.js';
 import { setExtraPatterns } from './redact/redact.js';
-import { StoreError } from './store/store.js';
-import { UsageError, type CliContext } from './cli/context.js';
+import { exitCodeOf } from './errors/coded-error.js';
+import { EX_SOFTWARE } from './errors/diag-codes.js';
+import type { CliContext } from './cli/context.js';
 import { registerIngest } from './cli/commands/ingest.js';
 import { registerServe } from './cli/commands/serve.js';
 import { registerTicket } from './cli/commands/ticket.js';
@@ -41,19 +40,20 @@ export function program(ctx: CliContext): Command {
   return p;
 }
 
-/** Errors a user can act on print one line; anything else is a fault and prints its stack. */
+/**
+ * The exit code comes from the failure's DIAG_… code (diag-codes.ts): errors a
+ * user can act on print one line; anything else is a fault (EX_SOFTWARE) and
+ * prints its stack.
+ */
 function report(e: unknown): number {
   if (e instanceof CommanderError) return e.exitCode;
-  if (e instanceof UsageError) {
-    process.stderr.write(`tellwang-diag: ${e.message}\n`);
-    return 2;
+  const exit = exitCodeOf(e);
+  if (exit === EX_SOFTWARE) {
+    process.stderr.write(`tellwang-diag: unexpected failure: ${(e as Error)?.stack ?? String(e)}\n`);
+  } else {
+    process.stderr.write(`tellwang-diag: ${terminalSafe((e as Error).message)}\n`);
   }
-  if (e instanceof InputError || e instanceof InventoryFileError || e instanceof ConfigError || e instanceof StoreError) {
-    process.stderr.write(`tellwang-diag: ${terminalSafe(e.message)}\n`);
-    return 1;
-  }
-  process.stderr.write(`tellwang-diag: unexpected failure: ${(e as Error)?.stack ?? String(e)}\n`);
-  return 70;
+  return exit;
 }
 
 export async function main(argv: string[]): Promise<number> {

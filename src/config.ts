@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { DEFAULT_CP_SCHEMA } from './cpdb/cp-database.js';
 import { diagConfig, type DiagConfig } from './diag/diag-config.js';
 import { compilePgPrefix, DEFAULT_PG_LOG_LINE_PREFIX } from './ingest/parsers/pg-prefix.js';
+import { CodedError } from './errors/coded-error.js';
+import type { DiagCode } from './errors/diag-codes.js';
 
 export const DEFAULT_DB = './data/diag.sqlite';
 
@@ -43,8 +45,9 @@ const env = z.object({
 
 export type Env = z.infer<typeof env>;
 
-export class ConfigError extends Error {
+export class ConfigError extends CodedError {
   override name = 'ConfigError';
+  readonly code = 'DIAG_CONFIG_INVALID' satisfies DiagCode;
 }
 
 /**

@@ -16,17 +16,3 @@ export function projectRoot(): string {
   cached = dir;
   return dir;
 }
-
-/**
- * The compiled JavaScript for a module of ours. Worker threads need a .js file:
- * running from dist/ that is the module itself; running the TypeScript sources
- * (under vitest) it is the same module in dist/, built by `npm run build`.
- */
-export function compiledModule(moduleUrl: string): string {
-  const file = fileURLToPath(moduleUrl);
-  if (file.endsWith('.js')) return file;
-  const root = projectRoot();
-  const built = path.join(root, 'dist', path.relative(root, file)).replace(/\.ts$/, '.js');
-  if (!existsSync(built)) throw new Error(`${built} is missing: run npm run build`);
-  return built;
-}

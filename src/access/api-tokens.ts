@@ -7,6 +7,8 @@
 import type { ApiToken, TokenScope } from '../model/access.js';
 import type { AccessStore } from '../store/store.js';
 import { randomSecret, sha256Hex } from './digest.js';
+import { CodedError } from '../errors/coded-error.js';
+import type { DiagCode } from '../errors/diag-codes.js';
 
 export const TOKEN_SHAPE = /^sdo_[A-Za-z0-9_-]{43}$/;
 export const TOKEN_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -15,8 +17,9 @@ export const SCOPES: readonly TokenScope[] = ['operator', 'ingest'];
 /** last_used_at is written at most this often per token, so reads stay reads. */
 const TOUCH_EVERY_MS = 60_000;
 
-export class TokenError extends Error {
+export class TokenError extends CodedError {
   override name = 'TokenError';
+  readonly code = 'DIAG_TOKEN_REFUSED' satisfies DiagCode;
 }
 
 export interface MintedToken {

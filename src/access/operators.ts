@@ -2,11 +2,14 @@
 import type { Operator } from '../model/access.js';
 import type { AccessStore } from '../store/store.js';
 import { hashPassword, passwordProblem } from './passwords.js';
+import { CodedError } from '../errors/coded-error.js';
+import type { DiagCode } from '../errors/diag-codes.js';
 
 const EMAIL = /^[^\s@<>"',;]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*$/;
 
-export class OperatorError extends Error {
+export class OperatorError extends CodedError {
   override name = 'OperatorError';
+  readonly code = 'DIAG_OPERATOR_REFUSED' satisfies DiagCode;
 }
 
 /** Emails are compared without regard to case (the store's column is NOCASE); they are kept as typed, trimmed. */

@@ -4,12 +4,15 @@
  */
 import { hash, verify } from '@node-rs/argon2';
 import { randomSecret } from './digest.js';
+import { CodedError } from '../errors/coded-error.js';
+import type { DiagCode } from '../errors/diag-codes.js';
 
 export const MIN_PASSWORD = 12;
 export const MAX_PASSWORD = 1024;
 
-export class PasswordError extends Error {
+export class PasswordError extends CodedError {
   override name = 'PasswordError';
+  readonly code = 'DIAG_PASSWORD_REFUSED' satisfies DiagCode;
 }
 
 /** Why a new password is refused, or null when it is acceptable. */

@@ -6,6 +6,8 @@
  * vocabulary is read from the page's own legend ("caller = …; state = …;
  * platform = …"), so a new side added to the legend needs no code change.
  */
+import { CodedError } from '../errors/coded-error.js';
+import type { DiagCode } from '../errors/diag-codes.js';
 
 export interface CatalogEntry {
   code: string;
@@ -18,8 +20,9 @@ export interface CatalogEntry {
 const TABLE_HEADER = 'CodeHTTPFix sideRemediation';
 const LEGEND = /\(([a-z]+ = [^;)]+(?:; [a-z]+ = [^;)]+)*)\)/;
 
-export class SeedFormatError extends Error {
+export class SeedFormatError extends CodedError {
   override name = 'SeedFormatError';
+  readonly code = 'DIAG_SEED_INVALID' satisfies DiagCode;
 }
 
 /** The fix-side atoms named in the legend, e.g. ["caller", "state", "platform"]. */

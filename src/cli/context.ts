@@ -4,14 +4,17 @@ import { dbPath, type Env } from '../config.js';
 import { openStore as openStoreAt } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { requireExistingStore } from './existing-store.js';
+import { CodedError } from '../errors/coded-error.js';
+import type { DiagCode } from '../errors/diag-codes.js';
 
 export interface CliContext {
   env: Env;
 }
 
 /** A mistake in how the command was called: exit code 2, one line. */
-export class UsageError extends Error {
+export class UsageError extends CodedError {
   override name = 'UsageError';
+  readonly code = 'DIAG_USAGE' satisfies DiagCode;
 }
 
 export const DB_OPTION = ['--db <store>', 'a SQLite file or a postgres:// URL (?schema=name; default $DIAG_DB or ./data/diag.sqlite)'] as const;

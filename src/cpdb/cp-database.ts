@@ -6,6 +6,8 @@
  * caller gave up on (so a hung database never holds a /diag request).
  */
 import pg from 'pg';
+import { CodedError } from '../errors/coded-error.js';
+import type { DiagCode } from '../errors/diag-codes.js';
 
 export interface CpDatabaseOptions {
   url: string;
@@ -22,7 +24,8 @@ export const DEFAULT_CP_SCHEMA = 'tellwang_diag';
 
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
-export class CpDatabaseError extends Error {
+/** A missing view or column of the contract is a setup to fix (DIAG_CP_CONTRACT_MISSING); anything else, the database not answering (DIAG_TIMEOUT). */
+export class CpDatabaseError extends CodedError {
   override name = 'CpDatabaseError';
   constructor(
     message: string,
@@ -31,6 +34,10 @@ export class CpDatabaseError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
+  }
+
+  get code(): DiagCode {
+    return this.reason === 'contract' ? 'DIAG_CP_CONTRACT_MISSING' : 'DIAG_TIMEOUT';
   }
 }
 

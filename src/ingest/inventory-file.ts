@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Inventory } from '../model/inventory.js';
+import { CodedError } from '../errors/coded-error.js';
+import type { DiagCode } from '../errors/diag-codes.js';
 
 const PREFIX = /^(skl|sllm)_[0-9a-f]{8}$/;
 
@@ -36,8 +38,9 @@ const schema = z.object({
     .default([]),
 });
 
-export class InventoryFileError extends Error {
+export class InventoryFileError extends CodedError {
   override name = 'InventoryFileError';
+  readonly code = 'DIAG_INVENTORY_INVALID' satisfies DiagCode;
 }
 
 function time(v: string | number | null | undefined): number | null {

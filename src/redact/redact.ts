@@ -27,9 +27,9 @@ export function setExtraPatterns(patterns: RegExp[]): void {
   extra = patterns;
 }
 
-/** The configured extra patterns' sources, to hand to other threads. */
-export function extraPatternSources(): string[] {
-  return extra.map((r) => r.source);
+/** The configured extra patterns, compiled: what a thread started from here applies (typed-worker.ts). */
+export function extraPatterns(): readonly RegExp[] {
+  return extra;
 }
 
 /**

@@ -1,4 +1,6 @@
 /** Opaque keyset cursors for paged results: (time, id) of the last item, base64url. */
+import { CodedError } from '../errors/coded-error.js';
+import type { DiagCode } from '../errors/diag-codes.js';
 
 export interface CursorPosition {
   time: number;
@@ -17,8 +19,9 @@ export function decodeCursor(cursor: string | null | undefined): CursorPosition 
   return { time: Number(m[1]), id: Number(m[2]) };
 }
 
-export class CursorError extends Error {
+export class CursorError extends CodedError {
   override name = 'CursorError';
+  readonly code = 'DIAG_INVALID_CURSOR' satisfies DiagCode;
   constructor() {
     super('the cursor is not one this server handed out');
   }

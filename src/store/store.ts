@@ -3,6 +3,8 @@
  * implementation slots in unchanged; one contract suite (test/store/contract.ts)
  * runs against every implementation. HTTP and CLI never see SQL.
  */
+import { CodedError } from '../errors/coded-error.js';
+import type { DiagCode } from '../errors/diag-codes.js';
 import type { ApiToken, Limiter, LimiterSpec, Operator, Session, TokenScope } from '../model/access.js';
 import type { Around } from '../model/around.js';
 import type { LookupEntry, LookupFilter, LookupRecord } from '../model/lookup.js';
@@ -239,20 +241,27 @@ export interface Store extends EventStore, AccessStore, HealthStore {
 }
 
 /** An Idempotency-Key seen before with a different body. */
-export class IdempotencyConflict extends Error {
+export class IdempotencyConflict extends CodedError {
   override name = 'IdempotencyConflict';
+  readonly code = 'DIAG_IDEMPOTENCY_CONFLICT' satisfies DiagCode;
   constructor(readonly key: string) {
     super(`Idempotency-Key ${key} was used before for a different body`);
   }
 }
 
-export class StoreError extends Error {
+/** The store cannot be read or written; its message names the file or server, so an HTTP caller is told only the reason. */
+export class StoreError extends CodedError {
   override name = 'StoreError';
+  readonly code = 'DIAG_STORE_UNAVAILABLE' satisfies DiagCode;
   constructor(
     message: string,
     readonly reason: 'full' | 'readonly' | 'busy' | 'corrupt' | 'other',
     options?: { cause?: unknown },
   ) {
     super(message, options);
+  }
+
+  override get callerMessage(): string {
+    return `the store failed: ${this.reason}`;
   }
 }

@@ -1,6 +1,6 @@
 /** `tellwang-diag operators add|list|disable|enable|password`: the people who may sign in to the console. */
 import type { Command } from 'commander';
-import { addOperator, OperatorError, setDisabled, setPassword } from '../../access/operators.js';
+import { addOperator, setDisabled, setPassword } from '../../access/operators.js';
 import type { Operator } from '../../model/access.js';
 import { DB_OPTION, UsageError, withExistingStore, withStore, type CliContext } from '../context.js';
 import { terminalSafe } from '../terminal-safe.js';
@@ -68,16 +68,6 @@ function operatorJson(o: Operator) {
   return { email: o.email, status: o.disabledAt === null ? 'active' : 'disabled', created_at: new Date(o.createdAt).toISOString(), disabled_at: o.disabledAt === null ? null : new Date(o.disabledAt).toISOString() };
 }
 
-/** OperatorError is the user's to fix: one line, exit 1 (through cli.ts), never a stack. */
-async function userErrors<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof OperatorError) throw new UsageError(e.message);
-    throw e;
-  }
-}
-
 export function registerOperators(p: Command, ctx: CliContext): void {
   const ops = p.command('operators').description('operator accounts (people who sign in at /login)');
 
@@ -88,7 +78,7 @@ export function registerOperators(p: Command, ctx: CliContext): void {
     .action(async (email: string, o: { db?: string }) => {
       const password = await readNewPassword();
       await withStore(o.db, ctx, async (store) => {
-        const op = await userErrors(() => addOperator(store, email, password));
+        const op = await addOperator(store, email, password);
         process.stdout.write(`added operator ${terminalSafe(op.email)}\n`);
       });
     });
@@ -116,7 +106,7 @@ export function registerOperators(p: Command, ctx: CliContext): void {
     .argument('<email>')
     .option(...DB_OPTION)
     .action(async (email: string, o: { db?: string }) => {
-      await withExistingStore(o.db, ctx, (store) => userErrors(() => setDisabled(store, email, true)));
+      await withExistingStore(o.db, ctx, (store) => setDisabled(store, email, true));
       process.stdout.write(`disabled ${terminalSafe(email.trim())}; their sessions are ended\n`);
     });
 
@@ -125,7 +115,7 @@ export function registerOperators(p: Command, ctx: CliContext): void {
     .argument('<email>')
     .option(...DB_OPTION)
     .action(async (email: string, o: { db?: string }) => {
-      await withExistingStore(o.db, ctx, (store) => userErrors(() => setDisabled(store, email, false)));
+      await withExistingStore(o.db, ctx, (store) => setDisabled(store, email, false));
       process.stdout.write(`enabled ${terminalSafe(email.trim())}\n`);
     });
 
@@ -137,7 +127,7 @@ export function registerOperators(p: Command, ctx: CliContext): void {
       // Refused before the prompt: no one types a new password twice for a store that is not there.
       await requireExistingStore(dbPath(o.db, ctx.env));
       const password = await readNewPassword();
-      await withExistingStore(o.db, ctx, (store) => userErrors(() => setPassword(store, email, password)));
+      await withExistingStore(o.db, ctx, (store) => setPassword(store, email, password));
       process.stdout.write(`password of ${terminalSafe(email.trim())} changed; their sessions are ended\n`);
     });
 }

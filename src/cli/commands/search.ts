@@ -6,12 +6,11 @@
  * checked as the route checks its parameters; a missing store is refused.
  */
 import type { Command } from 'commander';
-import { DiagError } from '../../errors/diag-error.js';
+import { hasCode } from '../../errors/coded-error.js';
 import { iso } from '../../http/present/event-view.js';
 import { readQuery } from '../../http/query.js';
 import { requestFilter, searchItem, searchQuery } from '../../http/search-query.js';
 import type { RequestSummary } from '../../model/request.js';
-import { CursorError } from '../../store/cursor.js';
 import type { RequestPage } from '../../store/search-filter.js';
 import { DB_OPTION, UsageError, withExistingStore, type CliContext } from '../context.js';
 import { terminalSafe } from '../terminal-safe.js';
@@ -70,11 +69,11 @@ export function registerSearch(p: Command, ctx: CliContext): void {
       try {
         q = readQuery(searchQuery(Date.now()), raw);
       } catch (e) {
-        throw e instanceof DiagError ? new UsageError(terminalSafe(e.message.replace(/^(fix_side|[a-z]+)\b/, (n) => `--${n.replace('_', '-')}`))) : e;
+        throw hasCode(e, 'DIAG_INVALID_QUERY') ? new UsageError(terminalSafe(e.message.replace(/^(fix_side|[a-z]+)\b/, (n) => `--${n.replace('_', '-')}`))) : e;
       }
       await withExistingStore(o.db, ctx, async (store) => {
         const page = await store.findRequests(requestFilter(q), q.cursor).catch((e: unknown) => {
-          throw e instanceof CursorError ? new UsageError(`--cursor: ${e.message}`) : e;
+          throw hasCode(e, 'DIAG_INVALID_CURSOR') ? new UsageError(`--cursor: ${e.message}`) : e;
         });
         process.stdout.write(
           o.json

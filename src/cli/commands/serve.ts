@@ -17,7 +17,6 @@ import { storeInventory } from '../../store/store-inventory.js';
 import { DB_OPTION, portArg, type CliContext } from '../context.js';
 import { checkFollowPaths } from '../../ingest/follow/follow-targets.js';
 import { durationArg } from './prune.js';
-import { extraPatternSources } from '../../redact/redact.js';
 
 export interface ServeOptions {
   /** A SQLite file or a postgres:// URL (open-store.ts). */
@@ -76,7 +75,7 @@ export async function serve(o: ServeOptions): Promise<void> {
   const inventory = cp ? new CpInventory(cp) : storeInventory(store);
   const diag = createDiagServices({ store, inventory, catalog, clock: systemClock, config: ds.config, cp });
   // Pushed batches are parsed and written on a thread of their own, never on the one answering HTTP.
-  const pusher = await startPushWorker({ db: o.db, patterns: extraPatternSources(), pgLogLinePrefix: pgLogLinePrefix(o.env) }, logger);
+  const pusher = await startPushWorker({ db: o.db, pgLogLinePrefix: pgLogLinePrefix(o.env) }, logger);
   const app = createApp({
     store,
     inventory,
@@ -95,7 +94,7 @@ export async function serve(o: ServeOptions): Promise<void> {
   // Off the request path: run every check periodically and keep the history (bounded retention).
   const healthLoop = startHealthLoop({ runner: diag.runner, store, logger, intervalMs: ds.config.intervalMs, retentionMs: ds.config.retentionMs });
   const s = await listen(app, o.port, o.host);
-  const follower = roots.length || o.retainMs ? startFollowWorker({ db: o.db, roots, retainMs: o.retainMs ?? null, patterns: extraPatternSources(), follow: { pgLogLinePrefix: pgLogLinePrefix(o.env) } }, logger) : null;
+  const follower = roots.length || o.retainMs ? startFollowWorker({ db: o.db, roots, retainMs: o.retainMs ?? null, follow: { pgLogLinePrefix: pgLogLinePrefix(o.env) } }, logger) : null;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

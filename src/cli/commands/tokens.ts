@@ -1,6 +1,6 @@
 /** `tellwang-diag tokens create|list|revoke`: console tokens (`sdo_…`) for programs, the CLI and log shippers. */
 import { Option, type Command } from 'commander';
-import { createToken, SCOPES, TokenError } from '../../access/api-tokens.js';
+import { createToken, SCOPES } from '../../access/api-tokens.js';
 import type { ApiToken, TokenScope } from '../../model/access.js';
 import { DB_OPTION, UsageError, withExistingStore, withStore, type CliContext } from '../context.js';
 import { terminalSafe } from '../terminal-safe.js';
@@ -26,14 +26,9 @@ export function registerTokens(p: Command, ctx: CliContext): void {
     .option(...DB_OPTION)
     .action(async (o: { name: string; scope: TokenScope; db?: string }) => {
       await withStore(o.db, ctx, async (store) => {
-        try {
-          const { token, secret } = await createToken(store, o.name, o.scope, Date.now());
-          process.stdout.write(`${secret}\n`);
-          process.stderr.write(`token ${terminalSafe(token.name)} (scope ${token.scope}) created: copy it now, it is not shown again\n`);
-        } catch (e) {
-          if (e instanceof TokenError) throw new UsageError(e.message);
-          throw e;
-        }
+        const { token, secret } = await createToken(store, o.name, o.scope, Date.now());
+        process.stdout.write(`${secret}\n`);
+        process.stderr.write(`token ${terminalSafe(token.name)} (scope ${token.scope}) created: copy it now, it is not shown again\n`);
       });
     });
 

@@ -5,7 +5,7 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Unparsed } from '../../model/event.js';
-import { CursorError } from '../../store/cursor.js';
+import { hasCode } from '../../errors/coded-error.js';
 import { DB_OPTION, UsageError, withExistingStore, type CliContext } from '../context.js';
 import { terminalSafe } from '../terminal-safe.js';
 import { terminalJsonLine } from '../terminal-json.js';
@@ -41,7 +41,7 @@ export function registerUnparsed(p: Command, ctx: CliContext): void {
     .action(async (o: { db?: string; limit: number; cursor?: string; json?: boolean }) => {
       await withExistingStore(o.db, ctx, async (store) => {
         const page = await store.unparsed(o.cursor ?? null, o.limit).catch((e: unknown) => {
-          throw e instanceof CursorError ? new UsageError(`--cursor: ${e.message}`) : e;
+          throw hasCode(e, 'DIAG_INVALID_CURSOR') ? new UsageError(`--cursor: ${e.message}`) : e;
         });
         process.stdout.write(o.json ? terminalJsonLine(page, 2) : renderUnparsed(page.items, page.next));
       });

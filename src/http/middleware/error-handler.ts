@@ -4,10 +4,10 @@
  * correlation id either way, never a stack trace.
  */
 import type { NextFunction, Request, Response } from 'express';
+import { codeOf, type CodedError } from '../../errors/coded-error.js';
+import { isHttpCode } from '../../errors/diag-codes.js';
 import { DiagError, envelope } from '../../errors/diag-error.js';
 import type { Logger } from '../../logging/logger.js';
-import { CursorError } from '../../store/cursor.js';
-import { StoreError } from '../../store/store.js';
 
 interface BodyParserError {
   type?: string;
@@ -15,11 +15,16 @@ interface BodyParserError {
   status?: number;
 }
 
-/** Maps anything thrown to a DiagError; unknown faults become DIAG_INTERNAL (and are logged with their stack). */
+/**
+ * Maps anything thrown to a DiagError: a coded error by its code's status in
+ * the table (diag-codes.ts), with what a caller may read of it; unknown
+ * faults, and codes that are no answer of the API, become DIAG_INTERNAL (and
+ * are logged with their stack).
+ */
 export function toDiagError(err: unknown): DiagError {
   if (err instanceof DiagError) return err;
-  if (err instanceof CursorError) return new DiagError('DIAG_INVALID_CURSOR', err.message);
-  if (err instanceof StoreError) return new DiagError('DIAG_STORE_UNAVAILABLE', `the store failed: ${err.reason}`, { cause: err });
+  const code = codeOf(err);
+  if (code !== null && isHttpCode(code)) return new DiagError(code, (err as CodedError).callerMessage, { cause: err });
   const bp = (err ?? {}) as BodyParserError;
   switch (bp.type) {
     case 'entity.too.large':

@@ -24,6 +24,7 @@ import { createHash } from 'node:crypto';
 import { gunzip } from 'node:zlib';
 import { Router, type Request } from 'express';
 import type { Principal } from '../../access/principal.js';
+import { hasCode } from '../../errors/coded-error.js';
 import { DiagError } from '../../errors/diag-error.js';
 import { inlinePush } from '../../ingest/push/push-ingest.js';
 import { namedStreamKey } from '../../ingest/readers/file-identity.js';
@@ -78,7 +79,7 @@ export function ingestRoutes(deps: AppDeps): Router {
       try {
         pushed = await push({ info, body, kind: kind as Source | 'auto', now: deps.clock.now(), ...(rawKey ? { idempotency: { key: `push:${caller}:${rawKey}`, digest } } : {}) });
       } catch (e) {
-        if (e instanceof Error && e.name === 'IdempotencyConflict') {
+        if (hasCode(e, 'DIAG_IDEMPOTENCY_CONFLICT')) {
           throw new DiagError('DIAG_IDEMPOTENCY_CONFLICT', 'this Idempotency-Key was used before with a different body (or kind)');
         }
         throw e;

@@ -6,17 +6,17 @@
  * PostgreSQL store still use.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import type { Source } from '../../model/event.js';
-import { compiledModule } from '../../project-root.js';
-import { extraPatternSources } from '../../redact/redact.js';
+import { extraPatterns } from '../../redact/redact.js';
 import type { SqliteStore } from '../../store/sqlite/sqlite-store.js';
+import { fromThreadError } from '../../threads/thread-error.js';
+import { startThread, threadEntry, type TypedWorker } from '../../threads/typed-worker.js';
 import type { IngestReport, PathIngestOptions } from '../ingest-paths.js';
 import { discover } from '../readers/discover.js';
 import { DEFAULT_INGEST, type StreamReport } from '../stream-ingester.js';
 import { OrderedWriter } from './ordered-writer.js';
 import { planTasks } from './plan-tasks.js';
-import type { ParseTask, Piece, WorkerMessage } from './tasks.js';
+import type { ParseTask, ParseThread, Piece } from './tasks.js';
 
 export interface BulkOptions extends PathIngestOptions {
   /** Parser threads (default: one per core). */
@@ -94,6 +94,8 @@ export async function bulkIngest(store: SqliteStore, paths: readonly string[], o
   return report;
 }
 
+const PARSE_THREAD = threadEntry<ParseThread>(import.meta.url, 'parse-worker');
+
 /** Pieces received but not yet written before parser threads are held back: memory stays bounded whatever the input. */
 const MAX_PENDING_PIECES = 2;
 
@@ -105,11 +107,9 @@ const MAX_PENDING_PIECES = 2;
  */
 async function runPool(tasks: ParseTask[], n: number, onPiece: (p: Piece) => Promise<void>): Promise<void> {
   if (!tasks.length) return;
-  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  const file = compiledModule(new URL(`./parse-worker${ext}`, import.meta.url).href);
   const queue = [...tasks];
-  const workers: Worker[] = [];
-  const idle: Worker[] = [];
+  const workers: TypedWorker<ParseThread>[] = [];
+  const idle: TypedWorker<ParseThread>[] = [];
   let pending = 0;
   let chain: Promise<void> = Promise.resolve();
   try {
@@ -121,7 +121,7 @@ async function runPool(tasks: ParseTask[], n: number, onPiece: (p: Piece) => Pro
         failed = true;
         reject(e instanceof Error ? e : new Error(String(e)));
       };
-      const feed = (w: Worker) => {
+      const feed = (w: TypedWorker<ParseThread>) => {
         if (pending >= MAX_PENDING_PIECES && queue.length) {
           idle.push(w);
           return;
@@ -131,7 +131,7 @@ async function runPool(tasks: ParseTask[], n: number, onPiece: (p: Piece) => Pro
           if (--running === 0) chain.then(resolve, fail);
           return;
         }
-        w.postMessage({ type: 'task', task });
+        w.post({ type: 'task', task });
       };
       const written = () => {
         pending--;
@@ -140,11 +140,10 @@ async function runPool(tasks: ParseTask[], n: number, onPiece: (p: Piece) => Pro
       for (let i = 0; i < n; i++) {
         // A 16 MB young generation lets most of a piece's events die young; 32 MB was not measurably faster
         // on the bench and cost ~20 MB more RSS per thread.
-        const w = new Worker(file, { resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 32 } });
+        const w = startThread(PARSE_THREAD, null, { redact: extraPatterns(), resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 32 } });
         workers.push(w);
         running++;
-        w.postMessage({ type: 'redact', patterns: extraPatternSources() });
-        w.on('message', (m: WorkerMessage) => {
+        w.onMessage((m) => {
           if (m.type === 'piece') {
             pending++;
             chain = chain
@@ -152,9 +151,9 @@ async function runPool(tasks: ParseTask[], n: number, onPiece: (p: Piece) => Pro
               .then(written)
               .catch((e) => fail(e));
           } else if (m.type === 'done') feed(w);
-          else fail(new Error(`parsing failed: ${m.message}`));
+          else fail(fromThreadError(m.error, 'parsing failed'));
         });
-        w.on('error', fail);
+        w.onError(fail);
         feed(w);
       }
     });

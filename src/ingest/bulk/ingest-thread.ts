@@ -5,17 +5,16 @@
  * pieces handed over by the parser threads are garbage once written, and a
  * capped heap collects them early instead of growing for the whole run.
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import { setExtraPatterns } from '../../redact/redact.js';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
+import { toThreadError } from '../../threads/thread-error.js';
+import { openThreadPort } from '../../threads/thread-port.js';
 import { bulkIngest } from './bulk-ingest.js';
-import type { IngestThreadInput, IngestThreadMessage } from './run-ingest-thread.js';
+import type { IngestThread } from './run-ingest-thread.js';
 
-const port = parentPort!;
-const input = workerData as IngestThreadInput;
+const port = openThreadPort<IngestThread>();
+const input = port.data;
 
 async function run(): Promise<void> {
-  setExtraPatterns(input.patterns.map((p) => new RegExp(p, 'g')));
   const store = new SqliteStore(input.db);
   try {
     let last = 0;
@@ -25,16 +24,13 @@ async function run(): Promise<void> {
         const now = performance.now();
         if (now - last < 200) return;
         last = now;
-        port.postMessage({ type: 'progress', bytes, lines, total } satisfies IngestThreadMessage);
+        port.post({ type: 'progress', bytes, lines, total });
       },
     });
-    port.postMessage({ type: 'done', report } satisfies IngestThreadMessage);
+    port.post({ type: 'done', report });
   } finally {
     await store.close();
   }
 }
 
-run().catch((e: unknown) => {
-  const err = e as Error & { reason?: string };
-  port.postMessage({ type: 'error', name: err.name ?? 'Error', message: err.message ?? String(e), reason: err.reason ?? null } satisfies IngestThreadMessage);
-});
+run().catch((e: unknown) => port.post({ type: 'error', error: toThreadError(e) }));

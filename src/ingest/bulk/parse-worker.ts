@@ -1,21 +1,16 @@
 /** A parser thread of bulk ingest: takes tasks, answers with pieces, one task at a time. */
-import { parentPort } from 'node:worker_threads';
-import { setExtraPatterns } from '../../redact/redact.js';
+import { toThreadError } from '../../threads/thread-error.js';
+import { openThreadPort } from '../../threads/thread-port.js';
 import { runTask } from './parse-task.js';
-import type { ParseTask, WorkerMessage } from './tasks.js';
+import type { ParseThread } from './tasks.js';
 
-const port = parentPort!;
+const port = openThreadPort<ParseThread>();
 
-port.on('message', (m: { type: 'task'; task: ParseTask } | { type: 'redact'; patterns: string[] }) => {
-  if (m.type === 'redact') {
-    setExtraPatterns(m.patterns.map((p) => new RegExp(p, 'g')));
-    return;
-  }
-  const { task } = m;
+port.onMessage(({ task }) => {
   try {
-    runTask(task, (piece) => port.postMessage({ type: 'piece', piece } satisfies WorkerMessage));
-    port.postMessage({ type: 'done', task: task.id } satisfies WorkerMessage);
+    runTask(task, (piece) => port.post({ type: 'piece', piece }));
+    port.post({ type: 'done', task: task.id });
   } catch (e) {
-    port.postMessage({ type: 'error', task: task.id, message: (e as Error).message } satisfies WorkerMessage);
+    port.post({ type: 'error', task: task.id, error: toThreadError(e) });
   }
 });

@@ -5,6 +5,8 @@
 import type { Source, Unparsed } from '../../model/event.js';
 import type { StreamInfo } from '../../model/stream.js';
 import type { PreparedBlock } from '../../store/sqlite/prepare-blocks.js';
+import type { ThreadError } from '../../threads/thread-error.js';
+import type { ThreadProtocol } from '../../threads/typed-worker.js';
 
 /**
  * Part of one stream for a parser thread to read. A `range` task takes the
@@ -56,4 +58,7 @@ export interface Piece {
   pendingBytes: number;
 }
 
-export type WorkerMessage = { type: 'piece'; piece: Piece } | { type: 'done'; task: number } | { type: 'error'; task: number; message: string };
+export type WorkerMessage = { type: 'piece'; piece: Piece } | { type: 'done'; task: number } | { type: 'error'; task: number; error: ThreadError };
+
+/** A parser thread (parse-worker.ts): started with nothing, given tasks one at a time. */
+export type ParseThread = ThreadProtocol<null, { type: 'task'; task: ParseTask }, WorkerMessage>;

@@ -6,11 +6,11 @@
  * is reported and ingest starts over from the committed checkpoints after a
  * pause, while the server keeps answering reads.
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import { setExtraPatterns } from '../../redact/redact.js';
-import { compileExtraPatterns } from '../../redact/secret-patterns.js';
 import { openStore } from '../../store/open-store.js';
 import type { Store } from '../../store/store.js';
+import { toThreadError, type ThreadError } from '../../threads/thread-error.js';
+import { openThreadPort } from '../../threads/thread-port.js';
+import type { ThreadProtocol } from '../../threads/typed-worker.js';
 import type { FollowOptions, FollowTotals } from './follower.js';
 import { runFollow } from './run-follow.js';
 
@@ -22,7 +22,7 @@ export interface FollowWorkerData {
   retainMs?: number | null;
   /** How often a status message is sent (ms). */
   statusEveryMs?: number;
-  /** DIAG_REDACT_PATTERNS as the server compiled them: a worker has its own module state, so they are passed in. */
+  /** Redaction patterns instead of the configured DIAG_REDACT_PATTERNS (start-follow-worker.ts compiles them). */
   patterns?: string[];
 }
 
@@ -33,15 +33,17 @@ export type FollowWorkerMessage =
   | { type: 'restart'; path: string | null; reason: string }
   | { type: 'store-error'; message: string; reason: string; retryInMs: number }
   | { type: 'pruned'; removed: number; before: number }
-  | { type: 'fatal'; message: string }
+  | { type: 'fatal'; error: ThreadError }
   | { type: 'stopped'; totals: FollowTotals | null };
 
-const port = parentPort;
-if (!port) throw new Error('follow-worker runs on a worker thread');
-const data = workerData as FollowWorkerData;
-const post = (m: FollowWorkerMessage) => port.postMessage(m);
+/** Started with its data (its patterns taken out), told 'stop' to commit and end. */
+export type FollowThread = ThreadProtocol<Omit<FollowWorkerData, 'patterns'>, 'stop', FollowWorkerMessage>;
+
+const port = openThreadPort<FollowThread>();
+const data = port.data;
+const post = (m: FollowWorkerMessage) => port.post(m);
 const ac = new AbortController();
-port.on('message', (m: unknown) => {
+port.onMessage((m) => {
   if (m === 'stop') ac.abort();
 });
 // The follow loop's timers keep the thread alive; the port alone must not once the loop has ended.
@@ -50,7 +52,6 @@ port.unref();
 let totals: FollowTotals | null = null;
 let store: Store | null = null;
 try {
-  setExtraPatterns(compileExtraPatterns(data.patterns ?? []));
   store = await openStore(data.db);
   post({ type: 'started' });
   let lastStatus = 0;
@@ -75,7 +76,7 @@ try {
     ac.signal,
   );
 } catch (e) {
-  post({ type: 'fatal', message: (e as Error).message });
+  post({ type: 'fatal', error: toThreadError(e) });
 } finally {
   await store?.close();
   post({ type: 'stopped', totals });

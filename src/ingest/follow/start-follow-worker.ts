@@ -2,11 +2,12 @@
  * Starts the follow worker (follow-worker.ts) from the server's main thread,
  * logs what it reports, and keeps its latest state for status pages.
  */
-import { Worker } from 'node:worker_threads';
 import type { Logger } from '../../logging/logger.js';
-import { compiledModule } from '../../project-root.js';
+import { extraPatterns } from '../../redact/redact.js';
+import { compileExtraPatterns } from '../../redact/secret-patterns.js';
+import { startThread, threadEntry } from '../../threads/typed-worker.js';
 import type { FollowTotals } from './follower.js';
-import type { FollowWorkerData, FollowWorkerMessage } from './follow-worker.js';
+import type { FollowThread, FollowWorkerData } from './follow-worker.js';
 
 export interface FollowWorkerState {
   running: boolean;
@@ -27,22 +28,24 @@ export interface FollowWorkerHandle {
 
 const STOP_TIMEOUT_MS = 10_000;
 
+const FOLLOW_THREAD = threadEntry<FollowThread>(import.meta.url, 'follow-worker');
+
 export function startFollowWorker(data: FollowWorkerData, logger: Logger): FollowWorkerHandle {
-  const file = compiledModule(import.meta.url.replace(/start-follow-worker\.(ts|js)$/, 'follow-worker.$1'));
-  const worker = new Worker(file, { workerData: data });
+  const { patterns, ...rest } = data;
+  const worker = startThread(FOLLOW_THREAD, rest, { redact: patterns ? compileExtraPatterns(patterns) : extraPatterns() });
   const state: FollowWorkerState = { running: true, files: 0, totals: null, storeError: null, problems: new Map() };
   let markReady: () => void = () => {};
   const ready = new Promise<void>((r) => (markReady = r));
   const exited = new Promise<void>((resolve) => {
-    worker.once('exit', (code) => {
+    worker.onceExit((code) => {
       state.running = false;
       markReady();
       if (code !== 0) logger.error({ code }, 'follow worker exited');
       resolve();
     });
   });
-  worker.on('error', (err) => logger.error({ err }, 'follow worker failed'));
-  worker.on('message', (m: FollowWorkerMessage) => {
+  worker.onError((err) => logger.error({ err }, 'follow worker failed'));
+  worker.onMessage((m) => {
     switch (m.type) {
       case 'started':
         logger.info({ paths: data.roots, retain_ms: data.retainMs ?? null }, 'following log files');
@@ -68,7 +71,7 @@ export function startFollowWorker(data: FollowWorkerData, logger: Logger): Follo
         if (m.removed) logger.info({ removed: m.removed, before: new Date(m.before).toISOString() }, 'retention removed old events');
         return;
       case 'fatal':
-        logger.error({ message: m.message }, 'follow worker stopped on an error');
+        logger.error({ message: m.error.message, code: m.error.code }, 'follow worker stopped on an error');
         return;
       case 'stopped':
         if (m.totals) state.totals = m.totals;
@@ -80,7 +83,7 @@ export function startFollowWorker(data: FollowWorkerData, logger: Logger): Follo
     ready,
     async stop() {
       if (!state.running) return;
-      worker.postMessage('stop');
+      worker.post('stop');
       const timer = setTimeout(() => void worker.terminate(), STOP_TIMEOUT_MS);
       await exited;
       clearTimeout(timer);

@@ -20,14 +20,17 @@
  * another escape, which leaves nothing to tell where it ends.
  */
 import { ESCAPES, KNOWN_ESCAPES, type Escape, type PrefixValues } from './pg-prefix-escapes.js';
+import { CodedError } from '../../errors/coded-error.js';
+import type { DiagCode } from '../../errors/diag-codes.js';
 
 export type { PrefixValues } from './pg-prefix-escapes.js';
 
 /** What the cp's databases use unless DIAG_PG_LOG_LINE_PREFIX says otherwise. */
 export const DEFAULT_PG_LOG_LINE_PREFIX = '%m [%p] %q%a ';
 
-export class PgPrefixError extends Error {
+export class PgPrefixError extends CodedError {
   override name = 'PgPrefixError';
+  readonly code = 'DIAG_PG_PREFIX_INVALID' satisfies DiagCode;
 }
 
 const SEVERITIES = 'DEBUG[1-5]|DEBUG|INFO|NOTICE|WARNING|ERROR|LOG|FATAL|PANIC|DETAIL|HINT|QUERY|CONTEXT|LOCATION|STATEMENT';

@@ -1,15 +1,16 @@
 /**
  * Starts the push thread (push-worker.ts) from the server and gives the HTTP
  * side a PushIngest that runs there: the body is copied over (a few ms for
- * the 8 MiB cap), answers come back in order, and its errors are the same
- * classes as inline.
+ * the 8 MiB cap), answers come back in order, and its errors come back with
+ * their DIAG_… codes, answered as they would be inline.
  */
-import { Worker } from 'node:worker_threads';
 import type { Logger } from '../../logging/logger.js';
-import { compiledModule } from '../../project-root.js';
-import { IdempotencyConflict, StoreError } from '../../store/store.js';
+import { extraPatterns } from '../../redact/redact.js';
+import { compileExtraPatterns } from '../../redact/secret-patterns.js';
+import { fromThreadError } from '../../threads/thread-error.js';
+import { startThread, threadEntry } from '../../threads/typed-worker.js';
 import type { PushIngest, PushJob, PushResult } from './push-ingest.js';
-import type { PushError, PushRequest, PushWorkerData, PushWorkerMessage } from './push-worker.js';
+import type { PushRequest, PushThread, PushWorkerData } from './push-worker.js';
 
 export interface PushWorkerHandle {
   ingest: PushIngest;
@@ -17,16 +18,12 @@ export interface PushWorkerHandle {
   stop(): Promise<void>;
 }
 
-function rebuild(e: PushError): Error {
-  if (e.name === 'IdempotencyConflict') return new IdempotencyConflict(e.key);
-  if (e.name === 'StoreError') return new StoreError(e.message, e.reason);
-  return new Error(`push ingest failed: ${e.message}`);
-}
+const PUSH_THREAD = threadEntry<PushThread>(import.meta.url, 'push-worker');
 
 /** Resolves once the thread has its store open; rejects when it cannot open it. */
 export async function startPushWorker(data: PushWorkerData, logger: Logger): Promise<PushWorkerHandle> {
-  const file = compiledModule(import.meta.url.replace(/start-push-worker\.(ts|js)$/, 'push-worker.$1'));
-  const worker = new Worker(file, { workerData: data });
+  const { patterns, ...rest } = data;
+  const worker = startThread(PUSH_THREAD, rest, { redact: patterns ? compileExtraPatterns(patterns) : extraPatterns() });
   const waiting = new Map<number, { resolve: (r: PushResult) => void; reject: (e: Error) => void }>();
   let next = 0;
   let gone: Error | null = null;
@@ -36,28 +33,28 @@ export async function startPushWorker(data: PushWorkerData, logger: Logger): Pro
     waiting.clear();
   };
   const ready = new Promise<void>((resolve, reject) => {
-    worker.on('message', (m: PushWorkerMessage) => {
+    worker.onMessage((m) => {
       if (m.type === 'ready') return resolve();
-      if (m.type === 'fatal') return reject(new Error(`the push thread could not start: ${m.message}`));
+      if (m.type === 'fatal') return reject(new Error(`the push thread could not start: ${m.error.message}`));
       const w = waiting.get(m.id);
       if (!w) return;
       waiting.delete(m.id);
       if (m.type === 'done') w.resolve(m.value);
-      else w.reject(rebuild(m.error));
+      else w.reject(fromThreadError(m.error, 'push ingest failed'));
     });
-    worker.on('error', (err) => {
+    worker.onError((err) => {
       logger.error({ err }, 'push thread failed');
       failAll(new Error('the push thread failed'));
       reject(err);
     });
-    worker.once('exit', (code) => {
+    worker.onceExit((code) => {
       if (code !== 0) logger.error({ code }, 'push thread exited');
       failAll(new Error('the push thread has stopped'));
       reject(new Error('the push thread stopped before it was ready'));
     });
   });
   await ready;
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) => worker.onceExit(() => resolve()));
   return {
     ingest(job: PushJob): Promise<PushResult> {
       if (gone) return Promise.reject(gone);
@@ -65,12 +62,12 @@ export async function startPushWorker(data: PushWorkerData, logger: Logger): Pro
       const msg: PushRequest = { type: 'job', id, job };
       return new Promise<PushResult>((resolve, reject) => {
         waiting.set(id, { resolve, reject });
-        worker.postMessage(msg);
+        worker.post(msg);
       });
     },
     async stop() {
       if (gone) return;
-      worker.postMessage({ type: 'stop' } satisfies PushRequest);
+      worker.post({ type: 'stop' });
       const timer = setTimeout(() => void worker.terminate(), 10_000);
       await exited;
       clearTimeout(timer);

@@ -7,11 +7,14 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isDockerContainerDir, readDockerContainerDir, type DockerContainerDir } from './docker-container.js';
+import { CodedError } from '../../errors/coded-error.js';
+import type { DiagCode } from '../../errors/diag-codes.js';
 
 export type SourceSpec = { kind: 'file'; path: string } | { kind: 'docker'; dir: DockerContainerDir } | { kind: 'stdin' };
 
-export class InputError extends Error {
+export class InputError extends CodedError {
   override name = 'InputError';
+  readonly code = 'DIAG_INPUT_INVALID' satisfies DiagCode;
 }
 
 /** Files we never read as logs. */

@@ -4,19 +4,23 @@
  * read-only connection, so `stats()` never blocks the thread that serves
  * requests; a store in memory, which no other connection can see, counts inline.
  */
-import { Worker } from 'node:worker_threads';
-import { compiledModule } from '../../project-root.js';
+import { fromThreadError, type ThreadError } from '../../threads/thread-error.js';
+import { startThread, threadEntry, type ThreadProtocol } from '../../threads/typed-worker.js';
 import type { Db } from './open-database.js';
 
 export const DISTINCT_CIDS_SQL = 'SELECT COUNT(*) FROM (SELECT DISTINCT cid FROM cidx)';
 
+export type DistinctCidsThread = ThreadProtocol<{ file: string }, never, { type: 'count'; count: number } | { type: 'failed'; error: ThreadError }>;
+
+const THREAD = threadEntry<DistinctCidsThread>(import.meta.url, 'distinct-cids-thread');
+
 export function countDistinctCids(db: Db, file: string): Promise<number> {
   if (file === ':memory:' || db.memory) return Promise.resolve(db.prepare(DISTINCT_CIDS_SQL).pluck().get() as number);
-  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  const worker = new Worker(compiledModule(new URL(`./distinct-cids-thread${ext}`, import.meta.url).href), { workerData: { file } });
+  // It reads ids only: nothing to redact.
+  const worker = startThread(THREAD, { file }, { redact: [] });
   return new Promise<number>((resolve, reject) => {
-    worker.once('message', (m: { count?: number; error?: string }) => (m.error !== undefined ? reject(new Error(m.error)) : resolve(m.count!)));
-    worker.once('error', reject);
-    worker.once('exit', (code) => (code !== 0 ? reject(new Error(`counting correlation ids stopped (exit code ${code})`)) : undefined));
+    worker.onMessage((m) => (m.type === 'failed' ? reject(fromThreadError(m.error)) : resolve(m.count)));
+    worker.onError(reject);
+    worker.onceExit((code) => (code !== 0 ? reject(new Error(`counting correlation ids stopped (exit code ${code})`)) : undefined));
   });
 }

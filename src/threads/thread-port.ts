@@ -1,0 +1,46 @@
+/**
+ * A thread's end of its protocol (thread-protocol.ts): the data it was
+ * started with, and messages both ways in the protocol's types. Opening it
+ * installs the redaction patterns the thread was started with, so every
+ * thread redacts by the same configuration, set up the same way.
+ */
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { setExtraPatterns } from '../redact/redact.js';
+import type { AnyThreadProtocol, ThreadStart } from './typed-worker.js';
+
+export class ThreadPort<P extends AnyThreadProtocol> {
+  readonly data: P['data'];
+  readonly #port: MessagePort;
+
+  constructor(port: MessagePort, data: P['data']) {
+    this.#port = port;
+    this.data = data;
+  }
+
+  post(message: P['fromThread']): void {
+    this.#port.postMessage(message);
+  }
+
+  onMessage(listener: (message: P['toThread']) => void): this {
+    this.#port.on('message', listener);
+    return this;
+  }
+
+  /** The port alone no longer keeps the thread alive. */
+  unref(): void {
+    this.#port.unref();
+  }
+
+  /** Closes the port: the thread ends once nothing else keeps it running. */
+  close(): void {
+    this.#port.close();
+  }
+}
+
+/** Call once, at the top of a thread's entry module. */
+export function openThreadPort<P extends AnyThreadProtocol>(): ThreadPort<P> {
+  if (!parentPort) throw new Error('this module runs on a worker thread');
+  const start = workerData as ThreadStart<P['data']>;
+  setExtraPatterns(start.redact);
+  return new ThreadPort<P>(parentPort, start.data);
+}
