@@ -12,6 +12,7 @@ import { discover, type SourceSpec } from './readers/discover.js';
 import { cannotRead, streamKey } from './readers/log-file-head.js';
 import { identifyLogFile } from './readers/stream-identity.js';
 import { JournalMarks } from './journal-marks.js';
+import { isRotatedDockerLog } from './readers/file-names.js';
 import { DEFAULT_INGEST, StreamIngester, type IngestOptions, type StreamReport } from './stream-ingester.js';
 
 export interface IngestReport {
@@ -36,7 +37,6 @@ export interface PathIngestOptions extends IngestOptions {
 }
 
 const READ_CHUNK = 1024 * 1024;
-const ROTATED = /-json\.log\.\d+$/;
 
 export async function ingestPaths(store: Store, paths: readonly string[], opts: Partial<PathIngestOptions> = {}): Promise<IngestReport> {
   const o: PathIngestOptions = { ...DEFAULT_INGEST, final: false, ...opts };
@@ -75,7 +75,7 @@ async function ingestSource(store: Store, spec: SourceSpec, o: PathIngestOptions
       if (configProblem?.startsWith('config.v2.json:')) out.push({ path: dir, message: `${configProblem}; wok and role only from the records' attrs` });
       // Rotated files (`…-json.log.N`) will not grow: their last lines are complete.
       for (const file of files) {
-        out.push(await ingestFile(store, file, 'docker', container, 'container', o, o.final || ROTATED.test(file), progress));
+        out.push(await ingestFile(store, file, 'docker', container, 'container', o, o.final || isRotatedDockerLog(file), progress));
       }
       return out;
     }

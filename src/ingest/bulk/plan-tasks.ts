@@ -13,6 +13,7 @@ import type { SourceSpec } from '../readers/discover.js';
 import { cannotRead, looksLikeDockerRecords } from '../readers/log-file-head.js';
 import { identifyLogFile } from '../readers/stream-identity.js';
 import type { StreamPlan } from './ordered-writer.js';
+import { isRotatedDockerLog } from '../readers/file-names.js';
 import type { ParseTask } from './tasks.js';
 
 export interface PlanOptions {
@@ -33,7 +34,6 @@ export interface Plan {
   bytes: number;
 }
 
-const ROTATED = /-json\.log\.\d+$/;
 
 /** identifyLogFile on a path, opened only for that. */
 async function identify(store: Store, path: string, final: boolean): ReturnType<typeof identifyLogFile> {
@@ -92,7 +92,7 @@ export async function planTasks(store: Store, specs: SourceSpec[], o: PlanOption
         continue;
       }
       if (configProblem?.startsWith('config.v2.json:')) plan.warnings.push({ path: dir, message: `${configProblem}; wok and role only from the records' attrs` });
-      for (const f of files) await addFile(f, 'docker', container, 'container', o.final || ROTATED.test(f));
+      for (const f of files) await addFile(f, 'docker', container, 'container', o.final || isRotatedDockerLog(f));
     }
   }
   return plan;

@@ -17,6 +17,7 @@ import path from 'node:path';
 import type { ContainerRef, Source } from '../../model/event.js';
 import type { StreamKind } from '../../model/stream.js';
 import { InputError } from '../readers/discover.js';
+import { isAnyDockerLog, isDockerLog, isRotatedName, isSkippedFile } from '../readers/file-names.js';
 import { isDockerContainerDir, readDockerContainerDir } from '../readers/docker-container.js';
 
 export interface Hit {
@@ -40,9 +41,6 @@ export interface Scan {
   dirs: Set<string>;
 }
 
-const SKIP = /\.(?:gz|zst|xz|bz2|lz4|zip|sqlite|sqlite-wal|sqlite-shm|db|png|jpg|pdf|swp|tmp)$|^config\.v2\.json$|^hostconfig\.json$|^\./i;
-const ROTATED = /(?:\.\d{1,4}|[.-]\d{8}(?:\d{2,6})?|[.-]\d{4}-\d\d-\d\d(?:[T_-][\d:-]+)?)$/;
-const DOCKER_LOG = /-json\.log$/;
 const MAX_DEPTH = 8;
 
 /** Checks the paths once at the start: a clear error naming any that cannot be followed. */
@@ -102,7 +100,7 @@ export class TargetScanner {
 
   private file(p: string, st: Stats, scan: Scan): void {
     const dir = path.dirname(p);
-    if (DOCKER_LOG.test(p) && isDockerContainerDir(dir)) return this.docker(dir, scan);
+    if (isDockerLog(p) && isDockerContainerDir(dir)) return this.docker(dir, scan);
     scan.dirs.add(dir);
     this.add(scan, p, st, true, 'file', null);
     this.siblings(p, scan);
@@ -118,7 +116,7 @@ export class TargetScanner {
       return;
     }
     for (const name of names) {
-      if (name.length <= base.length + 1 || !name.startsWith(base) || SKIP.test(name)) continue;
+      if (name.length <= base.length + 1 || !name.startsWith(base) || isSkippedFile(name)) continue;
       const sep = name[base.length];
       if (sep !== '.' && sep !== '-') continue;
       this.stat(scan, path.join(dir, name), false, 'file', null);
@@ -137,14 +135,14 @@ export class TargetScanner {
         files = d.files;
       } else {
         files = readdirSync(dir)
-          .filter((f) => /-json\.log(?:\.\d+)?$/.test(f))
+          .filter((f) => isAnyDockerLog(f))
           .map((f) => path.join(dir, f));
       }
     } catch (e) {
       scan.problems.set(dir, `cannot be listed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
       return;
     }
-    for (const f of files) this.stat(scan, f, DOCKER_LOG.test(f), 'docker', meta.container);
+    for (const f of files) this.stat(scan, f, isDockerLog(f), 'docker', meta.container);
   }
 
   private walk(dir: string, depth: number, scan: Scan): void {
@@ -158,7 +156,7 @@ export class TargetScanner {
       return;
     }
     for (const name of names) {
-      if (SKIP.test(name)) continue;
+      if (isSkippedFile(name)) continue;
       const p = path.join(dir, name);
       let st: Stats;
       try {
@@ -169,7 +167,7 @@ export class TargetScanner {
       if (st.isDirectory()) {
         if (depth < MAX_DEPTH) this.walk(p, depth + 1, scan);
       } else if (st.isFile()) {
-        this.add(scan, p, st, !ROTATED.test(name), 'file', null);
+        this.add(scan, p, st, !isRotatedName(name), 'file', null);
       }
     }
   }

@@ -8,6 +8,7 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isDockerContainerDir, readDockerContainerDir, type DockerContainerDir } from './docker-container.js';
 import { CodedError } from '../../errors/coded-error.js';
+import { isAnyDockerLog, isSkippedFile } from './file-names.js';
 import type { DiagCode } from '../../errors/diag-codes.js';
 
 export type SourceSpec = { kind: 'file'; path: string } | { kind: 'docker'; dir: DockerContainerDir } | { kind: 'stdin' };
@@ -17,8 +18,6 @@ export class InputError extends CodedError {
   readonly code = 'DIAG_INPUT_INVALID' satisfies DiagCode;
 }
 
-/** Files we never read as logs. */
-const SKIP = /\.(?:gz|zst|xz|bz2|zip|sqlite|sqlite-wal|sqlite-shm|db|png|jpg|pdf)$|^config\.v2\.json$|^hostconfig\.json$|^\./i;
 const MAX_DEPTH = 8;
 
 export function discover(paths: readonly string[]): SourceSpec[] {
@@ -46,7 +45,7 @@ function addFile(p: string, out: SourceSpec[], seen: Set<string>): void {
   const abs = path.resolve(p);
   const dir = path.dirname(abs);
   // A container's log file named directly: read that file alone, as part of its container (for the labels).
-  if (/-json\.log(?:\.\d+)?$/.test(abs) && isDockerContainerDir(dir)) return addDocker(dir, out, seen, abs);
+  if (isAnyDockerLog(abs) && isDockerContainerDir(dir)) return addDocker(dir, out, seen, abs);
   if (seen.has(abs)) return;
   seen.add(abs);
   out.push({ kind: 'file', path: abs });
@@ -73,7 +72,7 @@ function walk(dir: string, depth: number, out: SourceSpec[], seen: Set<string>):
     throw new InputError(`${dir}: cannot be listed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   for (const name of names) {
-    if (SKIP.test(name)) continue;
+    if (isSkippedFile(name)) continue;
     const p = path.join(dir, name);
     let st;
     try {
