@@ -6,7 +6,7 @@
  */
 import { appendFileSync, copyFileSync, mkdirSync, renameSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { streamLag } from '../../src/cli/commands/stats.js';
+import { streamLag } from '../../src/ingest/readers/stream-lag.js';
 import { Follower } from '../../src/ingest/follow/follower.js';
 import { runFollow } from '../../src/ingest/follow/run-follow.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';

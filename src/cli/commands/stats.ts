@@ -6,73 +6,17 @@
  * works while a follower writes, and on a file that cannot be written; a
  * PostgreSQL store (a postgres:// --db) is read through its pool.
  */
-import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { dbPath } from '../../config.js';
-import type { StreamState } from '../../model/stream.js';
 import { isPostgresTarget, openStore } from '../../store/open-store.js';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
-import type { Stats } from '../../store/store.js';
 import { DB_OPTION, type CliContext } from '../context.js';
 import { requireExistingStore } from '../existing-store.js';
 import { terminalSafe } from '../terminal-safe.js';
+import { statsJson } from '../../http/present/stats-json.js';
+import { streamLag } from '../../ingest/readers/stream-lag.js';
 import { terminalJsonLine } from '../terminal-json.js';
 
-export interface StreamLag {
-  stream: StreamState;
-  /** The file's size now when the path still names the same file, else its size when last read. */
-  size: number | null;
-  lag: number | null;
-}
-
-/** Size now of the file a stream was read from, if the path still leads to that same file. */
-export function streamLag(s: StreamState): StreamLag {
-  let size = s.size;
-  if (s.path && (s.kind === 'file' || s.kind === 'docker')) {
-    try {
-      const st = statSync(s.path);
-      if (s.dev === null || (st.dev === s.dev && st.ino === s.ino)) size = st.size;
-    } catch {
-      // gone: the size when last read stands
-    }
-  }
-  return { stream: s, size, lag: size === null ? null : Math.max(0, size - s.offset) };
-}
-
-export function statsJson(st: Stats, lags: StreamLag[]) {
-  const files = lags.filter((l) => l.stream.kind === 'file' || l.stream.kind === 'docker');
-  const other = lags.filter((l) => l.stream.kind !== 'file' && l.stream.kind !== 'docker');
-  return {
-    events: st.events,
-    unparsed: st.unparsed,
-    correlation_ids: st.correlationIds,
-    requests: st.requests,
-    lag_bytes: files.reduce((n, l) => n + (l.lag ?? 0), 0),
-    files: files.map((l) => ({
-      path: l.stream.path,
-      stream: l.stream.stream,
-      kind: l.stream.kind,
-      container: l.stream.containerId,
-      offset: l.stream.offset,
-      size: l.size,
-      lag_bytes: l.lag,
-      lines: l.stream.line,
-      events: l.stream.events,
-      unparsed: l.stream.unparsed,
-      invalid_utf8: l.stream.invalidUtf8,
-      truncated: l.stream.truncated,
-      last_line_time: l.stream.lastTime === null ? null : new Date(l.stream.lastTime).toISOString(),
-      updated_at: new Date(l.stream.updatedAt).toISOString(),
-    })),
-    other_streams: {
-      push: other.filter((l) => l.stream.kind === 'push').length,
-      stdin: other.filter((l) => l.stream.kind === 'stdin').length,
-      events: other.reduce((n, l) => n + l.stream.events, 0),
-    },
-    // Per journald sequence read through stdin, the place (cursor `i=`) of the next entry not stored yet.
-    journal_sequences: other.filter((l) => l.stream.kind === 'journal').map((l) => ({ sequence: (l.stream.path ?? '').replace(/^journal:/, ''), next_entry: l.stream.offset })),
-  };
-}
 
 function renderStats(j: ReturnType<typeof statsJson>): string {
   const out: string[] = [];

@@ -9,6 +9,7 @@
 import type { Source } from '../../model/event.js';
 import type { StreamState } from '../../model/stream.js';
 import type { CheckDefinition, CheckDeps, CheckResult, Measurement } from '../check.js';
+import { streamLag } from '../../ingest/readers/stream-lag.js';
 import { span } from '../diag-config.js';
 
 const UNPARSED_LINK = { rel: 'related' as const, href: '/unparsed', title: 'unparsed lines' };
@@ -42,7 +43,7 @@ function lag(deps: CheckDeps, streams: StreamState[]): Measurement[] {
   let total = 0;
   const details: Measurement[] = [];
   for (const s of streams) {
-    const behind = s.size !== null ? Math.max(0, s.size - s.offset) : 0;
+    const behind = streamLag(s).lag ?? 0;
     total += behind;
     if (behind > 0) details.push({ measurement: 'streamLag', componentId: s.path ?? s.stream, componentType: 'component', observedValue: behind, observedUnit: 'bytes', status: 'pass', detail: true });
   }

@@ -7,6 +7,8 @@ import { intParam } from '../params.js';
 import { iso } from '../present/event-view.js';
 import { NO_QUERY, queryShape, readQuery, text } from '../query.js';
 import { searchItem } from '../search-query.js';
+import { streamLag } from '../../ingest/readers/stream-lag.js';
+import { statsJson } from '../present/stats-json.js';
 import { runSearch } from '../run-search.js';
 
 const cursor = text((raw) => (raw === undefined || raw === '' ? null : raw));
@@ -43,24 +45,8 @@ export function searchRoutes(deps: AppDeps): Router {
     .get(requireOperator, async (req, res) => {
       readQuery(NO_QUERY, req.query);
       const s = await deps.store.stats();
-      res.json({
-        events: s.events,
-        unparsed: s.unparsed,
-        correlation_ids: s.correlationIds,
-        requests: s.requests,
-        streams: s.streams.map((st) => ({
-          stream: st.stream,
-          kind: st.kind,
-          path: st.path,
-          offset: st.offset,
-          size: st.size,
-          lag_bytes: st.size !== null ? Math.max(0, st.size - st.offset) : null,
-          lines: st.line,
-          events: st.events,
-          unparsed: st.unparsed,
-          last_time: st.lastTime !== null ? iso(st.lastTime) : null,
-        })),
-      });
+      // The same JSON as `tellwang-diag stats --json`, lag measured on the files as they are now.
+      res.json(statsJson(s, s.streams.map(streamLag)));
     })
     .all(methodNotAllowed(['GET']));
 

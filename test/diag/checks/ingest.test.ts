@@ -1,3 +1,5 @@
+import { appendFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ingestCheck } from '../../../src/diag/checks/ingest.js';
 import { pgStartup } from '../../../scripts/formats/postgres-log.js';
@@ -56,6 +58,20 @@ describe('ingest check', () => {
     expect(Date.parse(String(reading(o, 'lastLine', 'container').observedValue)) - (NOW - 3 * MIN)).toBeLessThan(1000);
     expect(reading(o, 'unparsed')).toMatchObject({ status: 'pass', observedValue: 0 });
     expect(reading(o, 'lag')).toMatchObject({ status: 'pass', observedValue: 0 });
+  });
+
+  it('lag is what the files hold now beyond what was read: lines appended after the ingest (a stopped follower) count', async () => {
+    const s = tempStore();
+    cleanup.push(() => s.close());
+    const logs = new PlatformLogs();
+    cleanup.push(() => logs.remove());
+    everySource(logs, MIN);
+    await logs.ingestInto(s.store);
+    const more = 'x'.repeat(999) + '\n';
+    appendFileSync(path.join(logs.dir, 'logs', 'cp.log'), more);
+    const o = await runCheck(ingestCheck, checkDeps(s.store, { now: NOW }));
+    expect(reading(o, 'lag')).toMatchObject({ status: 'pass', observedValue: more.length });
+    expect(details(o, 'streamLag').map((d) => [String(d.componentId).endsWith('cp.log'), d.observedValue])).toEqual([[true, more.length]]);
   });
 
   it('the cp gone silent for 20 minutes: warn naming it', async () => {

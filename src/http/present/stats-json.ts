@@ -1,0 +1,42 @@
+/**
+ * What the store holds, as JSON: the same object for `tellwang-diag stats
+ * --json` and GET /v1/stats — events per source, unparsed lines, correlation
+ * ids, requests, and per file its offset, lag and newest line.
+ */
+import type { StreamLag } from '../../ingest/readers/stream-lag.js';
+import type { Stats } from '../../store/store.js';
+
+export function statsJson(st: Stats, lags: StreamLag[]) {
+  const files = lags.filter((l) => l.stream.kind === 'file' || l.stream.kind === 'docker');
+  const other = lags.filter((l) => l.stream.kind !== 'file' && l.stream.kind !== 'docker');
+  return {
+    events: st.events,
+    unparsed: st.unparsed,
+    correlation_ids: st.correlationIds,
+    requests: st.requests,
+    lag_bytes: files.reduce((n, l) => n + (l.lag ?? 0), 0),
+    files: files.map((l) => ({
+      path: l.stream.path,
+      stream: l.stream.stream,
+      kind: l.stream.kind,
+      container: l.stream.containerId,
+      offset: l.stream.offset,
+      size: l.size,
+      lag_bytes: l.lag,
+      lines: l.stream.line,
+      events: l.stream.events,
+      unparsed: l.stream.unparsed,
+      invalid_utf8: l.stream.invalidUtf8,
+      truncated: l.stream.truncated,
+      last_line_time: l.stream.lastTime === null ? null : new Date(l.stream.lastTime).toISOString(),
+      updated_at: new Date(l.stream.updatedAt).toISOString(),
+    })),
+    other_streams: {
+      push: other.filter((l) => l.stream.kind === 'push').length,
+      stdin: other.filter((l) => l.stream.kind === 'stdin').length,
+      events: other.reduce((n, l) => n + l.stream.events, 0),
+    },
+    // Per journald sequence read through stdin, the place (cursor `i=`) of the next entry not stored yet.
+    journal_sequences: other.filter((l) => l.stream.kind === 'journal').map((l) => ({ sequence: (l.stream.path ?? '').replace(/^journal:/, ''), next_entry: l.stream.offset })),
+  };
+}
