@@ -200,10 +200,12 @@ export class RequestQueries {
   private *summaryBlocks(source: 'cp' | 'audit', from: number, to: number, lead: number): Generator<SummaryRow> {
     yield* this.st
       .stmt(
+        // A block ends at most BLOCK_SPAN_MS after it starts; one that starts after the window (and its lead) holds
+        // nothing of it, and is passed over without its summary being read.
         `SELECT b.id, s.key, b.t1, b.summary FROM blocks b JOIN streams s ON s.id = b.stream
-         WHERE b.source = ? AND b.summary IS NOT NULL AND b.t1 >= ? AND b.t1 <= ? ORDER BY b.t1 DESC, b.id DESC`,
+         WHERE b.source = ? AND b.summary IS NOT NULL AND b.t1 >= ? AND b.t1 <= ? AND b.t0 <= ? ORDER BY b.t1 DESC, b.id DESC`,
       )
-      .iterate(source, from, Math.min(Number.MAX_SAFE_INTEGER, to + lead + BLOCK_SPAN_MS)) as IterableIterator<SummaryRow>;
+      .iterate(source, from, Math.min(Number.MAX_SAFE_INTEGER, to + lead + BLOCK_SPAN_MS), Math.min(Number.MAX_SAFE_INTEGER, to + lead)) as IterableIterator<SummaryRow>;
   }
 
   /** Names a request's caller from the inventory when the line did not (org and user by its key prefix). */
