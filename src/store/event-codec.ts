@@ -131,6 +131,19 @@ export function encodeEvent(e: Event, offset = offsetOf(e.id)): string {
  * writes `{"o":…,"t":…,"l":…` first. Lets a window scan skip the lines it does
  * not want before paying for JSON.parse. Null when the line is not in that shape.
  */
+/**
+ * The correlation id of an encoded line, read from its place without decoding
+ * (`,"c":"…"` follows the message, whose own quotes are escaped); null when
+ * it has none. A line without an id whose fields hold a `c` may answer that
+ * field's text: callers decode and check before they trust it.
+ */
+export function encodedCid(line: string): string | null {
+  const at = line.indexOf(',"c":"');
+  if (at < 0) return null;
+  const end = line.indexOf('"', at + 6);
+  return end < 0 ? null : line.slice(at + 6, end);
+}
+
 export function peekEncoded(line: string): { time: number; level: number } | null {
   const t = line.indexOf(',"t":');
   const l = line.indexOf(',"l":', t + 5);

@@ -30,7 +30,7 @@ export interface RequestFilter extends SearchFilter {
 /** Matches counted exactly up to this many; beyond it the count is a lower bound. */
 export const COUNT_CAP = 10_000;
 /** Requests whose events one call reads at most (source and free text). */
-export const EVENT_SCAN_BUDGET = 500;
+export const EVENT_SCAN_BUDGET = 1000;
 /** Candidates read per page from the underlying search. */
 const INNER_PAGE = 500;
 
@@ -43,6 +43,8 @@ export interface RequestPage extends Page<RequestSummary> {
 export interface SearchSource {
   search(f: SearchFilter, cursor?: string | null): Promise<Page<RequestSummary>>;
   eventsByCid(cid: string): Promise<Event[]>;
+  /** Several requests' events at once, each block or row read once. */
+  eventsByCids(cids: readonly string[]): Promise<Map<string, Event[]>>;
   /** Totals, failures and per-code counts in a window: the count of a search without refinements, when offered. */
   requestCounts?(f: WindowFilter): Promise<RequestCounts>;
   /** Requests in a window, of one code when given: the count of a search by window, org, wok or code, when offered. */
@@ -126,14 +128,20 @@ async function walk(
   let eventReads = 0;
   for (;;) {
     const page = await src.search(base, pos.inner);
+    // The events of the page's candidates that pass the summary test, as far as the budget goes, read at once.
+    let events: Map<string, Event[]> | null = null;
+    if (needsEvents(f)) {
+      const wanted = page.items.slice(pos.skip).filter((r) => summaryMatches(f, r)).slice(0, EVENT_SCAN_BUDGET - eventReads);
+      events = await src.eventsByCids(wanted.map((r) => r.cid));
+    }
     for (let i = pos.skip; i < page.items.length; i++) {
       const r = page.items[i]!;
       const at = { inner: pos.inner, skip: i };
       if (!summaryMatches(f, r)) continue;
-      if (needsEvents(f)) {
+      if (events) {
         if (eventReads >= EVENT_SCAN_BUDGET) return { done: false, stoppedAt: at };
         eventReads++;
-        if (!eventsMatch(f, r, await src.eventsByCid(r.cid))) continue;
+        if (!eventsMatch(f, r, events.get(r.cid) ?? [])) continue;
       }
       if (!take(r, at)) return { done: false, stoppedAt: at };
     }

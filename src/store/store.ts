@@ -144,6 +144,8 @@ export interface EventStore {
 
   /** Every event carrying the correlation id, in time order. */
   eventsByCid(cid: string): Promise<Event[]>;
+  /** eventsByCid for several ids at once (each in time order), reading each block or row once: the search's event filters. */
+  eventsByCids(cids: readonly string[]): Promise<Map<string, Event[]>>;
   /** Lines of a wok's containers in a time window, in time order. */
   containerEvents(filter: ContextFilter): Promise<Event[]>;
   search(filter: SearchFilter, cursor?: string | null): Promise<Page<RequestSummary>>;

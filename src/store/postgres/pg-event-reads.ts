@@ -52,6 +52,17 @@ export class PgEventReads {
     return rows.map((r) => this.decode(r)).sort(compareEvents);
   }
 
+  async eventsByCids(cids: readonly string[]): Promise<Map<string, Event[]>> {
+    const out = new Map<string, Event[]>(cids.map((c) => [c, []]));
+    if (cids.length === 0) return out;
+    for (const r of await this.q<EventRow>(`SELECT ${EVENT_COLUMNS} WHERE e.cid = ANY($1)`, [[...new Set(cids)]])) {
+      const e = this.decode(r);
+      out.get(e.cid!)?.push(e);
+    }
+    for (const list of out.values()) list.sort(compareEvents);
+    return out;
+  }
+
   /** The newest `limit` lines in the window, returned in time order (as SQLite keeps them). */
   async containerEvents(f: ContextFilter): Promise<Event[]> {
     const rows = await this.q<EventRow>(

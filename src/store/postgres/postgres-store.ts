@@ -98,6 +98,10 @@ export class PostgresStore implements Store {
     return this.reads.eventsByCid(cid);
   }
 
+  eventsByCids(cids: readonly string[]): Promise<Map<string, Event[]>> {
+    return this.reads.eventsByCids(cids);
+  }
+
   containerEvents(f: ContextFilter): Promise<Event[]> {
     return this.reads.containerEvents(f);
   }

@@ -10,7 +10,7 @@ import { SOURCES } from '../../model/event.js';
 import type { Checkpoint, StreamState } from '../../model/stream.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { streamFromRow } from '../row-mappers.js';
-import { decodeEvent, isNotable, mayBeNotable, peekEncoded } from '../event-codec.js';
+import { decodeEvent, encodedCid, isNotable, mayBeNotable, peekEncoded } from '../event-codec.js';
 import { compareEvents } from '../event-order.js';
 import type { ContextFilter, Page, Stats } from '../store.js';
 import type { CidIndex } from './cid-index.js';
@@ -60,6 +60,30 @@ export class EventReads {
       }
     }
     return out.sort(compareEvents);
+  }
+
+  /**
+   * eventsByCid for many ids: the blocks of all of them read once (a page of
+   * requests shares most of its blocks), each line's id read from its place
+   * in the encoded line before anything is decoded.
+   */
+  eventsByCids(cids: readonly string[]): Map<string, Event[]> {
+    const out = new Map<string, Event[]>(cids.map((c) => [c, []]));
+    const blocks = new Set<number>();
+    for (const cid of out.keys()) for (const blk of this.cids.blocksFor(cid)) blocks.add(blk);
+    const byId = this.st.stmt(BLOCK_BY_ID);
+    for (const blk of [...blocks].sort((a, b) => a - b)) {
+      const row = byId.get(blk) as BlockRow | undefined;
+      if (!row) continue;
+      for (const line of row.data.split('\n')) {
+        const c = encodedCid(line);
+        if (c === null || !out.has(c)) continue;
+        const e = this.decode(line, row);
+        if (e.cid !== null) out.get(e.cid)?.push(e);
+      }
+    }
+    for (const list of out.values()) list.sort(compareEvents);
+    return out;
   }
 
   containerEvents(f: ContextFilter): Event[] {

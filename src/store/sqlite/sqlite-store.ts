@@ -110,6 +110,10 @@ export class SqliteStore implements Store {
     return this.reads.eventsByCid(cid);
   }
 
+  async eventsByCids(cids: readonly string[]): Promise<Map<string, Event[]>> {
+    return this.reads.eventsByCids(cids);
+  }
+
   async containerEvents(f: ContextFilter): Promise<Event[]> {
     return this.reads.containerEvents(f);
   }

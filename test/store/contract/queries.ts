@@ -38,6 +38,29 @@ export function queriesContract(make: MakeStore): void {
       expect(await cur.store.eventsByCid(cid('nobody'))).toEqual([]);
     });
 
+    it('eventsByCids: each id\'s events as eventsByCid gives them, read together; unknown ids empty; a field named c is no id', async () => {
+      const cp = new StreamFixture(cpStream('many'));
+      const au = new StreamFixture(auditStream());
+      const ids = Array.from({ length: 12 }, (_, i) => cid(`many-${i}`));
+      ids.forEach((c, i) => {
+        cp.cpLine({ cid: c, time: T0 + i * 10, msg: 'wok resolved', wok: WOK });
+        cp.request({ cid: c, time: T0 + i * 10 + 5, status: i % 3 ? 200 : 502, ...(i % 3 ? {} : { code: 'CP_EXEC_SQL_FAILED' }) });
+        if (i % 2) au.audit({ cid: c, time: T0 + i * 10 + 2, wok: WOK });
+      });
+      // Lines without an id whose fields name one of them, by the key the store writes ids under and by its own.
+      cp.cpLine({ time: T0 + 3, msg: 'noise', extra: { a: 1, c: ids[0], nested: { b: 2, c: ids[1] } } });
+      cp.cpLine({ time: T0 + 4, msg: `"c":"${ids[2]}" in the text`, extra: { a: 1, c: ids[2] } });
+      await cur.store.writeBatch({ streams: [cp.batch()] });
+      await cur.store.writeBatch({ streams: [au.batch()] });
+      const asked = [...ids, cid('nobody'), ids[3]!];
+      const got = await cur.store.eventsByCids(asked);
+      expect([...got.keys()].sort()).toEqual([...new Set(asked)].sort());
+      for (const c of new Set(asked)) expect([c, got.get(c)]).toEqual([c, await cur.store.eventsByCid(c)]);
+      expect(got.get(cid('nobody'))).toEqual([]);
+      expect(got.get(ids[1]!)!.length).toBe(3);
+      expect((await cur.store.eventsByCids([])).size).toBe(0);
+    });
+
     it('keeps each line\'s own container when the labels on a Docker stream change between lines', async () => {
       const base = container('relabel', WOK, 'functions');
       const s = new StreamFixture(dockerStream(base));

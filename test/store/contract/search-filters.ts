@@ -1,7 +1,7 @@
 /** findRequests: fix side, source, method, path prefix and free text on top of search, with paging and the count. */
 import { describe, expect, it } from 'vitest';
 import type { RequestSummary } from '../../../src/model/request.js';
-import type { RequestFilter } from '../../../src/store/search-filter.js';
+import { EVENT_SCAN_BUDGET, type RequestFilter } from '../../../src/store/search-filter.js';
 import type { Store } from '../../../src/store/store.js';
 import { auditStream, cid, container, cpStream, dockerStream, StreamFixture, T0 } from '../../fixtures/events.js';
 import type { MakeStore } from '../contract.js';
@@ -102,6 +102,36 @@ export function searchFiltersContract(make: MakeStore): void {
         expect((await cur.store.findRequests(f)).count, JSON.stringify(f)).toEqual({ value: (await all(cur.store, f)).length, exact: true });
       }
       expect((await cur.store.findRequests({ q: 'nothing like it' })).count).toEqual({ value: 0, exact: true });
+    });
+
+    it('free text over more requests than one call reads: the page stops short with a cursor, the count says it is a lower bound, the cursors reach every match', async () => {
+      const n = EVENT_SCAN_BUDGET + EVENT_SCAN_BUDGET / 2;
+      const cp = new StreamFixture(cpStream());
+      const fn = new StreamFixture(dockerStream(container('budget-fn', 'wacme1', 'functions')));
+      const hits: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const c = cid(`budget-${i}`);
+        cp.request({ cid: c, time: T0 + i * 10, org: 'acme', wok: 'wacme1' });
+        if (i % 100 === 7) {
+          fn.fn({ time: T0 + i * 10 + 2, cid: c, msg: 'Needle in the runtime' });
+          hits.unshift(c);
+        }
+      }
+      await cur.store.writeBatch({ streams: [cp.batch(), fn.batch()] });
+      const first = await cur.store.findRequests({ q: 'needle', limit: 50 });
+      expect(first.count.exact).toBe(false);
+      expect(first.next).not.toBeNull();
+      // The newest EVENT_SCAN_BUDGET requests were read: the matches among them make the first page.
+      const indexOf = (c: string) => hits.length - 1 - hits.indexOf(c);
+      const newest = hits.filter((c) => (indexOf(c) * 100 + 7) >= n - EVENT_SCAN_BUDGET);
+      expect(first.items.map((r) => r.cid)).toEqual(newest);
+      const found = [...first.items];
+      for (let next = first.next, k = 0; next && k < 10; k++) {
+        const page = await cur.store.findRequests({ q: 'needle', limit: 50 }, next);
+        found.push(...page.items);
+        next = page.next;
+      }
+      expect(found.map((r) => r.cid)).toEqual(hits);
     });
 
     it('refuses a cursor it did not hand out', async () => {
