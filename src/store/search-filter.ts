@@ -31,6 +31,8 @@ export interface RequestFilter extends SearchFilter {
 export const COUNT_CAP = 10_000;
 /** Requests whose events one call reads at most (source and free text). */
 export const EVENT_SCAN_BUDGET = 1000;
+/** Candidates whose events are read together (each block once), so a page that fills early reads few more than it needs. */
+const EVENT_CHUNK = 100;
 /** Candidates read per page from the underlying search. */
 const INNER_PAGE = 500;
 
@@ -128,20 +130,20 @@ async function walk(
   let eventReads = 0;
   for (;;) {
     const page = await src.search(base, pos.inner);
-    // The events of the page's candidates that pass the summary test, as far as the budget goes, read at once.
-    let events: Map<string, Event[]> | null = null;
-    if (needsEvents(f)) {
-      const wanted = page.items.slice(pos.skip).filter((r) => summaryMatches(f, r)).slice(0, EVENT_SCAN_BUDGET - eventReads);
-      events = await src.eventsByCids(wanted.map((r) => r.cid));
-    }
+    let events = new Map<string, Event[]>();
     for (let i = pos.skip; i < page.items.length; i++) {
       const r = page.items[i]!;
       const at = { inner: pos.inner, skip: i };
       if (!summaryMatches(f, r)) continue;
-      if (events) {
+      if (needsEvents(f)) {
         if (eventReads >= EVENT_SCAN_BUDGET) return { done: false, stoppedAt: at };
+        if (!events.has(r.cid)) {
+          // The events of the next candidates that pass the summary test, within the budget, read at once.
+          const next = page.items.slice(i).filter((x) => summaryMatches(f, x)).slice(0, Math.min(EVENT_CHUNK, EVENT_SCAN_BUDGET - eventReads));
+          events = await src.eventsByCids(next.map((x) => x.cid));
+        }
         eventReads++;
-        if (!eventsMatch(f, r, events.get(r.cid) ?? [])) continue;
+        if (!eventsMatch(f, r, events.get(r.cid)!)) continue;
       }
       if (!take(r, at)) return { done: false, stoppedAt: at };
     }

@@ -48,8 +48,7 @@ export class PgEventReads {
   }
 
   async eventsByCid(cid: string): Promise<Event[]> {
-    const rows = await this.q<EventRow>(`SELECT ${EVENT_COLUMNS} WHERE e.cid = $1`, [cid]);
-    return rows.map((r) => this.decode(r)).sort(compareEvents);
+    return (await this.eventsByCids([cid])).get(cid)!;
   }
 
   async eventsByCids(cids: readonly string[]): Promise<Map<string, Event[]>> {

@@ -48,18 +48,7 @@ export class EventReads {
   }
 
   eventsByCid(cid: string): Event[] {
-    const out: Event[] = [];
-    const byId = this.st.stmt(BLOCK_BY_ID);
-    for (const blk of this.cids.blocksFor(cid)) {
-      const row = byId.get(blk) as BlockRow | undefined;
-      if (!row) continue;
-      for (const line of row.data.split('\n')) {
-        if (!line.includes(cid)) continue;
-        const e = this.decode(line, row);
-        if (e.cid === cid) out.push(e);
-      }
-    }
-    return out.sort(compareEvents);
+    return this.eventsByCids([cid]).get(cid)!;
   }
 
   /**
