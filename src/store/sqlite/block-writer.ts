@@ -14,11 +14,11 @@ import { IdempotencyConflict, StoreError } from '../store.js';
 import { decodeEvent } from '../event-codec.js';
 import type { CidIndex } from './cid-index.js';
 import { mapSqliteError, type Db } from './open-database.js';
+import { keyOwnerOrder } from '../key-owner.js';
+import { prepareBlocks, type PreparedBatch, type PreparedBlock, type PreparedStream } from './prepare-blocks.js';
 
 /** A per-minute traffic row: minute, wok, org ('' for none), key prefix ('' when the line named the org), total, failed. */
 type Traffic = [number, string, string, string, number, number];
-import { keyOwnerOrder } from '../key-owner.js';
-import { prepareBlocks, type PreparedBatch, type PreparedBlock, type PreparedStream } from './prepare-blocks.js';
 
 interface StreamRow {
   id: number;
