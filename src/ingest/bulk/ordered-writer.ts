@@ -5,7 +5,7 @@
  * are all stored. Ready pieces of several streams share a transaction.
  */
 import type { Checkpoint, StreamInfo } from '../../model/stream.js';
-import type { PreparedStream } from '../../store/sqlite/prepare-blocks.js';
+import type { PreparedStream } from '../../store/prepared-batch.js';
 import type { WriteResult } from '../../store/store.js';
 import type { Piece } from './tasks.js';
 

@@ -5,7 +5,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { Source } from '../../model/event.js';
-import { prepareBlocks } from '../../store/sqlite/prepare-blocks.js';
+import { prepareBlocks } from '../../store/prepared-batch.js';
 import { pgPrefix } from '../parsers/pg-prefix.js';
 import { StreamParser } from '../parsers/stream-parser.js';
 import { ByteTail } from '../readers/byte-tail.js';

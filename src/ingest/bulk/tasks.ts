@@ -4,7 +4,7 @@
  */
 import type { Source, Unparsed } from '../../model/event.js';
 import type { StreamInfo } from '../../model/stream.js';
-import type { PreparedBlock } from '../../store/sqlite/prepare-blocks.js';
+import type { PreparedBlock } from '../../store/prepared-batch.js';
 import type { ThreadError } from '../../threads/thread-error.js';
 import type { ThreadProtocol } from '../../threads/typed-worker.js';
 

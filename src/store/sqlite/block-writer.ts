@@ -5,7 +5,7 @@
  * before a stream's committed checkpoint, or already stored past it, are
  * dropped, so a re-read (a crash before the commit, or two readers of one
  * file) never doubles an event. The encoding work happened before, in
- * prepare-blocks.ts; this thread only runs SQL.
+ * prepared-batch.ts; this thread only runs SQL.
  */
 import type { Source } from '../../model/event.js';
 import type { RequestSummary } from '../../model/request.js';
@@ -15,7 +15,7 @@ import { decodeEvent } from '../event-codec.js';
 import type { CidIndex } from './cid-index.js';
 import { mapSqliteError, type Db } from './open-database.js';
 import { keyOwnerOrder } from '../key-owner.js';
-import { prepareBlocks, type PreparedBatch, type PreparedBlock, type PreparedStream } from './prepare-blocks.js';
+import { prepareBlocks, type PreparedBatch, type PreparedBlock, type PreparedStream } from '../prepared-batch.js';
 
 /** A per-minute traffic row: minute, wok, org ('' for none), key prefix ('' when the line named the org), total, failed. */
 type Traffic = [number, string, string, string, number, number];

@@ -14,7 +14,7 @@ import { decodeEvent, encodedCid, isNotable, mayBeNotable, peekEncoded } from '.
 import { compareEvents } from '../event-order.js';
 import type { ContextFilter, Page, Stats } from '../store.js';
 import type { CidIndex } from './cid-index.js';
-import { BLOCK_SPAN_MS } from './prepare-blocks.js';
+import { BLOCK_SPAN_MS } from '../prepared-batch.js';
 import type { Statements } from './statements.js';
 
 interface BlockRow {

@@ -11,9 +11,9 @@ import { decodeCursor, encodeCursor } from '../cursor.js';
 import { requestFromRow, type RequestRow } from '../row-mappers.js';
 import type { CodeCount, Page, RequestCounts, SearchFilter, WindowFilter } from '../store.js';
 import type { Statements } from './statements.js';
-import { BLOCK_SPAN_MS } from './prepare-blocks.js';
+import { BLOCK_SPAN_MS } from '../prepared-batch.js';
 import { keyOwnerOrder } from '../key-owner.js';
-import { auditsFrom, requestsFrom } from './summary-codec.js';
+import { auditsFrom, requestsFrom } from '../summary-codec.js';
 
 const MINUTE = 60_000;
 /** Longest request the summary scan expects: a request is found in blocks up to this long after it started. */

@@ -42,7 +42,7 @@ import type { Around } from '../../model/around.js';
 import type { LookupEntry, LookupFilter, LookupRecord } from '../../model/lookup.js';
 import { InventoryTables } from './inventory-tables.js';
 import { openDatabase, type Db, type OpenOptions } from './open-database.js';
-import { prepareBatch, type PreparedBatch } from './prepare-blocks.js';
+import { prepareBatch, type PreparedBatch } from '../prepared-batch.js';
 import { pruneBefore } from './prune-blocks.js';
 import { RequestQueries } from './request-queries.js';
 import { Statements } from './statements.js';
@@ -85,7 +85,7 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Writes a batch already turned into blocks (prepare-blocks.ts), as bulk
+   * Writes a batch already turned into blocks (prepared-batch.ts), as bulk
    * ingest does in its parser threads: this thread then only runs SQL.
    */
   async writePrepared(batch: PreparedBatch): Promise<WriteResult> {

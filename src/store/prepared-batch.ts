@@ -1,17 +1,18 @@
 /**
- * The CPU-heavy half of a SQLite write, as a pure function: events → blocks
- * of encoded lines with the rows derived from them (request summaries, audit
- * and lifecycle records, the distinct correlation ids). It touches no
- * database, so bulk ingest runs it in parser threads and hands the result to
- * the one writer (structured-clone friendly: strings, numbers, plain objects).
+ * The CPU-heavy half of a write, as a pure function and the same for every
+ * store: events → blocks of encoded (redacted) lines with the rows derived
+ * from them (request summaries, audit and lifecycle records, the distinct
+ * correlation ids). It touches no database, so bulk ingest runs it in parser
+ * threads and hands the result to whichever store is open
+ * (structured-clone friendly: strings, numbers, plain objects).
  */
-import { isWokChange, type AuditRecord, type LifecycleRecord } from '../../model/activity.js';
-import type { ContainerRef, Event, Source, Unparsed } from '../../model/event.js';
-import { summarize, type RequestSummary } from '../../model/request.js';
+import { isWokChange, type AuditRecord, type LifecycleRecord } from '../model/activity.js';
+import type { ContainerRef, Event, Source, Unparsed } from '../model/event.js';
+import { summarize, type RequestSummary } from '../model/request.js';
 import { auditTuple, isFailure, requestTuple } from './summary-codec.js';
-import type { Checkpoint, StreamInfo } from '../../model/stream.js';
-import { encodeForStore, isNotable, offsetOf } from '../event-codec.js';
-import type { WriteBatch } from '../store.js';
+import type { Checkpoint, StreamInfo } from '../model/stream.js';
+import { encodeForStore, isNotable, offsetOf } from './event-codec.js';
+import type { WriteBatch } from './store.js';
 
 /** A block closes at this many events, bytes of encoded lines, or milliseconds of time span. */
 export const BLOCK_EVENTS = 512;

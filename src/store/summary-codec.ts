@@ -3,8 +3,8 @@
  * lines ended; for an audit block, its audit records — as JSON arrays of
  * tuples, written with the block in one row instead of a row each.
  */
-import type { AuditRecord } from '../../model/activity.js';
-import type { RequestSummary } from '../../model/request.js';
+import type { AuditRecord } from '../model/activity.js';
+import type { RequestSummary } from '../model/request.js';
 
 type RequestTuple = [number, string, string, string, number, string | null, string | null, string | null, string | null, string | null, number | null, string | null];
 type AuditTuple = [number, number, string | null, string | null, string | null, string | null, string, string | null];
