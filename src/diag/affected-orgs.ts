@@ -8,7 +8,7 @@
 import type { CheckOutcome } from './check.js';
 import { episodes } from './history.js';
 import type { CheckRecord } from '../model/health.js';
-import type { AffectedOrg, EventStore } from '../store/store.js';
+import type { AffectedOrg, RequestReads } from '../store/store.js';
 
 /** The error codes each check reads (src/diag/checks/*): the requests that say its subsystem failed someone. */
 export const CHECK_CODES: Readonly<Record<string, readonly string[]>> = {
@@ -33,7 +33,7 @@ export interface Affected {
 }
 
 export async function affectedByCheck(
-  store: EventStore,
+  store: RequestReads,
   outcomes: readonly CheckOutcome[],
   history: readonly CheckRecord[],
   o: { now: number; windowMs: number; maxGapMs: number },

@@ -4,7 +4,7 @@
  * finding read from failed requests. "/v1/woks/inbox/functions/send-digest/invoke"
  * is "/v1/woks/{id}/functions/{name}/invoke".
  */
-import type { Store } from '../store/store.js';
+import type { RequestReads } from '../store/store.js';
 
 /** Path segments after which the next segment is a name, not a route word. */
 const NAMED: Record<string, string> = { woks: '{id}', env: '{name}', functions: '{name}', triggers: '{name}' };
@@ -20,7 +20,7 @@ export function cpRouteTemplate(path: string): string {
 }
 
 /** The templates of the routes whose requests answered one of `codes` in [from, to], most frequent first. */
-export async function affectedEndpoints(store: Store, codes: readonly string[], from: number, to: number, limit = 200): Promise<string[]> {
+export async function affectedEndpoints(store: RequestReads, codes: readonly string[], from: number, to: number, limit = 200): Promise<string[]> {
   const counts = new Map<string, number>();
   for (const code of codes) {
     const page = await store.search({ from, to, code, limit });

@@ -7,7 +7,6 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { Clock } from '../clock.js';
 import type { CpDatabase } from '../cpdb/cp-database.js';
 import type { InventorySource } from '../model/inventory.js';
-import type { Store } from '../store/store.js';
 import type { CheckDefinition, CheckDeps } from './check.js';
 import { ALL_CHECKS } from './checks/all-checks.js';
 import { DEFAULT_DIAG_CONFIG, type DiagConfig } from './diag-config.js';
@@ -19,7 +18,7 @@ export interface DiagServices {
 }
 
 export interface DiagServicesInput {
-  store: Store;
+  store: CheckDeps['store'];
   inventory: InventorySource;
   catalog: Catalog;
   clock: Clock;

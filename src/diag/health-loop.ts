@@ -6,7 +6,7 @@
  */
 import type { Logger } from '../logging/logger.js';
 import type { CheckRecord } from '../model/health.js';
-import type { Store } from '../store/store.js';
+import type { HealthStore } from '../store/store.js';
 import { NOT_CONFIGURED, type CheckOutcome } from './check.js';
 import type { DiagRunner } from './runner.js';
 
@@ -30,7 +30,7 @@ export function recordsOf(outcomes: readonly CheckOutcome[]): CheckRecord[] {
   });
 }
 
-export function startHealthLoop(o: { runner: DiagRunner; store: Store; logger: Logger; intervalMs: number; retentionMs: number }): HealthLoop {
+export function startHealthLoop(o: { runner: DiagRunner; store: HealthStore; logger: Logger; intervalMs: number; retentionMs: number }): HealthLoop {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<CheckRecord[]> | null = null;
   let stopped = false;

@@ -9,7 +9,7 @@
 import type { Catalog } from '../catalog/catalog.js';
 import type { InventorySource } from '../model/inventory.js';
 import type { CheckRecord } from '../model/health.js';
-import type { Store } from '../store/store.js';
+import type { CheckDeps } from './check.js';
 import { ALL_CHECKS } from './checks/all-checks.js';
 import { diagConfig, type DiagConfig } from './diag-config.js';
 import { recordsOf } from './health-loop.js';
@@ -18,7 +18,7 @@ import { DiagRunner } from './runner.js';
 const FROM_LOGS = new Set(['cp_db', 'reconciler', 'functions', 'llm_upstream', 'email_upstream', 'dns_upstream']);
 
 export interface ReplayOptions {
-  store: Store;
+  store: CheckDeps['store'];
   inventory: InventorySource;
   catalog: Catalog;
   from: number;

@@ -12,7 +12,7 @@ import type { AuditRecord, LifecycleRecord } from '../model/activity.js';
 import type { Event } from '../model/event.js';
 import type { CheckRecord, CheckStatus } from '../model/health.js';
 import type { InventoryWok } from '../model/inventory.js';
-import type { ContainerInfo, Store } from '../store/store.js';
+import type { ActivityReads, ContainerInfo, RequestReads } from '../store/store.js';
 import type { CheckDeps } from './check.js';
 import { containerState, type ContainerState } from './container-state.js';
 import { changes, segments, type Change, type Segment } from './history.js';
@@ -91,7 +91,7 @@ function concerns(c: Change, id: string): boolean {
 }
 
 /** Whether the logs know a wok the inventory does not. */
-export async function wokInLogs(store: Store, id: string, now: number): Promise<boolean> {
+export async function wokInLogs(store: ActivityReads & RequestReads, id: string, now: number): Promise<boolean> {
   if ((await store.containers(id)).length) return true;
   return (await store.search({ wok: id, limit: 1, to: now })).items.length > 0;
 }

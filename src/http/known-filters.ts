@@ -7,10 +7,10 @@
  */
 import { DiagError } from '../errors/diag-error.js';
 import type { InventorySource } from '../model/inventory.js';
-import type { Store } from '../store/store.js';
+import type { ActivityReads, RequestReads } from '../store/store.js';
 
 interface Sources {
-  store: Store;
+  store: ActivityReads & RequestReads;
   inventory: InventorySource;
 }
 

@@ -6,7 +6,7 @@
  * One store read over 7 d in seven day-long buckets: the last is the last 24 h.
  */
 import { catalog } from '../catalog/catalog.js';
-import type { Store } from '../store/store.js';
+import type { LineReads, RequestReads } from '../store/store.js';
 import { hintsOf } from './code-hint.js';
 
 const DAY = 86_400_000;
@@ -37,7 +37,7 @@ export interface CatalogReport {
   uncatalogued: UncataloguedRow[];
 }
 
-export async function catalogReport(store: Store, now: number): Promise<CatalogReport> {
+export async function catalogReport(store: RequestReads & LineReads, now: number): Promise<CatalogReport> {
   const from = now - 7 * DAY;
   const counts = await store.incidentCounts({ from, to: now, buckets: 7 });
   const byCode = new Map(counts.map((c) => [c.code, c]));

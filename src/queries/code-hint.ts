@@ -4,7 +4,7 @@
  * applies to an uncatalogued code, as on a ticket.
  */
 import type { Event } from '../model/event.js';
-import type { EventStore } from '../store/store.js';
+import type { LineReads } from '../store/store.js';
 
 export function hintIn(events: readonly Event[], code: string): string | null {
   for (const e of events) {
@@ -17,7 +17,7 @@ export function hintIn(events: readonly Event[], code: string): string | null {
 }
 
 /** The hint of each code from its sample request, looked up in parallel (one indexed read per code). */
-export async function hintsOf(store: EventStore, samples: readonly { code: string; sampleCid: string }[]): Promise<Map<string, string | null>> {
+export async function hintsOf(store: LineReads, samples: readonly { code: string; sampleCid: string }[]): Promise<Map<string, string | null>> {
   const found = await Promise.all(samples.map(async (s) => [s.code, hintIn(await store.eventsByCid(s.sampleCid), s.code)] as const));
   return new Map(found);
 }

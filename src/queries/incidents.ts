@@ -15,7 +15,7 @@
  */
 import { catalog } from '../catalog/catalog.js';
 import { episodes } from '../diag/history.js';
-import type { IncidentCount, Store } from '../store/store.js';
+import type { HealthStore, IncidentCount, LineReads, RequestReads } from '../store/store.js';
 import { hintsOf } from './code-hint.js';
 
 export const WINDOWS = { '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000 } as const;
@@ -60,7 +60,7 @@ export function incidentScore(r: { fixSide: string | null; orgs: number; count: 
   return (isIncident(r.fixSide, r.orgs) ? 1e9 : 0) + r.orgs * 1e6 + Math.min(r.count, 999_999);
 }
 
-export async function incidents(store: Store, window: WindowName, now: number): Promise<IncidentReport> {
+export async function incidents(store: RequestReads & HealthStore & LineReads, window: WindowName, now: number): Promise<IncidentReport> {
   const to = now;
   const from = now - WINDOWS[window];
   const [counts, history] = await Promise.all([store.incidentCounts({ from, to, buckets: BUCKETS }), store.checkHistory({ from, to })]);

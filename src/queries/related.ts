@@ -6,7 +6,7 @@
  */
 import type { RequestSummary } from '../model/request.js';
 import type { Ticket } from '../model/ticket.js';
-import type { OrgCodeCount, Store } from '../store/store.js';
+import type { OrgCodeCount, RequestReads } from '../store/store.js';
 
 export const SAME_WOK_MS = 5 * 60_000;
 export const PLATFORM_MS = 15 * 60_000;
@@ -23,7 +23,7 @@ export interface Related {
   window: { from: number; to: number };
 }
 
-export async function relatedTo(store: Store, t: Ticket): Promise<Related | null> {
+export async function relatedTo(store: RequestReads, t: Ticket): Promise<Related | null> {
   const code = t.error?.code;
   if (!code || !t.request) return null;
   const at = t.request.time;

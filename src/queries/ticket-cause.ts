@@ -11,7 +11,7 @@
  */
 import type { AuditRecord } from '../model/activity.js';
 import type { Ticket } from '../model/ticket.js';
-import type { Store } from '../store/store.js';
+import type { ActivityReads, RequestReads } from '../store/store.js';
 import { DEFAULT_DIAG_CONFIG } from '../diag/diag-config.js';
 import { probableCause } from './cause/cause.js';
 import { failedAt } from './cause/facts.js';
@@ -24,7 +24,7 @@ const SHOWN_MS = 10 * 60_000;
 /** At most this many of the wok's audit entries are shown (the newest; the wok page has them all). */
 export const SHOWN_AUDITS = 20;
 
-export async function explainTicket(store: Store, t: Ticket): Promise<Ticket> {
+export async function explainTicket(store: ActivityReads & RequestReads, t: Ticket): Promise<Ticket> {
   const wok = t.request?.wok ?? null;
   const at = failedAt(t);
   const related = await relatedTo(store, t);

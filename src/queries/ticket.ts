@@ -8,7 +8,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { CpEvent, Event } from '../model/event.js';
 import { wokFromPath } from '../model/request.js';
 import type { Ticket, TicketRequest } from '../model/ticket.js';
-import type { Store } from '../store/store.js';
+import type { ActivityReads, HealthStore, InventoryStore, LineReads, RequestReads } from '../store/store.js';
 import { healthDuring } from '../diag/ticket-health.js';
 import { keyOwner } from '../store/key-owner.js';
 import { explainTicket } from './ticket-cause.js';
@@ -38,7 +38,7 @@ function first<T>(events: Event[], pick: (e: Event) => T | null | undefined): T 
   return null;
 }
 
-export async function buildTicket(store: Store, catalog: Catalog, cid: string, opts: TicketOptions = DEFAULT_TICKET_OPTIONS): Promise<Ticket | null> {
+export async function buildTicket(store: LineReads & InventoryStore & ActivityReads & RequestReads & HealthStore, catalog: Catalog, cid: string, opts: TicketOptions = DEFAULT_TICKET_OPTIONS): Promise<Ticket | null> {
   const events = await store.eventsByCid(cid);
   if (!events.length) return null;
   const done = completion(events);

@@ -1,7 +1,11 @@
 /**
- * The one storage interface. Async even over better-sqlite3, so the PostgreSQL
- * implementation slots in unchanged; one contract suite (test/store/contract.ts)
- * runs against every implementation. HTTP and CLI never see SQL.
+ * The one storage interface, made of parts (stream writes, line reads,
+ * requests, activity, inventory, the lookup audit, access, health): each
+ * backend assembles its Store from objects that implement them
+ * (compose-store.ts), and a caller takes the part it uses. Async even over
+ * better-sqlite3, so the PostgreSQL implementation slots in unchanged; one
+ * contract suite (test/store/contract.ts) runs against every implementation.
+ * HTTP and CLI never see SQL.
  */
 import { CodedError } from '../errors/coded-error.js';
 import type { DiagCode } from '../errors/diag-codes.js';
@@ -9,147 +13,51 @@ import type { ApiToken, Limiter, LimiterSpec, Operator, Session, TokenScope } fr
 import type { Around } from '../model/around.js';
 import type { LookupEntry, LookupFilter, LookupRecord } from '../model/lookup.js';
 import type { AuditRecord, LifecycleRecord } from '../model/activity.js';
-import type { ContainerRef, Event, Source, Unparsed } from '../model/event.js';
+import type { Event, Unparsed } from '../model/event.js';
 import type { CheckRecord } from '../model/health.js';
 import type { Inventory, InventoryKey, InventoryWok } from '../model/inventory.js';
 import type { RequestSummary } from '../model/request.js';
 import type { RequestFilter, RequestPage } from './search-filter.js';
-import type { Checkpoint, StreamInfo, StreamState } from '../model/stream.js';
+import type { Checkpoint, StreamState } from '../model/stream.js';
+import type {
+  AffectedOrg,
+  CodeCount,
+  ContainerInfo,
+  ContextFilter,
+  IncidentCount,
+  OrgCodeCount,
+  Page,
+  RequestCounts,
+  SearchFilter,
+  Stats,
+  WindowFilter,
+  WriteBatch,
+  WriteResult,
+} from './store-types.js';
 
-/** The events, unparsed lines and checkpoint of one stream, written together. */
-export interface StreamBatch {
-  stream: StreamInfo;
-  /** In offset order. */
-  events: Event[];
-  unparsed: Unparsed[];
-  checkpoint: Checkpoint;
-}
+export type * from './store-types.js';
 
-export interface WriteBatch {
-  streams: StreamBatch[];
-  /** A pushed batch's Idempotency-Key: a repeat with the same key (and digest) writes nothing. */
-  idempotency?: { key: string; digest: string };
-}
-
-export interface WriteResult {
-  events: number;
-  unparsed: number;
-  /** True when the batch was a repeat (same idempotency key, or every line already stored). */
-  duplicate: boolean;
-}
-
-export interface SearchFilter {
-  from?: number;
-  to?: number;
-  code?: string;
-  org?: string;
-  wok?: string;
-  status?: number;
-  /** Only requests that failed (status ≥ 400). */
-  failed?: boolean;
-  limit?: number;
-}
-
-export interface Page<T> {
-  items: T[];
-  /** Opaque; pass back to get the next (older) page. */
-  next: string | null;
-}
-
-export interface ContextFilter {
-  wok: string;
-  from: number;
-  to: number;
-  limit: number;
-  /** Only lines at warn or above, or that mark a container lifecycle change. */
-  notable?: boolean;
-}
-
-export interface CodeCount {
-  code: string;
-  count: number;
-  lastSeen: number;
-  sampleCid: string;
-}
-
-/** One error code over a window cut into equal buckets (incidents, the catalogue). */
-export interface IncidentCount {
-  code: string;
-  count: number;
-  /** Distinct orgs and woks named by the requests (requests naming none are not counted here). */
-  orgs: number;
-  woks: number;
-  firstSeen: number;
-  lastSeen: number;
-  /** The newest request of the code in the window; among equal times, the one written last. */
-  sampleCid: string;
-  /**
-   * Requests per bucket, oldest first: bucket i holds the minutes starting in from + i·w ≤ t < from + (i+1)·w,
-   * w = (to − from) / buckets (a request counts by the start of its minute; one of a minute begun before `from` in the first).
-   */
-  buckets: number[];
-}
-
-/** Failed requests of one org with some of the given codes in a window. */
-export interface AffectedOrg {
-  org: string;
-  count: number;
-  firstSeen: number;
-  lastSeen: number;
-}
-
-export interface Stats {
-  events: Record<Source, number>;
-  unparsed: number;
-  correlationIds: number;
-  requests: number;
-  streams: StreamState[];
-}
-
-export interface RequestCounts {
-  total: number;
-  failed: number;
-  /** Requests per error code in the range. */
-  byCode: Record<string, number>;
-}
-
-export interface WindowFilter {
-  from: number;
-  to: number;
-  wok?: string;
-  org?: string;
-  limit?: number;
-}
-
-/** One org's requests failing with a code in a window (the Related panel of a ticket). */
-export interface OrgCodeCount {
-  org: string | null;
-  count: number;
-  firstSeen: number;
-  lastSeen: number;
-  /** The org's newest request with the code in the window. */
-  sampleCid: string;
-}
-
-export interface ContainerInfo extends ContainerRef {
-  firstSeen: number | null;
-  lastSeen: number | null;
-}
-
-/** Events, requests and the inventory: what ingest writes and tickets read. */
-export interface EventStore {
+/** What ingest writes, where a stream's reading resumes, and retention. */
+export interface StreamWrites {
   /** Atomic: the events, unparsed lines and checkpoints are all stored, or none. */
   writeBatch(batch: WriteBatch): Promise<WriteResult>;
   checkpoint(streamKey: string): Promise<Checkpoint | null>;
+  /** Deletes what is older than `before` (epoch ms), in bounded batches; returns the number of events removed. */
+  prune(before: number): Promise<number>;
+}
 
+/** The stored lines: by correlation id, by container, around one line, those that did not parse, and the streams they came from. */
+export interface LineReads {
   /** Every event carrying the correlation id, in time order. */
   eventsByCid(cid: string): Promise<Event[]>;
   /** eventsByCid for several ids at once (each in time order), reading each block or row once: the search's event filters. */
   eventsByCids(cids: readonly string[]): Promise<Map<string, Event[]>>;
   /** Lines of a wok's containers in a time window, in time order. */
   containerEvents(filter: ContextFilter): Promise<Event[]>;
-  search(filter: SearchFilter, cursor?: string | null): Promise<Page<RequestSummary>>;
-  codeCounts(filter: { from: number; to: number; wok?: string; org?: string }): Promise<CodeCount[]>;
+  /** The newest lines of one container, in time order. */
+  containerTail(containerId: string, limit: number): Promise<Event[]>;
+  /** The event and up to n lines either side of it in its own stream, or null when there is no such event. */
+  aroundEvent(id: string, n: number): Promise<Around | null>;
   unparsed(cursor?: string | null, limit?: number): Promise<Page<Unparsed>>;
   /** Everything below, including a count of distinct correlation ids over the whole index (slow on a big store). */
   stats(): Promise<Stats>;
@@ -158,11 +66,28 @@ export interface EventStore {
    * stats(): a read of the streams table alone, cheap enough for every /diag run.
    */
   streams(): Promise<StreamState[]>;
+}
 
+/** Request summaries and the counts kept of them. */
+export interface RequestReads {
+  search(filter: SearchFilter, cursor?: string | null): Promise<Page<RequestSummary>>;
+  /** search() with the filters of search-filter.ts (fix side, source, method, path, free text) and a count of matches. */
+  findRequests(filter: RequestFilter, cursor?: string | null): Promise<RequestPage>;
+  codeCounts(filter: { from: number; to: number; wok?: string; org?: string }): Promise<CodeCount[]>;
   /** Request totals, failures and per-code counts in a window (optionally for one wok or org). */
   requestCounts(filter: WindowFilter): Promise<RequestCounts>;
   /** Requests in a window (optionally of one wok or org, or with one error code), exact, from per-minute counts. */
   requestTotal(filter: WindowFilter & { code?: string }): Promise<number>;
+  /** Per error code in [from, to] (to > from), most frequent first, from the request summaries. */
+  incidentCounts(filter: { from: number; to: number; buckets: number }): Promise<IncidentCount[]>;
+  /** Per org, the requests with one of `codes` in [from, to], most first (requests naming no org are left out). */
+  affectedOrgs(filter: { from: number; to: number; codes: string[]; limit?: number }): Promise<AffectedOrg[]>;
+  /** Requests answered with `code` in [from, to], per org, most first (then org). */
+  codeByOrg(filter: { code: string; from: number; to: number }): Promise<OrgCodeCount[]>;
+}
+
+/** What happened to woks and containers: audit entries, wok changes, lifecycle. */
+export interface ActivityReads {
   /** Audit actions, newest first. */
   audits(filter: WindowFilter): Promise<AuditRecord[]>;
   /** Audit actions that change a wok (WOK_CHANGES: restart, env delete, destroy…), newest first: an index apart from the rest. */
@@ -171,34 +96,25 @@ export interface EventStore {
   lifecycle(filter: WindowFilter): Promise<LifecycleRecord[]>;
   /** Containers seen in the logs for a wok. */
   containers(wok: string): Promise<ContainerInfo[]>;
-  /** The newest lines of one container, in time order. */
-  containerTail(containerId: string, limit: number): Promise<Event[]>;
+}
 
+/** The cp's orgs, woks and API keys, as last imported. */
+export interface InventoryStore {
   putInventory(inv: Inventory): Promise<{ orgs: number; woks: number; keys: number }>;
   keysByPrefix(prefix: string): Promise<InventoryKey[]>;
   wok(id: string): Promise<InventoryWok | null>;
   inventory(): Promise<Inventory>;
-
-  /** Deletes what is older than `before` (epoch ms), in bounded batches; returns the number of events removed. */
-  prune(before: number): Promise<number>;
-  /** Requests answered with `code` in [from, to], per org, most first (then org). */
-  codeByOrg(filter: { code: string; from: number; to: number }): Promise<OrgCodeCount[]>;
-
-  /** The event and up to n lines either side of it in its own stream, or null when there is no such event. */
-  aroundEvent(id: string, n: number): Promise<Around | null>;
-  /** One row in the audit of lookups; pruned with the events. */
-  recordLookup(entry: LookupEntry): Promise<void>;
-  /** The audit of lookups, newest first. */
-  lookups(filter: LookupFilter, cursor?: string | null): Promise<Page<LookupRecord>>;
-
-  /** Per error code in [from, to] (to > from), most frequent first, from the request summaries. */
-  incidentCounts(filter: { from: number; to: number; buckets: number }): Promise<IncidentCount[]>;
-  /** Per org, the requests with one of `codes` in [from, to], most first (requests naming no org are left out). */
-  affectedOrgs(filter: { from: number; to: number; codes: string[]; limit?: number }): Promise<AffectedOrg[]>;
-
-  /** search() with the filters of search-filter.ts (fix side, source, method, path, free text) and a count of matches. */
-  findRequests(filter: RequestFilter, cursor?: string | null): Promise<RequestPage>;
 }
+
+/** The audit of lookups: who looked up what. Pruned with the events. */
+export interface LookupAudit {
+  recordLookup(entry: LookupEntry): Promise<void>;
+  /** Newest first. */
+  lookups(filter: LookupFilter, cursor?: string | null): Promise<Page<LookupRecord>>;
+}
+
+/** Events, requests and the inventory: what ingest writes and tickets read. */
+export interface EventStore extends StreamWrites, LineReads, RequestReads, ActivityReads, InventoryStore, LookupAudit {}
 
 /** Operators, their sessions, and API tokens. Secrets are stored only as hashes. */
 export interface AccessStore {

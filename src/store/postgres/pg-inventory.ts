@@ -55,7 +55,7 @@ export class PgInventory {
     return r ? wokFromRow(r) : null;
   }
 
-  async all(): Promise<Inventory> {
+  async inventory(): Promise<Inventory> {
     return {
       orgs: await this.q<{ slug: string }>('SELECT slug FROM inv_orgs ORDER BY slug'),
       woks: (await this.q<WokRow>('SELECT * FROM inv_woks ORDER BY id')).map(wokFromRow),

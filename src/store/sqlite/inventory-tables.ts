@@ -12,7 +12,7 @@ export class InventoryTables {
     private readonly st: Statements,
   ) {}
 
-  put(inv: Inventory): { orgs: number; woks: number; keys: number } {
+  putInventory(inv: Inventory): { orgs: number; woks: number; keys: number } {
     const db = this.db;
     db.transaction(() => {
       db.exec('DELETE FROM inv_orgs; DELETE FROM inv_woks; DELETE FROM inv_keys;');
@@ -47,7 +47,7 @@ export class InventoryTables {
     return r ? wokFromRow(r) : null;
   }
 
-  all(): Inventory {
+  inventory(): Inventory {
     return {
       orgs: this.st.stmt('SELECT slug FROM inv_orgs ORDER BY slug').all() as { slug: string }[],
       woks: (this.st.stmt('SELECT * FROM inv_woks ORDER BY id').all() as WokRow[]).map(wokFromRow),

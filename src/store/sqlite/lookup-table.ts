@@ -8,13 +8,13 @@ import type { Statements } from './statements.js';
 export class LookupTable {
   constructor(private readonly st: Statements) {}
 
-  record(e: LookupEntry): void {
+  recordLookup(e: LookupEntry): void {
     this.st
       .stmt('INSERT INTO lookups (time, actor_kind, actor, org, kind, target, address) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(e.time, e.actorKind, e.actor, e.org, e.kind, e.target, e.address);
   }
 
-  list(f: LookupFilter, cursor?: string | null): Page<LookupRecord> {
+  lookups(f: LookupFilter, cursor?: string | null): Page<LookupRecord> {
     const c = decodeCursor(cursor);
     const limit = pageLimit(f.limit);
     const where: string[] = [];
