@@ -2,68 +2,56 @@
 import { WOK_CHANGES, type AuditRecord, type LifecycleRecord } from '../../model/activity.js';
 import type { CheckRecord, CheckStatus } from '../../model/health.js';
 import type { ContainerInfo, RequestCounts, WindowFilter } from '../store.js';
+import { windowWhere } from '../sql-where.js';
 import type { Query } from './pg-event-reads.js';
-
-function scoped(f: WindowFilter, table: string): { where: string; args: unknown[] } {
-  const args: unknown[] = [f.from, f.to];
-  const where = [`${table}.time >= $1`, `${table}.time <= $2`];
-  if (f.wok) (args.push(f.wok), where.push(`${table}.wok = $${args.length}`));
-  if (f.org) (args.push(f.org), where.push(`${table}.org = $${args.length}`));
-  return { where: where.join(' AND '), args };
-}
 
 export class PgActivity {
   constructor(private readonly q: Query) {}
 
   async requestCounts(f: WindowFilter): Promise<RequestCounts> {
-    const { where, args } = scoped(f, 'requests');
+    const w = windowWhere('postgres', f);
     const [totals] = await this.q<{ total: number; failed: number }>(
-      `SELECT count(*) AS total, count(*) FILTER (WHERE status >= 400) AS failed FROM requests WHERE ${where}`,
-      args,
+      `SELECT count(*) AS total, count(*) FILTER (WHERE status >= 400) AS failed FROM requests WHERE ${w.sql}`,
+      w.args,
     );
     const byCode: Record<string, number> = {};
-    for (const r of await this.q<{ code: string; n: number }>(`SELECT code, count(*) AS n FROM requests WHERE ${where} AND code IS NOT NULL GROUP BY code`, args)) {
+    for (const r of await this.q<{ code: string; n: number }>(`SELECT code, count(*) AS n FROM requests WHERE ${w.sql} AND code IS NOT NULL GROUP BY code`, w.args)) {
       byCode[r.code] = r.n;
     }
     return { total: totals!.total, failed: totals!.failed, byCode };
   }
 
   async requestTotal(f: WindowFilter & { code?: string }): Promise<number> {
-    const { where, args } = scoped(f, 'requests');
-    if (f.code) args.push(f.code);
-    const [row] = await this.q<{ n: number }>(`SELECT count(*) AS n FROM requests WHERE ${where}${f.code ? ` AND code = $${args.length}` : ''}`, args);
+    const w = windowWhere('postgres', f).when('code', '=', f.code);
+    const [row] = await this.q<{ n: number }>(`SELECT count(*) AS n FROM requests WHERE ${w.sql}`, w.args);
     return row!.n;
   }
 
   async audits(f: WindowFilter): Promise<AuditRecord[]> {
-    const { where, args } = scoped(f, 'audits');
-    args.push(f.limit ?? 100);
+    const w = windowWhere('postgres', f);
     return this.q<AuditRecord>(
-      `SELECT event_id AS "eventId", time, cid, actor, org, wok, action, outcome FROM audits WHERE ${where} ORDER BY time DESC, id DESC LIMIT $${args.length}`,
-      args,
+      `SELECT event_id AS "eventId", time, cid, actor, org, wok, action, outcome FROM audits WHERE ${w.sql} ORDER BY time DESC, id DESC LIMIT ${w.arg(f.limit ?? 100)}`,
+      w.args,
     );
   }
 
   async wokChanges(f: WindowFilter): Promise<AuditRecord[]> {
-    const { where, args } = scoped(f, 'audits');
-    args.push(Object.keys(WOK_CHANGES), f.limit ?? 100);
+    const w = windowWhere('postgres', f);
     return this.q<AuditRecord>(
       `SELECT event_id AS "eventId", time, cid, actor, org, wok, action, outcome FROM audits
-       WHERE ${where} AND action = ANY($${args.length - 1}) ORDER BY time DESC, id DESC LIMIT $${args.length}`,
-      args,
+       WHERE ${w.sql} AND action = ANY(${w.arg(Object.keys(WOK_CHANGES))}) ORDER BY time DESC, id DESC LIMIT ${w.arg(f.limit ?? 100)}`,
+      w.args,
     );
   }
 
   async lifecycle(f: WindowFilter): Promise<LifecycleRecord[]> {
-    const args: unknown[] = [f.from, f.to];
-    const where = ['l.time >= $1', 'l.time <= $2'];
-    if (f.wok) (args.push(f.wok), where.push(`l.wok = $${args.length}`));
-    args.push(f.limit ?? 200);
+    // Lifecycle is scoped by wok only: a container names no org.
+    const w = windowWhere('postgres', { from: f.from, to: f.to, wok: f.wok }, 'l');
     return this.q<LifecycleRecord>(
       `SELECT l.event_id AS "eventId", l.container_id AS "containerId", c.name AS "containerName", l.wok, c.role, l.time, l.state, l.message
        FROM lifecycle l LEFT JOIN containers c ON c.id = l.container_id
-       WHERE ${where.join(' AND ')} ORDER BY l.time DESC, l.id DESC LIMIT $${args.length}`,
-      args,
+       WHERE ${w.sql} ORDER BY l.time DESC, l.id DESC LIMIT ${w.arg(f.limit ?? 200)}`,
+      w.args,
     );
   }
 

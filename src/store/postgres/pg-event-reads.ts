@@ -4,6 +4,7 @@ import { SOURCES } from '../../model/event.js';
 import type { RequestSummary } from '../../model/request.js';
 import type { Checkpoint, StreamState } from '../../model/stream.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
+import { searchWhere, windowWhere } from '../sql-where.js';
 import { requestFromRow, streamFromRow, type RequestRow } from '../row-mappers.js';
 import { decodeEvent } from '../event-codec.js';
 import { compareEvents } from '../event-order.js';
@@ -87,40 +88,23 @@ export class PgEventReads {
 
   async search(f: SearchFilter, cursor?: string | null): Promise<Page<RequestSummary>> {
     const limit = Math.min(Math.max(f.limit ?? 50, 1), 500);
-    const where: string[] = [];
-    const args: unknown[] = [];
-    const arg = (v: unknown) => (args.push(v), `$${args.length}`);
-    if (f.from !== undefined) where.push(`time >= ${arg(f.from)}`);
-    if (f.to !== undefined) where.push(`time <= ${arg(f.to)}`);
-    if (f.code) where.push(`code = ${arg(f.code)}`);
-    if (f.org) where.push(`org = ${arg(f.org)}`);
-    if (f.wok) where.push(`wok = ${arg(f.wok)}`);
-    if (f.status !== undefined) where.push(`status = ${arg(f.status)}`);
-    if (f.failed) where.push('status >= 400');
-    const c = decodeCursor(cursor);
-    if (c) where.push(`(time, id) < (${arg(c.time)}, ${arg(c.id)})`);
-    const rows = await this.q<PgRequestRow>(
-      `SELECT * FROM requests ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY time DESC, id DESC LIMIT ${arg(limit + 1)}`,
-      args,
-    );
+    const w = searchWhere('postgres', f, decodeCursor(cursor));
+    const rows = await this.q<PgRequestRow>(`SELECT * FROM requests ${w.clause} ORDER BY time DESC, id DESC LIMIT ${w.arg(limit + 1)}`, w.args);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return { items: page.map(requestSummary), next: rows.length > limit && last ? encodeCursor({ time: last.time, id: last.id }) : null };
   }
 
   async codeCounts(f: { from: number; to: number; wok?: string; org?: string }): Promise<CodeCount[]> {
-    const where = ['code IS NOT NULL', 'time >= $1', 'time <= $2'];
-    const args: unknown[] = [f.from, f.to];
-    if (f.wok) (args.push(f.wok), where.push(`wok = $${args.length}`));
-    if (f.org) (args.push(f.org), where.push(`org = $${args.length}`));
+    const w = windowWhere('postgres', f).add('code IS NOT NULL');
     // The sample is the newest request of the code within the same filter, as in the SQLite store.
     return this.q<CodeCount>(
       `SELECT code, count, "lastSeen", "sampleCid" FROM (
          SELECT code, count(*) OVER (PARTITION BY code) AS count, max(time) OVER (PARTITION BY code) AS "lastSeen", cid AS "sampleCid",
                 row_number() OVER (PARTITION BY code ORDER BY time DESC, id DESC) AS rn
-         FROM requests WHERE ${where.join(' AND ')}
+         FROM requests WHERE ${w.sql}
        ) x WHERE rn = 1 ORDER BY count DESC, code`,
-      args,
+      w.args,
     );
   }
 

@@ -1,7 +1,6 @@
 /** The audit of lookups on PostgreSQL: one insert per lookup, read newest first by keyset. */
 import type { LookupEntry, LookupFilter, LookupRecord } from '../../model/lookup.js';
-import { decodeCursor } from '../cursor.js';
-import { pageLimit, pageOf, type LookupRow } from '../lookup-page.js';
+import { lookupsQuery, pageOf, type LookupRow } from '../lookup-page.js';
 import type { Page } from '../store.js';
 import type { Query } from './pg-event-reads.js';
 
@@ -18,15 +17,7 @@ export async function pgRecordLookup(q: Query, e: LookupEntry): Promise<void> {
 }
 
 export async function pgLookups(q: Query, f: LookupFilter, cursor?: string | null): Promise<Page<LookupRecord>> {
-  const c = decodeCursor(cursor);
-  const limit = pageLimit(f.limit);
-  const where: string[] = [];
-  const args: unknown[] = [];
-  const p = (v: unknown): string => (args.push(v), `$${args.length}`);
-  if (f.actor) where.push(`actor = ${p(f.actor)}`);
-  if (f.org) where.push(`org = ${p(f.org)}`);
-  if (c) where.push(`(time < ${p(c.time)} OR (time = ${p(c.time)} AND id < ${p(c.id)}))`);
-  const sql = `SELECT * FROM lookups ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY time DESC, id DESC LIMIT ${p(limit + 1)}`;
+  const { sql, args, limit } = lookupsQuery('postgres', f, cursor);
   return pageOf(await q<LookupRow>(sql, args), limit);
 }
 

@@ -4,6 +4,7 @@ import type { CheckRecord, CheckStatus } from '../../model/health.js';
 import type { ContainerInfo, WindowFilter } from '../store.js';
 import type { Db } from './open-database.js';
 import type { Statements } from './statements.js';
+import { windowWhere } from '../sql-where.js';
 
 export class ActivityQueries {
   constructor(
@@ -12,15 +13,14 @@ export class ActivityQueries {
   ) {}
 
   lifecycle(f: WindowFilter): LifecycleRecord[] {
-    const where = ['l.time >= ?', 'l.time <= ?'];
-    const args: (string | number)[] = [f.from, f.to];
-    if (f.wok) (where.push('l.wok = ?'), args.push(f.wok));
+    // Lifecycle is scoped by wok only: a container names no org.
+    const w = windowWhere('sqlite', { from: f.from, to: f.to, wok: f.wok }, 'l');
     const rows = this.st
       .stmt(
         `SELECT l.event_id, l.container_id, c.name, l.wok, c.role, l.time, l.state, l.message FROM lifecycle l LEFT JOIN containers c ON c.id = l.container_id
-         WHERE ${where.join(' AND ')} ORDER BY l.time DESC, l.id DESC LIMIT ?`,
+         WHERE ${w.sql} ORDER BY l.time DESC, l.id DESC LIMIT ${w.arg(f.limit ?? 200)}`,
       )
-      .all(...args, f.limit ?? 200) as {
+      .all(...w.args) as {
       event_id: string;
       container_id: string;
       name: string | null;

@@ -1,7 +1,6 @@
 /** The audit of lookups on SQLite: one insert per lookup, read newest first by keyset. */
 import type { LookupEntry, LookupFilter, LookupRecord } from '../../model/lookup.js';
-import { decodeCursor } from '../cursor.js';
-import { pageLimit, pageOf, type LookupRow } from '../lookup-page.js';
+import { lookupsQuery, pageOf, type LookupRow } from '../lookup-page.js';
 import type { Page } from '../store.js';
 import type { Statements } from './statements.js';
 
@@ -15,24 +14,8 @@ export class LookupTable {
   }
 
   lookups(f: LookupFilter, cursor?: string | null): Page<LookupRecord> {
-    const c = decodeCursor(cursor);
-    const limit = pageLimit(f.limit);
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (f.actor) {
-      where.push('actor = ?');
-      args.push(f.actor);
-    }
-    if (f.org) {
-      where.push('org = ?');
-      args.push(f.org);
-    }
-    if (c) {
-      where.push('(time < ? OR (time = ? AND id < ?))');
-      args.push(c.time, c.time, c.id);
-    }
-    const sql = `SELECT * FROM lookups ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY time DESC, id DESC LIMIT ?`;
-    return pageOf(this.st.stmt(sql).all(...args, limit + 1) as LookupRow[], limit);
+    const { sql, args, limit } = lookupsQuery('sqlite', f, cursor);
+    return pageOf(this.st.stmt(sql).all(...args) as LookupRow[], limit);
   }
 
   prune(before: number): number {

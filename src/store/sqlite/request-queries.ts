@@ -14,6 +14,7 @@ import type { Statements } from './statements.js';
 import { BLOCK_SPAN_MS } from '../prepared-batch.js';
 import { keyOwnerOrder } from '../key-owner.js';
 import { auditsFrom, requestsFrom } from '../summary-codec.js';
+import { searchWhere, SqlWhere, windowWhere } from '../sql-where.js';
 
 const MINUTE = 60_000;
 /** Longest request the summary scan expects: a request is found in blocks up to this long after it started. */
@@ -48,20 +49,17 @@ export class RequestQueries {
   }
 
   codeCounts(f: { from: number; to: number; wok?: string; org?: string }): CodeCount[] {
-    const where = ['code IS NOT NULL', 'time >= ?', 'time <= ?'];
-    const args: (string | number)[] = [f.from, f.to];
-    if (f.wok) (where.push('wok = ?'), args.push(f.wok));
-    if (f.org) (where.push('org = ?'), args.push(f.org));
+    const w = windowWhere('sqlite', f).add('code IS NOT NULL');
     // The sample is the newest request of the code within the same filter (never one of another org or wok).
     return this.st
       .stmt(
         `SELECT code, count, lastSeen, sampleCid FROM (
            SELECT code, COUNT(*) OVER (PARTITION BY code) AS count, MAX(time) OVER (PARTITION BY code) AS lastSeen, cid AS sampleCid,
                   ROW_NUMBER() OVER (PARTITION BY code ORDER BY time DESC, id DESC) AS rn
-           FROM failures WHERE ${where.join(' AND ')}
+           FROM failures WHERE ${w.sql}
          ) WHERE rn = 1 ORDER BY count DESC, code`,
       )
-      .all(...args) as CodeCount[];
+      .all(...w.args) as CodeCount[];
   }
 
   /** Requests in the window, exact: whole minutes from traffic, the minutes cut by the window's edges from block summaries. */
@@ -70,11 +68,8 @@ export class RequestQueries {
     const last = Math.floor((f.to + 1) / MINUTE) - 1;
     let total = 0;
     if (first <= last) {
-      const where = ['minute >= ?', 'minute <= ?'];
-      const args: (string | number)[] = [first, last];
-      if (f.wok) (where.push('wok = ?'), args.push(f.wok));
-      if (f.org) (where.push('org = ?'), args.push(f.org));
-      total += this.st.pluck(`SELECT COALESCE(SUM(total), 0) FROM traffic WHERE ${where.join(' AND ')}`).get(...args) as number;
+      const w = new SqlWhere('sqlite').when('minute', '>=', first).when('minute', '<=', last).when('wok', '=', f.wok).when('org', '=', f.org);
+      total += this.st.pluck(`SELECT COALESCE(SUM(total), 0) FROM traffic WHERE ${w.sql}`).get(...w.args) as number;
       if (f.from < first * MINUTE) total += this.countSummaries(f, f.from, first * MINUTE - 1);
       if ((last + 1) * MINUTE <= f.to) total += this.countSummaries(f, (last + 1) * MINUTE, f.to);
     } else {
@@ -86,14 +81,10 @@ export class RequestQueries {
   /** Totals as requestTotal, failures and per-code counts from the failures rows. */
   requestCounts(f: WindowFilter): RequestCounts {
     const total = this.requestTotal(f);
-    const where = ['time >= ?', 'time <= ?'];
-    const args: (string | number)[] = [f.from, f.to];
-    if (f.wok) (where.push('wok = ?'), args.push(f.wok));
-    if (f.org) (where.push('org = ?'), args.push(f.org));
-    const w = where.join(' AND ');
-    const failed = this.st.pluck(`SELECT COUNT(*) FROM failures WHERE ${w} AND status >= 400`).get(...args) as number;
+    const w = windowWhere('sqlite', f);
+    const failed = this.st.pluck(`SELECT COUNT(*) FROM failures WHERE ${w.sql} AND status >= 400`).get(...w.args) as number;
     const byCode: Record<string, number> = {};
-    for (const r of this.st.stmt(`SELECT code, COUNT(*) AS n FROM failures WHERE ${w} AND code IS NOT NULL GROUP BY code`).all(...args) as { code: string; n: number }[]) {
+    for (const r of this.st.stmt(`SELECT code, COUNT(*) AS n FROM failures WHERE ${w.sql} AND code IS NOT NULL GROUP BY code`).all(...w.args) as { code: string; n: number }[]) {
       byCode[r.code] = r.n;
     }
     return { total, failed, byCode };
@@ -123,32 +114,18 @@ export class RequestQueries {
   }
 
   wokChanges(f: WindowFilter): AuditRecord[] {
-    const where = ['time >= ?', 'time <= ?'];
-    const args: (string | number)[] = [f.from, f.to];
-    if (f.wok) (where.push('wok = ?'), args.push(f.wok));
-    if (f.org) (where.push('org = ?'), args.push(f.org));
+    const w = windowWhere('sqlite', f);
     return this.st
       .stmt(
         `SELECT event_id AS eventId, time, cid, actor, org, wok, action, outcome FROM wok_changes
-         WHERE ${where.join(' AND ')} ORDER BY time DESC, id DESC LIMIT ?`,
+         WHERE ${w.sql} ORDER BY time DESC, id DESC LIMIT ${w.arg(f.limit ?? 100)}`,
       )
-      .all(...args, f.limit ?? 100) as AuditRecord[];
+      .all(...w.args) as AuditRecord[];
   }
 
   private searchFailures(f: SearchFilter, c: { time: number; id: number } | null, limit: number) {
-    const where: string[] = [];
-    const args: (string | number)[] = [];
-    if (f.from !== undefined) (where.push('time >= ?'), args.push(f.from));
-    if (f.to !== undefined) (where.push('time <= ?'), args.push(f.to));
-    if (f.code) (where.push('code = ?'), args.push(f.code));
-    if (f.org) (where.push('org = ?'), args.push(f.org));
-    if (f.wok) (where.push('wok = ?'), args.push(f.wok));
-    if (f.status !== undefined) (where.push('status = ?'), args.push(f.status));
-    if (f.failed) where.push('status >= 400');
-    if (c) (where.push('(time < ? OR (time = ? AND id < ?))'), args.push(c.time, c.time, c.id));
-    const rows = this.st
-      .stmt(`SELECT * FROM failures ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY time DESC, id DESC LIMIT ?`)
-      .all(...args, limit + 1) as RequestRow[];
+    const w = searchWhere('sqlite', f, c);
+    const rows = this.st.stmt(`SELECT * FROM failures ${w.clause} ORDER BY time DESC, id DESC LIMIT ${w.arg(limit + 1)}`).all(...w.args) as RequestRow[];
     return { items: rows.slice(0, limit).map((r) => ({ r: requestFromRow(r), id: r.id })), more: rows.length > limit };
   }
 
