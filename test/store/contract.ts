@@ -13,6 +13,7 @@ import { queriesContract } from './contract/queries.js';
 import { searchContract } from './contract/search.js';
 import { searchFiltersContract } from './contract/search-filters.js';
 import { writeContract } from './contract/write.js';
+import { writePartsContract } from './contract/write-parts.js';
 import { codeByOrgContract } from './contract/code-by-org.js';
 import { aroundContract } from './contract/around.js';
 import { lookupsContract } from './contract/lookups.js';
@@ -30,6 +31,7 @@ export type MakeStore = () => Promise<StoreHandle>;
 export function storeContract(name: string, make: MakeStore): void {
   describe(`Store contract: ${name}`, () => {
     writeContract(make);
+    writePartsContract(make);
     queriesContract(make);
     searchContract(make);
     activityContract(make);

@@ -1,28 +1,24 @@
 /**
  * writeBatch for PostgreSQL: one transaction holding the events, unparsed
  * lines, request/audit/lifecycle rows, containers, counters, the streams'
- * checkpoints and the idempotency record — all or nothing. Same rules as the
- * SQLite block writer: a line at an offset before its stream's committed
- * checkpoint, or already stored past it (`ahead`), is dropped. Stream rows are
- * locked (in key order) for the transaction, so concurrent writers of one
- * stream queue instead of racing; rows go in as a few multi-row INSERTs over
- * unnest() arrays, not a round trip per line.
+ * checkpoints and the idempotency record — all or nothing. What is kept and
+ * what a stream's row becomes follow write-rules.ts, as in SQLite. Stream rows
+ * are locked (in key order) for the transaction, so concurrent writers of one
+ * stream queue instead of racing, and the values the rules compute from the
+ * rows read are still theirs when written; rows go in as a few multi-row
+ * INSERTs over unnest() arrays, not a round trip per line.
  */
-import type { Event, Source } from '../../model/event.js';
+import type { Event } from '../../model/event.js';
 import { SOURCES } from '../../model/event.js';
 import { encodeForStore, isNotable, offsetOf } from '../event-codec.js';
-import { IdempotencyConflict } from '../store.js';
 import type { StreamBatch, WriteBatch, WriteResult } from '../store.js';
+import { counterRows, countSource, freshFilter, idempotentRepeat, markAfter, mergeStream, writeResult, type SourceCounts, type StoredStream, type StreamMark } from '../write-rules.js';
 import type { Client } from './pg-connect.js';
 import { insertActivity, pgText, upsertContainers, type Stored } from './pg-derived-rows.js';
 import { refJson, type RefCache } from './pg-refs.js';
 
-interface StreamRow {
-  id: number;
-  key: string;
-  off: number;
-  ahead: number[] | null;
-}
+/** A locked streams row: the stored stream and its id. */
+type StreamRow = StoredStream & { id: number };
 
 /** The events of one batch that were actually inserted, in batch order. */
 async function insertEvents(c: Client, rows: Stored[], refs: Map<string, number>): Promise<Stored[]> {
@@ -51,9 +47,13 @@ async function insertEvents(c: Client, rows: Stored[], refs: Map<string, number>
   return rows.filter(({ e, stream }) => inserted.has(`${stream}:${offsetOf(e.id)}`));
 }
 
-/** Creates missing streams, then locks every stream of the batch (in key order, so writers never deadlock). */
+/**
+ * Creates missing streams (named as by the first part of the batch that writes
+ * them), then locks every stream of the batch (in key order, so writers never deadlock).
+ */
 async function lockStreams(c: Client, batches: StreamBatch[], now: number): Promise<Map<string, StreamRow>> {
-  const infos = new Map(batches.map((b) => [b.stream.key, b.stream]));
+  const infos = new Map<string, StreamBatch['stream']>();
+  for (const b of batches) if (!infos.has(b.stream.key)) infos.set(b.stream.key, b.stream);
   const keys = [...infos.keys()].sort();
   const list = keys.map((k) => infos.get(k)!);
   await c.query(
@@ -62,8 +62,12 @@ async function lockStreams(c: Client, batches: StreamBatch[], now: number): Prom
      ON CONFLICT (key) DO NOTHING`,
     [keys, list.map((s) => s.kind), list.map((s) => s.path), list.map((s) => s.source), list.map((s) => s.container?.id ?? null), now],
   );
-  const r = await c.query<StreamRow>('SELECT id, key, off, ahead FROM streams WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE', [keys]);
-  return new Map(r.rows.map((row) => [row.key, row]));
+  const r = await c.query<Omit<StreamRow, 'ahead'> & { key: string; ahead: number[] | null }>(
+    `SELECT id, key, path, dev, ino, off AS "offset", line, size, last_time AS "lastTime", tail, events, unparsed, invalid_utf8 AS "invalidUtf8", truncated, ahead
+     FROM streams WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE`,
+    [keys],
+  );
+  return new Map(r.rows.map(({ key, ahead, ...row }) => [key, { ...row, ahead: ahead ?? [] }]));
 }
 
 export class PgWriter {
@@ -78,43 +82,41 @@ export class PgWriter {
       const claim = await c.query('INSERT INTO idempotency (key, digest, result, created_at) VALUES ($1, $2, NULL, $3) ON CONFLICT (key) DO NOTHING', [key, digest, now]);
       if (claim.rowCount === 0) {
         const prior = await c.query<{ digest: string; result: string | null }>('SELECT digest, result FROM idempotency WHERE key = $1', [key]);
-        const row = prior.rows[0];
-        if (row && row.digest !== digest) throw new IdempotencyConflict(key);
-        if (row?.result) return { ...(JSON.parse(row.result) as WriteResult), duplicate: true };
+        const repeat = idempotentRepeat(batch.idempotency, prior.rows[0]);
+        if (repeat) return repeat;
       }
     }
-    const streams = await lockStreams(c, batch.streams, now);
-    const plan: { sb: StreamBatch; row: StreamRow; kept: Event[]; keptUnparsed: StreamBatch['unparsed']; ahead: number[] }[] = [];
+    const rows = await lockStreams(c, batch.streams, now);
+    const marks = new Map<string, StreamMark>(rows);
+    const plan: { sb: StreamBatch; id: number; kept: Event[]; keptUnparsed: StreamBatch['unparsed']; ahead: readonly number[] }[] = [];
     let offered = 0;
     for (const sb of batch.streams) {
-      const row = streams.get(sb.stream.key)!;
-      const known = new Set(row.ahead ?? []);
-      const fresh = (o: number) => o >= row.off && !known.has(o);
+      const key = sb.stream.key;
+      const mark = marks.get(key)!;
+      const fresh = freshFilter(mark);
       const kept = sb.events.filter((e) => fresh(offsetOf(e.id)));
       const keptUnparsed = sb.unparsed.filter((u) => fresh(u.offset));
       offered += sb.events.length + sb.unparsed.length;
-      const floor = Math.max(sb.checkpoint.offset, row.off);
-      const ahead = [...new Set([...kept.map((e) => offsetOf(e.id)), ...keptUnparsed.map((u) => u.offset), ...(row.ahead ?? [])].filter((o) => o >= floor))].sort((a, b) => a - b);
-      plan.push({ sb, row, kept, keptUnparsed, ahead });
-      // The same stream twice in one batch: the second part sees the first.
-      row.off = Math.max(row.off, sb.checkpoint.offset);
-      row.ahead = ahead;
+      // The same stream twice in one batch: the second part is checked against the mark the first left.
+      const next = markAfter(mark, sb.checkpoint, [kept.map((e) => offsetOf(e.id)), keptUnparsed.map((u) => u.offset)]);
+      marks.set(key, next);
+      plan.push({ sb, id: rows.get(key)!.id, kept, keptUnparsed, ahead: next.ahead });
     }
 
-    const candidates: Stored[] = plan.flatMap((p) => p.kept.map((e) => ({ e, stream: p.row.id })));
+    const candidates: Stored[] = plan.flatMap((p) => p.kept.map((e) => ({ e, stream: p.id })));
     const refIds = await this.refs.resolve(c, candidates.flatMap(({ e }) => (e.source === 'container' ? [e.container] : [])));
     const stored = await insertEvents(c, candidates, refIds);
     await insertActivity(c, stored);
     await upsertContainers(c, stored);
 
     const perStream = new Map<number, number>();
-    const counts: Partial<Record<Source, number>> = {};
+    const counts: SourceCounts = {};
     for (const { e, stream } of stored) {
       perStream.set(stream, (perStream.get(stream) ?? 0) + 1);
-      counts[e.source] = (counts[e.source] ?? 0) + 1;
+      countSource(counts, e.source, 1);
     }
     let unparsed = 0;
-    const up = plan.flatMap((p) => p.keptUnparsed.map((u) => ({ u, stream: p.row.id })));
+    const up = plan.flatMap((p) => p.keptUnparsed.map((u) => ({ u, stream: p.id })));
     if (up.length) {
       const r = await c.query(
         `INSERT INTO unparsed (stream, off, line, reason, head, time)
@@ -125,27 +127,29 @@ export class PgWriter {
       );
       unparsed = r.rowCount ?? 0;
     }
-    const sources = (Object.keys(counts) as Source[]).sort();
-    if (sources.length) {
+    const counters = counterRows(counts);
+    if (counters.length) {
       await c.query(
         `INSERT INTO counters (source, events) SELECT * FROM unnest($1::text[], $2::bigint[])
          ON CONFLICT (source) DO UPDATE SET events = counters.events + EXCLUDED.events`,
-        [sources, sources.map((s) => counts[s]!)],
+        [counters.map(([s]) => s), counters.map(([, n]) => n)],
       );
     }
     for (const p of plan) {
-      const cp = p.sb.checkpoint;
-      const events = perStream.get(p.row.id) ?? 0;
-      perStream.delete(p.row.id);
+      const key = p.sb.stream.key;
+      // A stream's events of the batch all count with its first part.
+      const events = perStream.get(p.id) ?? 0;
+      perStream.delete(p.id);
+      rows.set(key, { id: p.id, ...mergeStream(rows.get(key)!, { path: p.sb.stream.path, checkpoint: p.sb.checkpoint, events, unparsed: p.keptUnparsed.length, ahead: p.ahead }) });
+    }
+    for (const r of rows.values()) {
       await c.query(
-        `UPDATE streams SET path = COALESCE($2, path), dev = $3, ino = $4, off = GREATEST(off, $5), line = GREATEST(line, $6), size = $7,
-           last_time = GREATEST(last_time, $8), events = events + $9, unparsed = unparsed + $10, invalid_utf8 = invalid_utf8 + $11,
-           truncated = truncated + $12, ahead = $13, updated_at = $14, tail = CASE WHEN $5 > off THEN $15 WHEN $5 = off THEN COALESCE($15, tail) ELSE tail END WHERE id = $1`,
-        [p.row.id, p.sb.stream.path, cp.dev, cp.ino, cp.offset, cp.line, cp.size, cp.lastTime, events, p.keptUnparsed.length, cp.invalidUtf8, cp.truncated, p.ahead.length ? p.ahead : null, now, cp.tail ?? null],
+        `UPDATE streams SET path = $2, dev = $3, ino = $4, off = $5, line = $6, size = $7, last_time = $8, tail = $9,
+           events = $10, unparsed = $11, invalid_utf8 = $12, truncated = $13, ahead = $14, updated_at = $15 WHERE id = $1`,
+        [r.id, r.path, r.dev, r.ino, r.offset, r.line, r.size, r.lastTime, r.tail, r.events, r.unparsed, r.invalidUtf8, r.truncated, r.ahead.length ? r.ahead : null, now],
       );
     }
-    const events = stored.length;
-    const result: WriteResult = { events, unparsed, duplicate: offered > 0 && events + unparsed === 0 };
+    const result = writeResult(offered, stored.length, unparsed);
     if (batch.idempotency) await c.query('UPDATE idempotency SET result = $2 WHERE key = $1', [batch.idempotency.key, JSON.stringify(result)]);
     return result;
   }

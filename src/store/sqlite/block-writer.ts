@@ -1,31 +1,28 @@
 /**
  * writePrepared for SQLite: one IMMEDIATE transaction per batch holding the
  * blocks, the cid-index segment, request / audit / lifecycle rows, unparsed
- * lines, counters and the streams' checkpoints — all or nothing. Lines at or
- * before a stream's committed checkpoint, or already stored past it, are
- * dropped, so a re-read (a crash before the commit, or two readers of one
- * file) never doubles an event. The encoding work happened before, in
- * prepared-batch.ts; this thread only runs SQL.
+ * lines, counters and the streams' checkpoints — all or nothing. What is kept
+ * and what a stream's row becomes follow write-rules.ts: this thread reads the
+ * row, applies the rules and writes the values. The encoding work happened
+ * before, in prepared-batch.ts; here runs SQL.
  */
-import type { Source } from '../../model/event.js';
 import type { RequestSummary } from '../../model/request.js';
 import type { WriteResult } from '../store.js';
-import { IdempotencyConflict, StoreError } from '../store.js';
+import { StoreError } from '../store.js';
 import { decodeEvent } from '../event-codec.js';
 import type { CidIndex } from './cid-index.js';
 import { mapSqliteError, type Db } from './open-database.js';
 import { keyOwnerOrder } from '../key-owner.js';
 import { prepareBlocks, type PreparedBatch, type PreparedBlock, type PreparedStream } from '../prepared-batch.js';
+import { counterRows, countSource, freshFilter, idempotentRepeat, markAfter, mergeStream, writeResult, type SourceCounts, type StoredStream } from '../write-rules.js';
 
 /** A per-minute traffic row: minute, wok, org ('' for none), key prefix ('' when the line named the org), total, failed. */
 type Traffic = [number, string, string, string, number, number];
 
-interface StreamRow {
-  id: number;
-  offset: number;
-  line: number;
-  ahead: string | null;
-}
+/** A streams row as read: the stored stream with `ahead` as stored (JSON, or null for none). */
+type StreamRow = Omit<StoredStream, 'ahead'> & { id: number; ahead: string | null };
+
+const STREAM_COLUMNS = 'id, path, dev, ino, offset, line, size, last_time AS lastTime, tail, events, unparsed, invalid_utf8 AS invalidUtf8, truncated, ahead';
 
 export class BlockWriter {
   private readonly s;
@@ -35,14 +32,12 @@ export class BlockWriter {
     private readonly cids: CidIndex,
   ) {
     this.s = {
-      getStream: db.prepare('SELECT id, offset, line, ahead FROM streams WHERE key = ?'),
+      getStream: db.prepare(`SELECT ${STREAM_COLUMNS} FROM streams WHERE key = ?`),
       newStream: db.prepare(
-        'INSERT INTO streams (key, kind, path, source, container_id, updated_at) VALUES (@key, @kind, @path, @source, @container, @now) RETURNING id, offset, line, ahead',
+        `INSERT INTO streams (key, kind, path, source, container_id, updated_at) VALUES (@key, @kind, @path, @source, @container, @now) RETURNING ${STREAM_COLUMNS}`,
       ),
-      checkpoint: db.prepare(`UPDATE streams SET path = COALESCE(@path, path), dev = @dev, ino = @ino,
-        offset = MAX(offset, @offset), line = MAX(line, @line), size = @size, last_time = CASE WHEN @lastTime IS NULL THEN last_time WHEN last_time IS NULL THEN @lastTime ELSE MAX(last_time, @lastTime) END,
-        events = events + @events, unparsed = unparsed + @unparsed, invalid_utf8 = invalid_utf8 + @invalid, truncated = truncated + @truncated,
-        tail = CASE WHEN @offset > offset THEN @tail WHEN @offset = offset THEN COALESCE(@tail, tail) ELSE tail END, ahead = @ahead, updated_at = @now WHERE id = @id`),
+      checkpoint: db.prepare(`UPDATE streams SET path = @path, dev = @dev, ino = @ino, offset = @offset, line = @line, size = @size, last_time = @lastTime,
+        events = @events, unparsed = @unparsed, invalid_utf8 = @invalidUtf8, truncated = @truncated, tail = @tail, ahead = @ahead, updated_at = @now WHERE id = @id`),
       block: db.prepare(
         'INSERT OR IGNORE INTO blocks (stream, off0, off1, t0, t1, source, wok, container, n, notable, data, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -77,14 +72,12 @@ export class BlockWriter {
   private writeInTransaction(batch: PreparedBatch): WriteResult {
     if (batch.idempotency) {
       const prior = this.s.idemGet.get(batch.idempotency.key) as { digest: string; result: string } | undefined;
-      if (prior) {
-        if (prior.digest !== batch.idempotency.digest) throw new IdempotencyConflict(batch.idempotency.key);
-        return { ...(JSON.parse(prior.result) as WriteResult), duplicate: true };
-      }
+      const repeat = idempotentRepeat(batch.idempotency, prior);
+      if (repeat) return repeat;
     }
     const cidEntries: [string, number][] = [];
     const traffic = new Map<string, Traffic>();
-    const counts: Partial<Record<Source, number>> = {};
+    const counts: SourceCounts = {};
     let events = 0;
     let unparsed = 0;
     let offered = 0;
@@ -92,65 +85,49 @@ export class BlockWriter {
     let oldest = Number.POSITIVE_INFINITY;
     const now = Date.now();
     for (const sb of batch.streams) {
-      const row = this.stream(sb, now);
+      const { id, ...row } = this.stream(sb, now);
       const fresh = freshFilter(row);
       const keptUnparsed = sb.unparsed.filter((u) => fresh(u.offset));
       const blocks = freshBlocks(sb, fresh);
       offered += sb.unparsed.length + sb.blocks.reduce((n, b) => n + b.offsets.length, 0);
       let streamEvents = 0;
-      const keptOffsets: number[] = [];
+      const kept: number[][] = [keptUnparsed.map((u) => u.offset)];
       for (const block of blocks) {
-        const id = this.writeBlock(row.id, block, cidEntries, traffic);
-        if (id === null) continue;
+        const blk = this.writeBlock(id, block, cidEntries, traffic);
+        if (blk === null) continue;
         const n = block.offsets.length;
         streamEvents += n;
-        for (const o of block.offsets) keptOffsets.push(o);
-        counts[block.source] = (counts[block.source] ?? 0) + n;
+        kept.push(block.offsets);
+        countSource(counts, block.source, n);
         t1 = Math.max(t1, block.t1);
         oldest = Math.min(oldest, block.t1);
       }
       events += streamEvents;
-      for (const u of keptUnparsed) unparsed += this.s.unparsed.run(row.id, u.offset, u.line, u.reason, u.head, u.time).changes;
+      for (const u of keptUnparsed) unparsed += this.s.unparsed.run(id, u.offset, u.line, u.reason, u.head, u.time).changes;
       const cp = sb.checkpoint;
-      const floor = Math.max(cp.offset, row.offset);
-      const ahead = [...keptOffsets, ...keptUnparsed.map((u) => u.offset), ...parseAhead(row.ahead)].filter((o) => o >= floor);
-      this.s.checkpoint.run({
-        id: row.id,
-        path: sb.stream.path,
-        dev: cp.dev,
-        ino: cp.ino,
-        offset: cp.offset,
-        line: cp.line,
-        size: cp.size,
-        tail: cp.tail ?? null,
-        lastTime: cp.lastTime,
-        events: streamEvents,
-        unparsed: keptUnparsed.length,
-        invalid: cp.invalidUtf8,
-        truncated: cp.truncated,
-        ahead: ahead.length ? JSON.stringify([...new Set(ahead)].sort((a, b) => a - b)) : null,
-        now,
-      });
+      const next = mergeStream(row, { path: sb.stream.path, checkpoint: cp, events: streamEvents, unparsed: keptUnparsed.length, ahead: markAfter(row, cp, kept).ahead });
+      this.s.checkpoint.run({ ...next, id, ahead: next.ahead.length ? JSON.stringify(next.ahead) : null, now });
     }
     this.cids.addSegment(cidEntries, t1, oldest);
     for (const [minute, wok, org, keyPrefix, total, failed] of traffic.values()) this.s.traffic.run(minute, wok, org, keyPrefix, total, failed);
-    for (const [source, n] of Object.entries(counts)) this.s.counter.run(source, n);
-    const result: WriteResult = { events, unparsed, duplicate: offered > 0 && events + unparsed === 0 };
+    for (const [source, n] of counterRows(counts)) this.s.counter.run(source, n);
+    const result = writeResult(offered, events, unparsed);
     if (batch.idempotency) this.s.idemPut.run(batch.idempotency.key, batch.idempotency.digest, JSON.stringify(result), now);
     return result;
   }
 
-  private stream(sb: PreparedStream, now: number): StreamRow {
-    const got = this.s.getStream.get(sb.stream.key) as StreamRow | undefined;
-    if (got) return got;
-    return this.s.newStream.get({
-      key: sb.stream.key,
-      kind: sb.stream.kind,
-      path: sb.stream.path,
-      source: sb.stream.source,
-      container: sb.stream.container?.id ?? null,
-      now,
-    }) as StreamRow;
+  /** The stream's row, created on its first write; `ahead` parsed. */
+  private stream(sb: PreparedStream, now: number): StoredStream & { id: number } {
+    const got = (this.s.getStream.get(sb.stream.key) ??
+      this.s.newStream.get({
+        key: sb.stream.key,
+        kind: sb.stream.kind,
+        path: sb.stream.path,
+        source: sb.stream.source,
+        container: sb.stream.container?.id ?? null,
+        now,
+      })) as StreamRow;
+    return { ...got, ahead: got.ahead ? (JSON.parse(got.ahead) as number[]) : [] };
   }
 
   /** Stores one block; returns its id, or null if the same block was stored before. */
@@ -208,17 +185,6 @@ export class BlockWriter {
     this.s.failure.run(r.cid, r.time, r.method, r.path, r.status, r.code, org, user, r.keyPrefix, r.wok, r.durationMs, r.message, blk);
     if (r.code) this.s.codeMinute.run(Math.floor(r.time / 60_000), r.code, org ?? '', r.wok ?? '');
   }
-}
-
-
-function parseAhead(s: string | null): number[] {
-  return s ? (JSON.parse(s) as number[]) : [];
-}
-
-/** Which offsets of a stream are new: past its checkpoint and not among the lines already stored beyond it. */
-function freshFilter(row: StreamRow): (offset: number) => boolean {
-  const ahead = new Set(parseAhead(row.ahead));
-  return (offset) => offset >= row.offset && !ahead.has(offset);
 }
 
 /**
