@@ -76,7 +76,7 @@ function healthOf(body: string): DiagBenchResult['health'] {
 
 async function load(store: SqliteStore, token: string | null, mode: string, cacheMs: number): Promise<DiagBenchResult> {
   const diag = createDiagServices({ store, inventory: storeInventory(store), catalog, clock: systemClock, config: diagConfig({ cacheMs, intervalMs: 0 }) });
-  const app = createApp({ store, inventory: storeInventory(store), catalog, logger: silentLogger(), clock: systemClock, config: { ticket: DEFAULT_TICKET_OPTIONS, trustProxy: false, bodyLimit: '1mb' }, diag });
+  const app = createApp({ store, redactor: store.redactor, inventory: storeInventory(store), catalog, logger: silentLogger(), clock: systemClock, config: { ticket: DEFAULT_TICKET_OPTIONS, trustProxy: false, bodyLimit: '1mb' }, diag });
   const s = await listen(app, 0, '127.0.0.1');
   const port = Number(new URL(s.url).port);
   const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });

@@ -1,5 +1,5 @@
 /**
- * Redaction on hostile text: redactText on strings of up to 64 KiB (the most
+ * Redaction on hostile text: the redactor's text() on strings of up to 64 KiB (the most
  * it looks at) built to make a rule rescan the text (bench/hostile-text.ts:
  * each rule's prefixes, separators and alphabets repeated, JWT-like runs
  * among them). Each input is timed at 4, 16 and 64 KiB and the growth fitted
@@ -11,7 +11,7 @@
  * processes on the machine do not count; each figure is a median of rounds.
  * test/redact/linear-time.test.ts holds every input to k < LINEAR_EXPONENT.
  */
-import { MAX_REDACT_TEXT, redactText } from '../src/redact/redact.js';
+import { DEFAULT_REDACTOR, MAX_REDACT_TEXT } from '../src/redact/redactor.js';
 import { HOSTILE_UNITS, hostileText, type HostileUnit } from './hostile-text.js';
 
 export interface RedactCase {
@@ -41,13 +41,13 @@ function median(xs: number[]): number {
 export function perCall(text: string, rounds: number, roundMs: number): number {
   const copies = Math.max(1, Math.round(MAX_REDACT_TEXT / Math.max(1, text.length)));
   const batch = Array.from({ length: copies }, (_, i) => (i === 0 ? text : text.slice(0, -1) + text.slice(-1)));
-  for (const t of batch) redactText(t);
+  for (const t of batch) DEFAULT_REDACTOR.text(t);
   const runs: number[] = [];
   for (let r = 0; r < rounds; r++) {
     const t0 = cpuMs();
     let n = 0;
     do {
-      for (const t of batch) redactText(t);
+      for (const t of batch) DEFAULT_REDACTOR.text(t);
       n += copies;
     } while (cpuMs() - t0 < roundMs);
     runs.push((cpuMs() - t0) / n);

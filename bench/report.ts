@@ -117,7 +117,7 @@ export function renderTable(r: BenchResult): string {
     const h0 = r.diag[0]!.health;
     row('  the health answered (demo data)', `${h0.status}${h0.notPassing.length ? ` — not passing: ${h0.notPassing.join(', ')}` : ''}`);
   }
-  head(`redaction of 64 KiB hostile strings, ${r.redaction.length} shapes (redactText, CPU time per call; k: time ∝ size^k over 4–64 KiB)`);
+  head(`redaction of 64 KiB hostile strings, ${r.redaction.length} shapes (Redactor.text, CPU time per call; k: time ∝ size^k over 4–64 KiB)`);
   for (const c of r.redaction) row(`  ${c.name}`, `${ms(c.ms64k)}  k = ${c.exponent.toFixed(2)}`);
   row('  worst growth exponent', `k = ${Math.max(...r.redaction.map((c) => c.exponent)).toFixed(2)}`, 'redaction linear');
   if (r.around) {

@@ -88,6 +88,7 @@ async function main(): Promise<void> {
     await loop.tick();
     const app = createApp({
       store,
+      redactor: store.redactor,
       inventory,
       catalog,
       logger: silentLogger(),

@@ -14,7 +14,7 @@ import { Command } from 'commander';
 import { addOperator } from '../src/access/operators.js';
 import { renderIngestReport } from '../src/cli/report-ingest.js';
 import { serve } from '../src/cli/commands/serve.js';
-import { portArg } from '../src/cli/context.js';
+import { configuredRedactor, portArg } from '../src/cli/context.js';
 import { readEnv } from '../src/config.js';
 import { ingestPaths } from '../src/ingest/ingest-paths.js';
 import { readInventoryFile } from '../src/ingest/inventory-file.js';
@@ -37,6 +37,7 @@ async function main(): Promise<void> {
     .parse()
     .opts<{ port?: number; host?: string }>();
   const env = readEnv();
+  const redactor = configuredRedactor(env);
 
   // Ticket pages are for operators: the demo store gets one, with a fresh password each run.
   const password = randomBytes(12).toString('base64url');
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
 
   // From scratch: an old store would keep the previous run's hours beside the new ones.
   for (const suffix of ['', '-wal', '-shm']) rmSync(DEMO_DB + suffix, { force: true });
-  const store = new SqliteStore(DEMO_DB);
+  const store = new SqliteStore(DEMO_DB, { redactor });
   try {
     const report = await ingestPaths(store, summary.logPaths, { final: true });
     process.stdout.write(renderIngestReport(report));
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
   const port = opts.port ?? env.DIAG_PORT ?? 8080;
   const host = opts.host ?? env.DIAG_HOST ?? '127.0.0.1';
   try {
-    await serve({ db: DEMO_DB, port, host, env, banner: (url) => banner(url, summary, password) });
+    await serve({ db: DEMO_DB, port, host, env, redactor, banner: (url) => banner(url, summary, password) });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       process.stderr.write(`start-demo: ${host}:${port} is in use; pass --port or set DIAG_PORT\n`);

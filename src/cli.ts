@@ -6,12 +6,10 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { ConfigError, readEnv, redactPatterns } from './config.js';
-import { compileExtraPatterns } from './redact/secret-patterns.js';
-import { setExtraPatterns } from './redact/redact.js';
+import { readEnv } from './config.js';
 import { exitCodeOf } from './errors/coded-error.js';
 import { EX_SOFTWARE } from './errors/diag-codes.js';
-import type { CliContext } from './cli/context.js';
+import { cliContext, type CliContext } from './cli/context.js';
 import { registerIngest } from './cli/commands/ingest.js';
 import { registerServe } from './cli/commands/serve.js';
 import { registerTicket } from './cli/commands/ticket.js';
@@ -58,13 +56,7 @@ function report(e: unknown): number {
 
 export async function main(argv: string[]): Promise<number> {
   try {
-    const env = readEnv();
-    try {
-      setExtraPatterns(compileExtraPatterns(redactPatterns(env)));
-    } catch (e) {
-      throw new ConfigError(`DIAG_REDACT_PATTERNS: ${(e as Error).message}`);
-    }
-    await program({ env }).parseAsync(argv);
+    await program(cliContext(readEnv())).parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     return report(e);

@@ -1,6 +1,7 @@
-/** What every command gets: the environment, read once, and the shared option helpers. */
+/** What every command gets: the environment, read once, the redactor built from it, and the shared option helpers. */
 import { InvalidArgumentError } from 'commander';
-import { dbPath, type Env } from '../config.js';
+import { ConfigError, dbPath, redactPatterns, type Env } from '../config.js';
+import { createRedactor, type Redactor } from '../redact/redactor.js';
 import { openStore as openStoreAt } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { requireExistingStore } from './existing-store.js';
@@ -9,6 +10,22 @@ import type { DiagCode } from '../errors/diag-codes.js';
 
 export interface CliContext {
   env: Env;
+  /** Built once from DIAG_REDACT_PATTERNS: every store, thread and server of the run redacts with it. */
+  redactor: Redactor;
+}
+
+/** The redactor DIAG_REDACT_PATTERNS configures; a pattern that cannot be used is a ConfigError naming it. */
+export function configuredRedactor(env: Env): Redactor {
+  try {
+    return createRedactor({ patterns: redactPatterns(env) });
+  } catch (e) {
+    throw new ConfigError(`DIAG_REDACT_PATTERNS: ${(e as Error).message}`);
+  }
+}
+
+/** The context of one run, from the environment read once. */
+export function cliContext(env: Env): CliContext {
+  return { env, redactor: configuredRedactor(env) };
 }
 
 /** A mistake in how the command was called: exit code 2, one line. */
@@ -21,7 +38,7 @@ export const DB_OPTION = ['--db <store>', 'a SQLite file or a postgres:// URL (?
 
 /** The store the command names (--db, else $DIAG_DB, else the default file): SQLite for a path, PostgreSQL for a URL. */
 export function openStore(flag: string | undefined, ctx: CliContext): Promise<Store> {
-  return openStoreAt(dbPath(flag, ctx.env));
+  return openStoreAt(dbPath(flag, ctx.env), { redactor: ctx.redactor });
 }
 
 /** Runs `fn` with a store that is closed afterwards, whatever happens. */

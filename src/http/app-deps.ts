@@ -5,6 +5,7 @@ import type { Logger } from '../logging/logger.js';
 import type { ThrottleOptions } from './middleware/login-throttle.js';
 import type { InventorySource } from '../model/inventory.js';
 import type { TicketOptions } from '../queries/ticket.js';
+import type { Redactor } from '../redact/redactor.js';
 import type { Store } from '../store/store.js';
 import type { PushIngest } from '../ingest/push/push-ingest.js';
 import type { DrainBound } from './lingering-close.js';
@@ -36,6 +37,8 @@ export interface AccessConfig {
 /** Everything the HTTP app needs, passed in: no globals, so tests build it with a real store in a temp dir. */
 export interface AppDeps {
   store: Store;
+  /** Redacts at render and in our own request logs, by the same configured patterns as the store's ingest. */
+  redactor: Redactor;
   /** Orgs, woks and keys: the imported snapshot, or the cp database when configured. */
   inventory: InventorySource;
   catalog: Catalog;

@@ -16,7 +16,7 @@ import { requireOperatorExcept } from './middleware/guards.js';
 import { redactPages } from './middleware/redact-pages.js';
 import { signedOutBanner } from './middleware/signed-out.js';
 import { noStore, securityHeaders } from './middleware/security-headers.js';
-import { redactingReplacer } from '../redact/redact-render.js';
+import { JsonRedaction } from '../redact/redact-render.js';
 import { authRoutes } from './routes/auth.js';
 import { diagRoutes } from './routes/diag.js';
 import { homeRoutes } from './routes/home.js';
@@ -50,12 +50,13 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('views', path.join(projectRoot(), 'views'));
   app.set('view engine', 'ejs');
   app.set('query parser', 'simple');
-  // Redaction at render: every res.json body passes through the same rules as ingest.
-  app.set('json replacer', redactingReplacer);
+  // Redaction at render: every res.json body passes through the same rules as ingest, by the same redactor.
+  const bodies = new JsonRedaction(deps.redactor);
+  app.set('json replacer', bodies.replacer);
 
   const metrics = createAppMetrics(deps.diag, deps.config.processMetrics ?? true);
   const onError = errorHandler(deps.logger);
-  app.use(requestLogger(deps.logger), metrics.observe);
+  app.use(requestLogger(deps.logger, deps.redactor), metrics.observe);
   app.use(securityHeaders());
   // Before anything that could read a body, on every path. Pushed log batches are larger than any form or JSON call: /v1/ingest has its own cap.
   const ingestCap = { '/v1/ingest': deps.config.ingestMaxBytes ?? DEFAULT_INGEST_MAX_BYTES };
@@ -70,7 +71,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'pass' });
   });
-  app.use(noStore, redactPages, cookieParser());
+  app.use(noStore, redactPages(bodies), cookieParser());
   // Sets req.principal on every request; then CSRF for signed-in browsers, then deny-by-default.
   app.use(authenticate(deps), signedOutBanner, csrfProtection(), requireOperatorExcept(OPEN_PATHS));
   app.use(authRoutes(deps));

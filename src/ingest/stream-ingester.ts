@@ -72,7 +72,7 @@ export class StreamIngester {
     private file: FileState,
     private readonly gate: LineGate | null,
   ) {
-    this.parser = new StreamParser(info, opts.maxLine, pgPrefix(opts.pgLogLinePrefix ?? DEFAULT_PG_LOG_LINE_PREFIX));
+    this.parser = new StreamParser(info, opts.maxLine, pgPrefix(opts.pgLogLinePrefix ?? DEFAULT_PG_LOG_LINE_PREFIX), store.redactor);
     this.splitter = new LineSplitter(start?.offset ?? 0, opts.maxLine);
     this.tail = new ByteTail(start?.offset ?? 0);
     this.lineNo = start?.line ?? 0;

@@ -10,7 +10,7 @@
  * a string that would need them is not shown (OVER_BUDGET), so no ticket of
  * hostile stored lines holds the HTTP thread for long.
  */
-import { MAX_REDACT_TEXT, mayHoldSecret, redactHeader, redactText } from './redact.js';
+import { MAX_REDACT_TEXT, type Redactor } from './redactor.js';
 import { COUNTER_KEY, REDACTED, SECRET_HEADERS, isSecretKey } from './secret-patterns.js';
 import { setOwn } from '../model/own-key.js';
 
@@ -33,10 +33,10 @@ export function renderBudget(chars = RENDER_BUDGET): RenderBudget {
   return { left: chars, done: new Map() };
 }
 
-/** `s` redacted, charged to `budget`; OVER_BUDGET once the budget is spent. */
-export function redactWithin(s: string, budget: RenderBudget | null): string {
-  if (!mayHoldSecret(s)) return s;
-  if (budget === null) return redactText(s);
+/** `s` redacted by `redactor`, charged to `budget`; OVER_BUDGET once the budget is spent. */
+export function redactWithin(redactor: Redactor, s: string, budget: RenderBudget | null): string {
+  if (!redactor.mayHoldSecret(s)) return s;
+  if (budget === null) return redactor.text(s);
   const done = budget.done.get(s);
   if (done !== undefined) return done;
   const cost = Math.min(s.length, MAX_REDACT_TEXT);
@@ -45,41 +45,50 @@ export function redactWithin(s: string, budget: RenderBudget | null): string {
     return OVER_BUDGET;
   }
   budget.left -= cost;
-  const out = redactText(s);
+  const out = redactor.text(s);
   if (s.length >= 1024) budget.done.set(s, out);
   return out;
-}
-
-/** The budget of the answer being serialised (JSON.stringify is synchronous: one answer at a time). */
-let answerBudget: RenderBudget | null = null;
-
-/** Runs `f` (which serialises one answer through redactingReplacer) with a fresh budget. */
-export function withAnswerBudget<T>(f: () => T, chars = RENDER_BUDGET): T {
-  const outer = answerBudget;
-  answerBudget = renderBudget(chars);
-  try {
-    return f();
-  } finally {
-    answerBudget = outer;
-  }
 }
 
 function secretKeyed(key: string): boolean {
   return key !== '' && !OWN_KEYS.has(key) && (isSecretKey(key) || SECRET_HEADERS.has(key.toLowerCase()));
 }
 
-function underSecretKey(key: string, value: unknown): unknown {
+function underSecretKey(redactor: Redactor, key: string, value: unknown): unknown {
   if (value === null || value === undefined || typeof value === 'boolean') return value;
   const lower = key.toLowerCase();
-  if (SECRET_HEADERS.has(lower) && typeof value === 'string') return redactHeader(lower, value);
+  if (SECRET_HEADERS.has(lower) && typeof value === 'string') return redactor.header(lower, value);
   if (typeof value === 'number' && COUNTER_KEY.test(key)) return value;
   return REDACTED;
 }
 
-/** For `app.set('json replacer', …)`: every string is scanned, secret-named keys lose their values. */
-export function redactingReplacer(key: string, value: unknown): unknown {
-  if (secretKeyed(key)) return underSecretKey(key, value);
-  return typeof value === 'string' ? redactWithin(value, answerBudget) : value;
+/**
+ * Redaction of `res.json` bodies by one redactor: `replacer` is for
+ * `app.set('json replacer', …)` (every string is scanned, secret-named keys
+ * lose their values), and each answer serialised inside withAnswerBudget is
+ * charged to a budget of its own.
+ */
+export class JsonRedaction {
+  /** The budget of the answer being serialised (JSON.stringify is synchronous: one answer at a time). */
+  #budget: RenderBudget | null = null;
+
+  constructor(readonly redactor: Redactor) {}
+
+  readonly replacer = (key: string, value: unknown): unknown => {
+    if (secretKeyed(key)) return underSecretKey(this.redactor, key, value);
+    return typeof value === 'string' ? redactWithin(this.redactor, value, this.#budget) : value;
+  };
+
+  /** Runs `f` (which serialises one answer through `replacer`) with a fresh budget. */
+  withAnswerBudget<T>(f: () => T, chars = RENDER_BUDGET): T {
+    const outer = this.#budget;
+    this.#budget = renderBudget(chars);
+    try {
+      return f();
+    } finally {
+      this.#budget = outer;
+    }
+  }
 }
 
 function isPlain(v: object): boolean {
@@ -92,19 +101,19 @@ function isPlain(v: object): boolean {
  * emptied. Only plain objects and arrays are walked (class instances, dates
  * and functions pass unchanged); depth is bounded.
  */
-export function redactViewModel<T>(model: T, budget: RenderBudget = renderBudget()): T {
-  return walk(model, 0, budget) as T;
+export function redactViewModel<T>(redactor: Redactor, model: T, budget: RenderBudget = renderBudget()): T {
+  return walk(redactor, model, 0, budget) as T;
 }
 
-function walk(v: unknown, depth: number, budget: RenderBudget): unknown {
-  if (typeof v === 'string') return redactWithin(v, budget);
+function walk(redactor: Redactor, v: unknown, depth: number, budget: RenderBudget): unknown {
+  if (typeof v === 'string') return redactWithin(redactor, v, budget);
   if (v === null || typeof v !== 'object') return v;
   if (depth > 40) return v;
-  if (Array.isArray(v)) return v.map((x) => walk(x, depth + 1, budget));
+  if (Array.isArray(v)) return v.map((x) => walk(redactor, x, depth + 1, budget));
   if (!isPlain(v)) return v;
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v)) {
-    setOwn(out, k, secretKeyed(k) ? underSecretKey(k, x) : walk(x, depth + 1, budget));
+    setOwn(out, k, secretKeyed(k) ? underSecretKey(redactor, k, x) : walk(redactor, x, depth + 1, budget));
   }
   return out;
 }

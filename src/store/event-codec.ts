@@ -3,8 +3,7 @@
  * keys, nulls omitted, and nothing the block already says (the stream's key,
  * the source, the container). Shared by both stores so their bytes agree.
  */
-import { redactEvent } from '../redact/redact-event.js';
-import { mayHoldSecret } from '../redact/redact.js';
+import type { Redactor } from '../redact/redactor.js';
 import { LEVELS, type ContainerRef, type ErrInfo, type Event, type Fields, type HttpInfo, type Lifecycle, type Source } from '../model/event.js';
 
 interface Encoded {
@@ -77,13 +76,13 @@ export function offsetOf(id: string): number {
 
 /**
  * The line stored for an event, with every secret removed: the encoded line
- * is tested against the secret pre-check (what is tested is exactly what is
- * stored); when it may hold one, the event is redacted in place and encoded
- * again. Both stores write only what this returns.
+ * is tested against the redactor's pre-check (what is tested is exactly what
+ * is stored); when it may hold one, the event is redacted in place and
+ * encoded again. Both stores write only what this returns.
  */
-export function encodeForStore(e: Event, offset = offsetOf(e.id)): string {
+export function encodeForStore(e: Event, redactor: Redactor, offset = offsetOf(e.id)): string {
   const line = encodeEvent(e, offset);
-  return mayHoldSecret(line) ? encodeEvent(redactEvent(e), offset) : line;
+  return redactor.mayHoldSecret(line) ? encodeEvent(redactor.event(e), offset) : line;
 }
 
 const q = JSON.stringify;

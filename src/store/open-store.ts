@@ -7,6 +7,7 @@ import { describeTarget } from './postgres/pg-connect.js';
 import { PostgresStore } from './postgres/postgres-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import { StoreError, type Store } from './store.js';
+import type { Redactor } from '../redact/redactor.js';
 
 export const DEFAULT_PG_SCHEMA = 'tellwang_diag';
 
@@ -30,6 +31,8 @@ export function postgresTarget(target: string): { connectionString: string; sche
 }
 
 export interface OpenStoreOptions {
+  /** Removes secrets from what the store writes: the one built from configuration (cli/context.ts), or a thread's copy of it. */
+  redactor: Redactor;
   /**
    * Only reads: a SQLite file is opened read-only (so a command reads while a
    * follower writes, and reads a file it cannot write). PostgreSQL reads
@@ -39,9 +42,9 @@ export interface OpenStoreOptions {
 }
 
 /** Opens (creating or migrating as needed) the store at `target`. */
-export async function openStore(target: string, opts: OpenStoreOptions = {}): Promise<Store> {
-  if (isPostgresTarget(target)) return PostgresStore.open(postgresTarget(target));
-  return new SqliteStore(target, opts.readonly ? { readonly: true } : {});
+export async function openStore(target: string, opts: OpenStoreOptions): Promise<Store> {
+  if (isPostgresTarget(target)) return PostgresStore.open({ ...postgresTarget(target), redactor: opts.redactor });
+  return new SqliteStore(target, { redactor: opts.redactor, ...(opts.readonly ? { readonly: true } : {}) });
 }
 
 /** How to name the store to a person: the file, or the PostgreSQL server and schema — never the URL's password. */

@@ -12,6 +12,7 @@ import { summarize, type RequestSummary } from '../model/request.js';
 import { auditTuple, isFailure, requestTuple } from './summary-codec.js';
 import type { Checkpoint, StreamInfo } from '../model/stream.js';
 import { encodeForStore, isNotable, offsetOf } from './event-codec.js';
+import type { Redactor } from '../redact/redactor.js';
 import type { WriteBatch } from './store.js';
 
 /** A block closes at this many events, bytes of encoded lines, or milliseconds of time span. */
@@ -156,15 +157,19 @@ function add(b: OpenBlock, e: Event, line: string, offset: number): void {
   }
 }
 
-/** Splits one stream's events (in offset order) into blocks: one source and container each, bounded in count, bytes and time span. */
-export function prepareBlocks(events: readonly Event[]): PreparedBlock[] {
+/**
+ * Splits one stream's events (in offset order) into blocks: one source and
+ * container each, bounded in count, bytes and time span; each line encoded
+ * with `redactor`'s secrets removed (encodeForStore).
+ */
+export function prepareBlocks(events: readonly Event[], redactor: Redactor): PreparedBlock[] {
   const out: PreparedBlock[] = [];
   let cur: OpenBlock | null = null;
   let first: Event | null = null;
   for (const e of events) {
     // Encoding redacts the event in place when it may hold a secret: what follows reads the redacted event.
     const offset = offsetOf(e.id);
-    const line = encodeForStore(e, offset);
+    const line = encodeForStore(e, redactor, offset);
     if (
       cur &&
       (!sameBlock(first!, e) ||
@@ -185,9 +190,9 @@ export function prepareBlocks(events: readonly Event[]): PreparedBlock[] {
   return out;
 }
 
-export function prepareBatch(batch: WriteBatch): PreparedBatch {
+export function prepareBatch(batch: WriteBatch, redactor: Redactor): PreparedBatch {
   return {
-    streams: batch.streams.map((sb) => ({ stream: sb.stream, checkpoint: sb.checkpoint, blocks: prepareBlocks(sb.events), unparsed: sb.unparsed })),
+    streams: batch.streams.map((sb) => ({ stream: sb.stream, checkpoint: sb.checkpoint, blocks: prepareBlocks(sb.events, redactor), unparsed: sb.unparsed })),
     ...(batch.idempotency ? { idempotency: batch.idempotency } : {}),
   };
 }

@@ -14,6 +14,7 @@ import type { Around } from '../model/around.js';
 import type { LookupEntry, LookupFilter, LookupRecord } from '../model/lookup.js';
 import type { AuditRecord, LifecycleRecord } from '../model/activity.js';
 import type { Event, Unparsed } from '../model/event.js';
+import type { Redactor } from '../redact/redactor.js';
 import type { CheckRecord } from '../model/health.js';
 import type { Inventory, InventoryKey, InventoryWok } from '../model/inventory.js';
 import type { RequestSummary } from '../model/request.js';
@@ -46,6 +47,8 @@ export interface BulkLimits {
 
 /** What ingest writes, where a stream's reading resumes, and retention. */
 export interface StreamWrites {
+  /** Removes secrets from every event written (encodeForStore): the configured one, passed in when the store is opened. */
+  readonly redactor: Redactor;
   /** Atomic: the events, unparsed lines and checkpoints are all stored, or none. */
   writeBatch(batch: WriteBatch): Promise<WriteResult>;
   /**

@@ -1,20 +1,24 @@
 /**
  * A thread's end of its protocol (thread-protocol.ts): the data it was
  * started with, and messages both ways in the protocol's types. Opening it
- * installs the redaction patterns the thread was started with, so every
- * thread redacts by the same configuration, set up the same way.
+ * builds, once, the redactor the thread was started with (the starting
+ * side's configuration), so every thread redacts by the same configuration,
+ * set up the same way.
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { setExtraPatterns } from '../redact/redact.js';
+import { createRedactor, type Redactor } from '../redact/redactor.js';
 import type { AnyThreadProtocol, ThreadStart } from './typed-worker.js';
 
 export class ThreadPort<P extends AnyThreadProtocol> {
   readonly data: P['data'];
+  /** The redactor of the starting side, built here from its configuration: what this thread redacts with. */
+  readonly redactor: Redactor;
   readonly #port: MessagePort;
 
-  constructor(port: MessagePort, data: P['data']) {
+  constructor(port: MessagePort, data: P['data'], redactor: Redactor) {
     this.#port = port;
     this.data = data;
+    this.redactor = redactor;
   }
 
   post(message: P['fromThread']): void {
@@ -41,6 +45,5 @@ export class ThreadPort<P extends AnyThreadProtocol> {
 export function openThreadPort<P extends AnyThreadProtocol>(): ThreadPort<P> {
   if (!parentPort) throw new Error('this module runs on a worker thread');
   const start = workerData as ThreadStart<P['data']>;
-  setExtraPatterns(start.redact);
-  return new ThreadPort<P>(parentPort, start.data);
+  return new ThreadPort<P>(parentPort, start.data, createRedactor(start.redact));
 }

@@ -2,14 +2,16 @@
  * One way to run a thread of ours. A thread's protocol names, once, the data
  * it starts with and the messages each way; this side starts it and talks to
  * it in those types, thread-port.ts is the thread's end. Every thread starts
- * with the redaction patterns it must apply, which its port installs there,
- * and reports failures as thread-error.ts data, keyed by DIAG_… code.
+ * with the configuration of the redactor it must apply, from which its port
+ * builds that redactor there once, and reports failures as thread-error.ts
+ * data, keyed by DIAG_… code.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { projectRoot } from '../project-root.js';
+import type { Redactor, RedactorConfig } from '../redact/redactor.js';
 
 /** What a thread and the thread that starts it agree on. `never`: no messages that way. */
 export interface ThreadProtocol<Data, ToThread, FromThread> {
@@ -21,14 +23,13 @@ export interface ThreadProtocol<Data, ToThread, FromThread> {
 export type AnyThreadProtocol = ThreadProtocol<unknown, unknown, unknown>;
 
 /**
- * The workerData of every thread: its own data, and the configured redaction
- * patterns (DIAG_REDACT_PATTERNS), compiled once by compileExtraPatterns on
- * the starting side; a RegExp crosses as itself (structured clone), so no
- * thread compiles them again.
+ * The workerData of every thread: its own data, and what the starting side's
+ * redactor was built from (its patterns' sources, plain data): the thread
+ * builds the same redactor from it, once (thread-port.ts).
  */
 export interface ThreadStart<Data> {
   data: Data;
-  redact: RegExp[];
+  redact: RedactorConfig;
 }
 
 /**
@@ -70,8 +71,8 @@ export function threadEntry<P extends AnyThreadProtocol>(beside: string, name: s
 }
 
 export interface StartOptions {
-  /** The redaction patterns the thread applies: compiled (compileExtraPatterns), usually extraPatterns(). */
-  redact: readonly RegExp[];
+  /** The redactor the thread applies (usually the store's, or the one the CLI built from configuration); the thread builds its own copy. */
+  redactor: Redactor;
   resourceLimits?: ResourceLimits;
 }
 
@@ -109,6 +110,6 @@ export class TypedWorker<P extends AnyThreadProtocol> {
 }
 
 export function startThread<P extends AnyThreadProtocol>(entry: ThreadEntry<P>, data: P['data'], o: StartOptions): TypedWorker<P> {
-  const workerData: ThreadStart<P['data']> = { data, redact: [...o.redact] };
+  const workerData: ThreadStart<P['data']> = { data, redact: { patterns: [...o.redactor.config.patterns] } };
   return new TypedWorker<P>(new Worker(entry.file(), { workerData, ...(o.resourceLimits ? { resourceLimits: o.resourceLimits } : {}) }));
 }

@@ -4,6 +4,7 @@
  * per container, interleaved), units (the cp as a service: its pino lines are
  * cp events), byte-array and left-out MESSAGE values.
  */
+import { DEFAULT_REDACTOR } from '../../src/redact/redactor.js';
 import { encodeForStore } from '../../src/store/event-codec.js';
 import { describe, expect, it } from 'vitest';
 import { pgLine } from '../../scripts/formats/postgres-log.js';
@@ -102,7 +103,7 @@ describe('journald (journalctl -o json)', () => {
     ]);
     const { events, unparsed } = p.take();
     expect(JSON.stringify(events)).toContain(key); // the parser keeps it; the store's encoder removes it
-    expect(events.map((e) => encodeForStore(e)).join('\n')).not.toContain(key);
+    expect(events.map((e) => encodeForStore(e, DEFAULT_REDACTOR)).join('\n')).not.toContain(key);
     expect(unparsed[0]!.reason).toMatch(/__REALTIME_TIMESTAMP/);
   });
 });

@@ -1,4 +1,5 @@
 /** PostgreSQL jsonlog lines (log_destination = 'jsonlog') as the server writes them. */
+import { DEFAULT_REDACTOR } from '../../src/redact/redactor.js';
 import { encodeForStore } from '../../src/store/event-codec.js';
 import { describe, expect, it } from 'vitest';
 import { StreamParser } from '../../src/ingest/parsers/stream-parser.js';
@@ -57,6 +58,6 @@ describe('PostgreSQL jsonlog', () => {
     const p = new StreamParser({ key: 'pg', kind: 'file', path: null, container: null, source: null }, 1 << 20);
     p.push(jsonlog({ error_severity: 'LOG', message: 'statement: ALTER ROLE app PASSWORD \'hunter2-secret\'', statement: "ALTER ROLE app PASSWORD 'hunter2-secret'" }), 0, 1);
     const { events } = p.take();
-    expect(events.map((e) => encodeForStore(e)).join('\n')).not.toContain('hunter2-secret');
+    expect(events.map((e) => encodeForStore(e, DEFAULT_REDACTOR)).join('\n')).not.toContain('hunter2-secret');
   });
 });

@@ -10,6 +10,7 @@ import { StreamParser } from '../../src/ingest/parsers/stream-parser.js';
 import { parseBody } from '../../src/ingest/push/parse-body.js';
 import type { ContainerEvent } from '../../src/model/event.js';
 import type { StreamInfo } from '../../src/model/stream.js';
+import { DEFAULT_REDACTOR } from '../../src/redact/redactor.js';
 import { debianApp, every } from '../fixtures/pg15-log-lines.js';
 import { journalLine } from './journal-lines.js';
 
@@ -66,7 +67,7 @@ describe('PostgreSQL text with a configured prefix', () => {
 
   it('a pushed body', () => {
     const body = Buffer.from(debianApp.lines.join('\n'));
-    const r = parseBody(pipe, body, 'auto', T, null, compilePgPrefix(debianApp.prefix));
+    const r = parseBody(pipe, body, 'auto', T, DEFAULT_REDACTOR, null, compilePgPrefix(debianApp.prefix));
     expect(r.unparsed).toEqual([]);
     expect(r.events.filter((e) => e.cid === CID).map((e) => e.message)).toEqual(['relation "missing_table_x" does not exist at character 15', 'select * from missing_table_x', expect.stringMatching(/^disconnection: /)]);
   });

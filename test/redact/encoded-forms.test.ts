@@ -3,12 +3,14 @@
  * to the text before. Each of these came through before redaction read the
  * decoded text.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Json } from '../../src/model/event.js';
-import { redactHeader, redactJson, redactText, setExtraPatterns } from '../../src/redact/redact.js';
-import { compileExtraPatterns, REDACTED as R } from '../../src/redact/secret-patterns.js';
+import { createRedactor, DEFAULT_REDACTOR } from '../../src/redact/redactor.js';
+import { REDACTED as R } from '../../src/redact/secret-patterns.js';
 
-afterEach(() => setExtraPatterns([]));
+const redactText = (t: string) => DEFAULT_REDACTOR.text(t);
+const redactJson = (v: Json) => DEFAULT_REDACTOR.json(v);
+const redactHeader = (name: string, v: Json) => DEFAULT_REDACTOR.header(name, v);
 
 const k32 = '9f3a1c2b' + '0123456789abcdef01234567';
 const k64 = '9f3a1c2b' + 'd'.repeat(56);
@@ -101,8 +103,8 @@ describe('argv arrays in JSON', () => {
 
 describe('beyond the classes', () => {
   it('configured patterns match the decoded text too', () => {
-    setExtraPatterns(compileExtraPatterns(['ACME-[0-9]{6}']));
-    expect(redactText('ticket ACME-123456 and ACME%2D654321 and ACME\\u002d111111')).toBe(`ticket ${R} and ${R} and ${R}`);
+    const acme = createRedactor({ patterns: ['ACME-[0-9]{6}'] });
+    expect(acme.text('ticket ACME-123456 and ACME%2D654321 and ACME\\u002d111111')).toBe(`ticket ${R} and ${R} and ${R}`);
   });
 
   it('a quoted value whose closing quote is missing goes to the end of the line', () => {

@@ -6,8 +6,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Json } from '../../src/model/event.js';
-import { redactJson, redactText } from '../../src/redact/redact.js';
+import { DEFAULT_REDACTOR } from '../../src/redact/redactor.js';
 import { ENCODINGS, bodyForms, filler, gluedLetters, partlyPercent, secretClass } from '../fixtures/secret-classes.js';
+
+const redactText = (t: string) => DEFAULT_REDACTOR.text(t);
+const redactJson = (v: Json) => DEFAULT_REDACTOR.json(v);
 
 /** The first form of the body found in `out`, or null. */
 function survivor(out: string, body: string): string | null {

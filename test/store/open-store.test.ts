@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_REDACTOR } from '../../src/redact/redactor.js';
 import { DEFAULT_PG_SCHEMA, openStore, postgresTarget } from '../../src/store/open-store.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -19,7 +20,7 @@ describe('openStore', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'diag-open-'));
     try {
       const file = path.join(dir, 'sub', 'diag.sqlite');
-      const store = await openStore(file);
+      const store = await openStore(file, { redactor: DEFAULT_REDACTOR });
       expect(store).toBeInstanceOf(SqliteStore);
       await store.close();
       expect(existsSync(file)).toBe(true);
@@ -33,7 +34,7 @@ describe('openStore', () => {
       const schema = scratchSchemaName('open');
       schemas.push(schema);
       const url = `${PG_URL.replace(/^postgres(ql)?:/, `${scheme}:`)}?schema=${schema}`;
-      const store = await openStore(url);
+      const store = await openStore(url, { redactor: DEFAULT_REDACTOR });
       try {
         expect(store).toBeInstanceOf(PostgresStore);
         expect((store as PostgresStore).schema).toBe(schema);
@@ -53,7 +54,7 @@ describe('openStore', () => {
   });
 
   it('refuses a bad schema name and an unreachable server with a StoreError', async () => {
-    await expect(openStore(`${PG_URL}?schema=bad-name`)).rejects.toBeInstanceOf(StoreError);
-    await expect(openStore('postgres://postgres@127.0.0.1:1/test?schema=x')).rejects.toBeInstanceOf(StoreError);
+    await expect(openStore(`${PG_URL}?schema=bad-name`, { redactor: DEFAULT_REDACTOR })).rejects.toBeInstanceOf(StoreError);
+    await expect(openStore('postgres://postgres@127.0.0.1:1/test?schema=x', { redactor: DEFAULT_REDACTOR })).rejects.toBeInstanceOf(StoreError);
   });
 });

@@ -1,5 +1,6 @@
 /** A prepared batch decodes back to the batch it was made from: every source, containers, unparsed lines, checkpoints, the idempotency key. */
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_REDACTOR } from '../../src/redact/redactor.js';
 import { BLOCK_EVENTS, prepareBatch } from '../../src/store/prepared-batch.js';
 import { preparedLines, preparedStreamBatch, preparedWriteBatch } from '../../src/store/prepared-events.js';
 import { auditStream, cid, container, cpStream, dockerStream, StreamFixture, T0 } from '../fixtures/events.js';
@@ -18,7 +19,7 @@ describe('prepared events', () => {
     fn.fn({ time: T0 + 4, msg: 'invoking handler', cid: c, level: 50 });
     au.audit({ cid: c, time: T0 + 10, wok: 'w1a2b3', action: 'wok.restart', outcome: 'failure' });
     const batch = { streams: [cp.batch(), au.batch(), db.batch(), fn.batch()], idempotency: { key: 'k', digest: 'd' } };
-    const prepared = prepareBatch(batch);
+    const prepared = prepareBatch(batch, DEFAULT_REDACTOR);
     expect(preparedWriteBatch(prepared)).toEqual(batch);
     expect(prepared.streams.map(preparedLines)).toEqual([3, 1, 1, 1]);
   });
@@ -28,7 +29,7 @@ describe('prepared events', () => {
     const n = BLOCK_EVENTS * 2 + 7;
     for (let i = 0; i < n; i++) s.cpLine({ cid: cid(`many-${i}`), time: T0 + i, msg: `line ${i}` });
     const part = s.batch();
-    const [prepared] = prepareBatch({ streams: [part] }).streams;
+    const [prepared] = prepareBatch({ streams: [part] }, DEFAULT_REDACTOR).streams;
     expect(prepared!.blocks.length).toBe(3);
     expect(preparedStreamBatch(prepared!)).toEqual(part);
     expect(preparedLines(prepared!)).toBe(n);

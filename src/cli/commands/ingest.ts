@@ -57,7 +57,7 @@ export function registerIngest(p: Command, ctx: CliContext): void {
         // thread with its own connection; standard input is one stream, read here and written through writeBatch.
         const bulk = !paths.includes('-') && o.threads !== 0;
         const r = bulk
-          ? await bulkIngestOnThread(dbPath(o.db, ctx.env), paths, { ...opts, ...(o.threads ? { workers: o.threads } : {}) })
+          ? await bulkIngestOnThread(dbPath(o.db, ctx.env), paths, store.redactor, { ...opts, ...(o.threads ? { workers: o.threads } : {}) })
           : await ingestPaths(store, paths, opts);
         progress.done();
         process.stdout.write(o.json ? terminalJsonLine(ingestReportJson(r), 2) : renderIngestReport(r));

@@ -12,6 +12,7 @@ import { catalog } from '../../catalog/catalog.js';
 import { systemClock } from '../../clock.js';
 import { dbPath, diagSettings, pgLogLinePrefix, trustProxy, type Env } from '../../config.js';
 import { DEFAULT_TICKET_OPTIONS } from '../../queries/ticket.js';
+import type { Redactor } from '../../redact/redactor.js';
 import { openStore, storeLabel } from '../../store/open-store.js';
 import { storeInventory } from '../../store/store-inventory.js';
 import { DB_OPTION, portArg, type CliContext } from '../context.js';
@@ -24,6 +25,8 @@ export interface ServeOptions {
   port: number;
   host: string;
   env: Env;
+  /** Built once from the configuration (context.ts): the store, the push and follow threads and the app redact with it. */
+  redactor: Redactor;
   /** Printed after the URL once listening. */
   banner?: (url: string) => string;
   /** Files and directories to follow (on a worker thread with its own store connection). */
@@ -46,6 +49,7 @@ export function registerServe(p: Command, ctx: CliContext): void {
         port: o.port ?? ctx.env.DIAG_PORT ?? 8080,
         host: o.host ?? ctx.env.DIAG_HOST ?? '127.0.0.1',
         env: ctx.env,
+        redactor: ctx.redactor,
         follow: o.follow,
         retainMs: o.retain,
       });
@@ -66,7 +70,7 @@ export async function serve(o: ServeOptions): Promise<void> {
   ]);
   const logger = createLogger({ level: o.env.DIAG_LOG_LEVEL ?? 'info', pretty: o.env.NODE_ENV === 'development' });
   const roots = o.follow?.length ? checkFollowPaths(o.follow) : [];
-  const store = await openStore(o.db);
+  const store = await openStore(o.db, { redactor: o.redactor });
   // The cp database, when configured, is the live inventory and feeds the checks; else the imported snapshot.
   const ds = diagSettings(o.env);
   const cp = ds.cp
@@ -75,9 +79,10 @@ export async function serve(o: ServeOptions): Promise<void> {
   const inventory = cp ? new CpInventory(cp) : storeInventory(store);
   const diag = createDiagServices({ store, inventory, catalog, clock: systemClock, config: ds.config, cp });
   // Pushed batches are parsed and written on a thread of their own, never on the one answering HTTP.
-  const pusher = await startPushWorker({ db: o.db, pgLogLinePrefix: pgLogLinePrefix(o.env) }, logger);
+  const pusher = await startPushWorker({ db: o.db, pgLogLinePrefix: pgLogLinePrefix(o.env) }, o.redactor, logger);
   const app = createApp({
     store,
+    redactor: o.redactor,
     inventory,
     catalog,
     logger,
@@ -94,7 +99,7 @@ export async function serve(o: ServeOptions): Promise<void> {
   // Off the request path: run every check periodically and keep the history (bounded retention).
   const healthLoop = startHealthLoop({ runner: diag.runner, store, logger, intervalMs: ds.config.intervalMs, retentionMs: ds.config.retentionMs });
   const s = await listen(app, o.port, o.host);
-  const follower = roots.length || o.retainMs ? startFollowWorker({ db: o.db, roots, retainMs: o.retainMs ?? null, follow: { pgLogLinePrefix: pgLogLinePrefix(o.env) } }, logger) : null;
+  const follower = roots.length || o.retainMs ? startFollowWorker({ db: o.db, roots, retainMs: o.retainMs ?? null, follow: { pgLogLinePrefix: pgLogLinePrefix(o.env) } }, o.redactor, logger) : null;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -46,7 +46,7 @@ export function registerStats(p: Command, ctx: CliContext): void {
     .action(async (o: { db?: string; json?: boolean }) => {
       const target = dbPath(o.db, ctx.env);
       await requireExistingStore(target);
-      const store = await openStore(target, { readonly: true });
+      const store = await openStore(target, { readonly: true, redactor: ctx.redactor });
       try {
         const st = await store.stats();
         const j = statsJson(st, st.streams.map(streamLag));

@@ -6,28 +6,28 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pinoHttp } from 'pino-http';
 import type { Json } from '../../model/event.js';
-import { redactHeader, redactText } from '../../redact/redact.js';
+import type { Redactor } from '../../redact/redactor.js';
 import type { Logger } from '../../logging/logger.js';
 import { genCorrelationId } from './correlation-id.js';
 
-function redactHeaders(h: Record<string, unknown> | undefined): Record<string, Json> {
+function redactHeaders(r: Redactor, h: Record<string, unknown> | undefined): Record<string, Json> {
   const out: Record<string, Json> = {};
-  for (const [k, v] of Object.entries(h ?? {})) out[k] = redactHeader(k, (v ?? null) as Json);
+  for (const [k, v] of Object.entries(h ?? {})) out[k] = r.header(k, (v ?? null) as Json);
   return out;
 }
 
 /** Errors as pino writes them, with their message and stack passed through the same redaction. */
-function redactErr(err: unknown): Record<string, Json> {
-  if (!(err instanceof Error)) return { message: redactText(String(err)) };
+function redactErr(r: Redactor, err: unknown): Record<string, Json> {
+  if (!(err instanceof Error)) return { message: r.text(String(err)) };
   const e = err as Error & { code?: unknown; status?: unknown };
-  const out: Record<string, Json> = { type: e.name, message: redactText(e.message) };
-  if (e.stack) out.stack = redactText(e.stack);
+  const out: Record<string, Json> = { type: e.name, message: r.text(e.message) };
+  if (e.stack) out.stack = r.text(e.stack);
   if (typeof e.code === 'string' || typeof e.code === 'number') out.code = e.code;
   if (typeof e.status === 'number') out.status = e.status;
   return out;
 }
 
-export function requestLogger(logger: Logger) {
+export function requestLogger(logger: Logger, redactor: Redactor) {
   return pinoHttp({
     logger,
     genReqId: genCorrelationId,
@@ -38,12 +38,12 @@ export function requestLogger(logger: Logger) {
       req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown>; remoteAddress?: string }) => ({
         id: req.id,
         method: req.method,
-        url: redactText(req.url),
-        headers: redactHeaders(req.headers),
+        url: redactor.text(req.url),
+        headers: redactHeaders(redactor, req.headers),
         remoteAddress: req.remoteAddress,
       }),
-      res: (res: { statusCode: number; headers: Record<string, unknown> }) => ({ statusCode: res.statusCode, headers: redactHeaders(res.headers) }),
-      err: redactErr,
+      res: (res: { statusCode: number; headers: Record<string, unknown> }) => ({ statusCode: res.statusCode, headers: redactHeaders(redactor, res.headers) }),
+      err: (err: unknown) => redactErr(redactor, err),
     },
   });
 }

@@ -8,7 +8,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Source } from '../../model/event.js';
-import { extraPatterns } from '../../redact/redact.js';
+import type { Redactor } from '../../redact/redactor.js';
 import type { Store } from '../../store/store.js';
 import { fromThreadError } from '../../threads/thread-error.js';
 import { startThread, threadEntry, type TypedWorker } from '../../threads/typed-worker.js';
@@ -74,7 +74,7 @@ export async function bulkIngest(store: Store, paths: readonly string[], opts: P
   };
 
   await store.bulkSession(async () => {
-    await runPool(plan.tasks, Math.min(o.workers, Math.max(1, plan.tasks.length)), async (p) => {
+    await runPool(plan.tasks, Math.min(o.workers, Math.max(1, plan.tasks.length)), store.redactor, async (p) => {
       account(p);
       await writer.add(p);
     });
@@ -104,7 +104,7 @@ const MAX_PENDING_PIECES = 2;
  * concurrently); a thread gets its next task only while the writer keeps up.
  * The first failure stops everything.
  */
-async function runPool(tasks: ParseTask[], n: number, onPiece: (p: Piece) => Promise<void>): Promise<void> {
+async function runPool(tasks: ParseTask[], n: number, redactor: Redactor, onPiece: (p: Piece) => Promise<void>): Promise<void> {
   if (!tasks.length) return;
   const queue = [...tasks];
   const workers: TypedWorker<ParseThread>[] = [];
@@ -139,7 +139,7 @@ async function runPool(tasks: ParseTask[], n: number, onPiece: (p: Piece) => Pro
       for (let i = 0; i < n; i++) {
         // A 16 MB young generation lets most of a piece's events die young; 32 MB was not measurably faster
         // on the bench and cost ~20 MB more RSS per thread.
-        const w = startThread(PARSE_THREAD, null, { redact: extraPatterns(), resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 32 } });
+        const w = startThread(PARSE_THREAD, null, { redactor, resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 32 } });
         workers.push(w);
         running++;
         w.onMessage((m) => {

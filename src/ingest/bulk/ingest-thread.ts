@@ -16,7 +16,7 @@ const port = openThreadPort<IngestThread>();
 const input = port.data;
 
 async function run(): Promise<void> {
-  const store = await openStore(input.target);
+  const store = await openStore(input.target, { redactor: port.redactor });
   try {
     let last = 0;
     const report = await bulkIngest(store, input.paths, {

@@ -5,6 +5,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { Source } from '../../model/event.js';
+import type { Redactor } from '../../redact/redactor.js';
 import { prepareBlocks } from '../../store/prepared-batch.js';
 import { pgPrefix } from '../parsers/pg-prefix.js';
 import { StreamParser } from '../parsers/stream-parser.js';
@@ -28,12 +29,12 @@ function lineStartFrom(fd: number, at: number, buf: Buffer): number {
   }
 }
 
-export function runTask(task: ParseTask, emit: (p: Piece) => void): void {
+export function runTask(task: ParseTask, emit: (p: Piece) => void, redactor: Redactor): void {
   const fd = openSync(task.path, 'r');
   try {
     const buf = Buffer.allocUnsafe(READ_CHUNK);
     const begin = task.atLineStart ? task.start : lineStartFrom(fd, task.start, buf);
-    const parser = new StreamParser(task.stream, task.maxLine, pgPrefix(task.pgLogLinePrefix));
+    const parser = new StreamParser(task.stream, task.maxLine, pgPrefix(task.pgLogLinePrefix), redactor);
     const splitter = new LineSplitter(begin, task.maxLine);
     const tail = new ByteTail(begin);
     const parsed: Record<Source, number> = { cp: 0, container: 0, audit: 0 };
@@ -79,7 +80,7 @@ export function runTask(task: ParseTask, emit: (p: Piece) => void): void {
         task: task.id,
         seq: seq++,
         last,
-        blocks: prepareBlocks(events),
+        blocks: prepareBlocks(events, redactor),
         unparsed,
         endOffset,
         tail: tail.digestAt(endOffset),

@@ -8,7 +8,7 @@ const port = openThreadPort<ParseThread>();
 
 port.onMessage(({ task }) => {
   try {
-    runTask(task, (piece) => port.post({ type: 'piece', piece }));
+    runTask(task, (piece) => port.post({ type: 'piece', piece }), port.redactor);
     port.post({ type: 'done', task: task.id });
   } catch (e) {
     port.post({ type: 'error', task: task.id, error: toThreadError(e) });

@@ -4,7 +4,7 @@
  * DIAG_… code (a missing path, a full or read-only store), so the CLI answers
  * them as it would inline.
  */
-import { extraPatterns } from '../../redact/redact.js';
+import type { Redactor } from '../../redact/redactor.js';
 import { fromThreadError, type ThreadError } from '../../threads/thread-error.js';
 import { startThread, threadEntry, type ThreadProtocol } from '../../threads/typed-worker.js';
 import type { IngestReport } from '../ingest-paths.js';
@@ -29,10 +29,11 @@ export type IngestThread = ThreadProtocol<IngestThreadInput, never, IngestThread
 
 const INGEST_THREAD = threadEntry<IngestThread>(import.meta.url, 'ingest-thread');
 
-export function bulkIngestOnThread(target: string, paths: readonly string[], opts: Partial<BulkOptions> = {}): Promise<IngestReport> {
+/** `redactor`: what the thread's store and its parser threads redact with (built there again from its configuration). */
+export function bulkIngestOnThread(target: string, paths: readonly string[], redactor: Redactor, opts: Partial<BulkOptions> = {}): Promise<IngestReport> {
   const { onProgress, ...options } = opts;
   const worker = startThread(INGEST_THREAD, { target, paths: [...paths], options }, {
-    redact: extraPatterns(),
+    redactor,
     resourceLimits: { maxOldGenerationSizeMb: INGEST_THREAD_HEAP_MB, maxYoungGenerationSizeMb: 16 },
   });
   return new Promise<IngestReport>((resolve, reject) => {

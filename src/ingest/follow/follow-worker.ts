@@ -22,8 +22,6 @@ export interface FollowWorkerData {
   retainMs?: number | null;
   /** How often a status message is sent (ms). */
   statusEveryMs?: number;
-  /** Redaction patterns instead of the configured DIAG_REDACT_PATTERNS (start-follow-worker.ts compiles them). */
-  patterns?: string[];
 }
 
 export type FollowWorkerMessage =
@@ -36,8 +34,8 @@ export type FollowWorkerMessage =
   | { type: 'fatal'; error: ThreadError }
   | { type: 'stopped'; totals: FollowTotals | null };
 
-/** Started with its data (its patterns taken out), told 'stop' to commit and end. */
-export type FollowThread = ThreadProtocol<Omit<FollowWorkerData, 'patterns'>, 'stop', FollowWorkerMessage>;
+/** Started with its data and the server's redactor (what its store writes through), told 'stop' to commit and end. */
+export type FollowThread = ThreadProtocol<FollowWorkerData, 'stop', FollowWorkerMessage>;
 
 const port = openThreadPort<FollowThread>();
 const data = port.data;
@@ -52,7 +50,7 @@ port.unref();
 let totals: FollowTotals | null = null;
 let store: Store | null = null;
 try {
-  store = await openStore(data.db);
+  store = await openStore(data.db, { redactor: port.redactor });
   post({ type: 'started' });
   let lastStatus = 0;
   const every = data.statusEveryMs ?? 1000;

@@ -3,8 +3,7 @@
  * logs what it reports, and keeps its latest state for status pages.
  */
 import type { Logger } from '../../logging/logger.js';
-import { extraPatterns } from '../../redact/redact.js';
-import { compileExtraPatterns } from '../../redact/secret-patterns.js';
+import type { Redactor } from '../../redact/redactor.js';
 import { startThread, threadEntry } from '../../threads/typed-worker.js';
 import type { FollowTotals } from './follower.js';
 import type { FollowThread, FollowWorkerData } from './follow-worker.js';
@@ -30,9 +29,9 @@ const STOP_TIMEOUT_MS = 10_000;
 
 const FOLLOW_THREAD = threadEntry<FollowThread>(import.meta.url, 'follow-worker');
 
-export function startFollowWorker(data: FollowWorkerData, logger: Logger): FollowWorkerHandle {
-  const { patterns, ...rest } = data;
-  const worker = startThread(FOLLOW_THREAD, rest, { redact: patterns ? compileExtraPatterns(patterns) : extraPatterns() });
+/** `redactor`: what the worker's store writes through (the worker builds its own from its configuration). */
+export function startFollowWorker(data: FollowWorkerData, redactor: Redactor, logger: Logger): FollowWorkerHandle {
+  const worker = startThread(FOLLOW_THREAD, data, { redactor });
   const state: FollowWorkerState = { running: true, files: 0, totals: null, storeError: null, problems: new Map() };
   let markReady: () => void = () => {};
   const ready = new Promise<void>((r) => (markReady = r));

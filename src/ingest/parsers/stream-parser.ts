@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { ContainerRef, Event, Unparsed } from '../../model/event.js';
 import type { StreamInfo } from '../../model/stream.js';
-import { redactText } from '../../redact/redact.js';
+import { DEFAULT_REDACTOR, type Redactor } from '../../redact/redactor.js';
 import { isAuditRecord, parseAuditRecord } from './audit.js';
 import { parseContainerLine, postgresTextEvent } from './container-line.js';
 import { DockerAssembler, type AssembledLine } from './docker-assembler.js';
@@ -54,6 +54,8 @@ export class StreamParser {
     private readonly maxLine: number,
     /** The log_line_prefix PostgreSQL text lines are written with (DIAG_PG_LOG_LINE_PREFIX). */
     private readonly pg: PgLinePrefix = DEFAULT_PG_PREFIX,
+    /** Redacts the first bytes kept of an unparsed line: the store's, where lines are read for one. */
+    private readonly redactor: Redactor = DEFAULT_REDACTOR,
   ) {
     this.assembler = new DockerAssembler(maxLine);
   }
@@ -183,7 +185,7 @@ export class StreamParser {
       offset,
       line,
       reason: flags.invalidUtf8 ? `${reason} (invalid UTF-8)` : reason,
-      head: redactText(text.slice(0, UNPARSED_HEAD)),
+      head: this.redactor.text(text.slice(0, UNPARSED_HEAD)),
       time: Date.now(),
     });
   }

@@ -5,6 +5,7 @@
  */
 import type { Event, Source, Unparsed } from '../../model/event.js';
 import type { StreamInfo } from '../../model/stream.js';
+import type { Redactor } from '../../redact/redactor.js';
 import { DEFAULT_PG_PREFIX, type PgLinePrefix } from '../parsers/pg-prefix.js';
 import { StreamParser } from '../parsers/stream-parser.js';
 import { LineSplitter } from '../readers/line-splitter.js';
@@ -26,8 +27,8 @@ export interface ParsedBody {
  * The body's lines through the same splitter and parser as files (redaction included); the body is complete, so its
  * last line needs no newline. `pg`: the log_line_prefix of PostgreSQL text lines in it.
  */
-export function parseBody(info: StreamInfo, body: Buffer, kind: Source | 'auto', now: number, gate: LineGate | null = null, pg: PgLinePrefix = DEFAULT_PG_PREFIX): ParsedBody {
-  const parser = new StreamParser(info, DEFAULT_INGEST.maxLine, pg);
+export function parseBody(info: StreamInfo, body: Buffer, kind: Source | 'auto', now: number, redactor: Redactor, gate: LineGate | null = null, pg: PgLinePrefix = DEFAULT_PG_PREFIX): ParsedBody {
+  const parser = new StreamParser(info, DEFAULT_INGEST.maxLine, pg, redactor);
   const splitter = new LineSplitter(0, DEFAULT_INGEST.maxLine);
   let lines = 0;
   let invalid = 0;
@@ -52,7 +53,7 @@ export function parseBody(info: StreamInfo, body: Buffer, kind: Source | 'auto',
       if (e.source === kind) keep.push(e);
       else {
         const offset = Number(e.id.slice(e.id.lastIndexOf(':') + 1));
-        unparsed.push({ stream: info.key, path: null, offset, line: 0, reason: `a ${e.source} line, but the batch was sent as kind=${kind}`, head: e.message.slice(0, 240), time: now });
+        unparsed.push({ stream: info.key, path: null, offset, line: 0, reason: `a ${e.source} line, but the batch was sent as kind=${kind}`, head: redactor.text(e.message.slice(0, 240)), time: now });
       }
     }
     events = keep;

@@ -40,7 +40,7 @@ export function inlinePush(store: Store, pgLogLinePrefix: string = DEFAULT_PG_LO
     // Jobs run one at a time on the server's push thread; concurrent pushes inline could both pass the same mark.
     const marks = new JournalMarks(store);
     await marks.prepare(job.body);
-    const batch = parseBody(job.info, job.body, job.kind, job.now, marks, pg);
+    const batch = parseBody(job.info, job.body, job.kind, job.now, store.redactor, marks, pg);
     const result = await store.writeBatch({
       streams: [{ stream: job.info, events: batch.events, unparsed: batch.unparsed, checkpoint: batch.checkpoint }, ...batch.gated],
       ...(job.idempotency ? { idempotency: job.idempotency } : {}),

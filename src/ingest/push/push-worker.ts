@@ -14,8 +14,6 @@ import { inlinePush, type PushJob, type PushResult } from './push-ingest.js';
 export interface PushWorkerData {
   /** A SQLite file or a postgres:// URL (open-store.ts). */
   db: string;
-  /** Redaction patterns instead of the configured DIAG_REDACT_PATTERNS (start-push-worker.ts compiles them). */
-  patterns?: string[];
   /** DIAG_PG_LOG_LINE_PREFIX (default '%m [%p] %q%a '). */
   pgLogLinePrefix?: string;
 }
@@ -24,8 +22,8 @@ export type PushWorkerMessage = { type: 'ready' } | { type: 'done'; id: number; 
 
 export type PushRequest = { type: 'job'; id: number; job: PushJob } | { type: 'stop' };
 
-/** Started with its data (its patterns taken out), given jobs in order, then 'stop'. */
-export type PushThread = ThreadProtocol<Omit<PushWorkerData, 'patterns'>, PushRequest, PushWorkerMessage>;
+/** Started with its data and the server's redactor (what its store writes through), given jobs in order, then 'stop'. */
+export type PushThread = ThreadProtocol<PushWorkerData, PushRequest, PushWorkerMessage>;
 
 const port = openThreadPort<PushThread>();
 const data = port.data;
@@ -33,7 +31,7 @@ const post = (m: PushWorkerMessage) => port.post(m);
 
 let store: Store | null = null;
 try {
-  store = await openStore(data.db);
+  store = await openStore(data.db, { redactor: port.redactor });
   const push = inlinePush(store, data.pgLogLinePrefix);
   let queue = Promise.resolve();
   port.onMessage((m) => {

@@ -5,8 +5,7 @@
  * their DIAG_… codes, answered as they would be inline.
  */
 import type { Logger } from '../../logging/logger.js';
-import { extraPatterns } from '../../redact/redact.js';
-import { compileExtraPatterns } from '../../redact/secret-patterns.js';
+import type { Redactor } from '../../redact/redactor.js';
 import { fromThreadError } from '../../threads/thread-error.js';
 import { startThread, threadEntry } from '../../threads/typed-worker.js';
 import type { PushIngest, PushJob, PushResult } from './push-ingest.js';
@@ -20,10 +19,12 @@ export interface PushWorkerHandle {
 
 const PUSH_THREAD = threadEntry<PushThread>(import.meta.url, 'push-worker');
 
-/** Resolves once the thread has its store open; rejects when it cannot open it. */
-export async function startPushWorker(data: PushWorkerData, logger: Logger): Promise<PushWorkerHandle> {
-  const { patterns, ...rest } = data;
-  const worker = startThread(PUSH_THREAD, rest, { redact: patterns ? compileExtraPatterns(patterns) : extraPatterns() });
+/**
+ * Resolves once the thread has its store open; rejects when it cannot open it.
+ * `redactor`: what the thread's store writes through (the thread builds its own from its configuration).
+ */
+export async function startPushWorker(data: PushWorkerData, redactor: Redactor, logger: Logger): Promise<PushWorkerHandle> {
+  const worker = startThread(PUSH_THREAD, data, { redactor });
   const waiting = new Map<number, { resolve: (r: PushResult) => void; reject: (e: Error) => void }>();
   let next = 0;
   let gone: Error | null = null;

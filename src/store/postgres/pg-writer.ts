@@ -13,6 +13,7 @@ import { SOURCES } from '../../model/event.js';
 import { encodeForStore, isNotable, offsetOf } from '../event-codec.js';
 import type { PreparedBatch } from '../prepared-batch.js';
 import { preparedLines, preparedStreamBatch, preparedWriteBatch } from '../prepared-events.js';
+import type { Redactor } from '../../redact/redactor.js';
 import type { StreamBatch, WriteBatch, WriteResult } from '../store.js';
 import { counterRows, countSource, freshFilter, idempotentRepeat, markAfter, mergeStream, writeResult, type SourceCounts, type StoredStream, type StreamMark } from '../write-rules.js';
 import type { Client } from './pg-connect.js';
@@ -23,7 +24,7 @@ import { refJson, type RefCache } from './pg-refs.js';
 type StreamRow = StoredStream & { id: number };
 
 /** The events of one batch that were actually inserted, in batch order. */
-async function insertEvents(c: Client, rows: Stored[], refs: Map<string, number>): Promise<Stored[]> {
+async function insertEvents(c: Client, rows: Stored[], refs: Map<string, number>, redactor: Redactor): Promise<Stored[]> {
   if (!rows.length) return [];
   const cols = { stream: [] as number[], off: [] as number[], time: [] as number[], source: [] as number[], cid: [] as (string | null)[], wok: [] as (string | null)[], ref: [] as (number | null)[], notable: [] as boolean[], data: [] as string[] };
   for (const { e, stream } of rows) {
@@ -36,7 +37,7 @@ async function insertEvents(c: Client, rows: Stored[], refs: Map<string, number>
     cols.wok.push(container ? pgText(container.wok) : null);
     cols.ref.push(container ? refs.get(refJson(container))! : null);
     cols.notable.push(isNotable(e));
-    cols.data.push(encodeForStore(e));
+    cols.data.push(encodeForStore(e, redactor));
   }
   const r = await c.query<{ stream: number; off: number }>(
     `INSERT INTO events (stream, off, time, source, cid, wok, ref, notable, data)
@@ -73,7 +74,11 @@ async function lockStreams(c: Client, batches: StreamBatch[], now: number): Prom
 }
 
 export class PgWriter {
-  constructor(private readonly refs: RefCache) {}
+  constructor(
+    private readonly refs: RefCache,
+    /** Removes secrets from every event written (encodeForStore). */
+    private readonly redactor: Redactor,
+  ) {}
 
   /**
    * A prepared batch (bulk ingest's parser threads made it), inside the
@@ -129,7 +134,7 @@ export class PgWriter {
 
     const candidates: Stored[] = plan.flatMap((p) => p.kept.map((e) => ({ e, stream: p.id })));
     const refIds = await this.refs.resolve(c, candidates.flatMap(({ e }) => (e.source === 'container' ? [e.container] : [])));
-    const stored = await insertEvents(c, candidates, refIds);
+    const stored = await insertEvents(c, candidates, refIds, this.redactor);
     await insertActivity(c, stored);
     await upsertContainers(c, stored);
 

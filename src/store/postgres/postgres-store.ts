@@ -29,8 +29,14 @@ import { migrate } from './pg-migrations.js';
 import { pruneBefore } from './pg-prune.js';
 import { RefCache } from './pg-refs.js';
 import { PgWriter } from './pg-writer.js';
+import { DEFAULT_REDACTOR, type Redactor } from '../../redact/redactor.js';
 
 export type { PgOptions } from './pg-connect.js';
+
+export interface PostgresStoreOptions extends PgOptions {
+  /** Removes secrets from what is written; the built-in rules only (DEFAULT_REDACTOR) when left out. */
+  redactor?: Redactor;
+}
 
 /** The Store's methods, assembled in the constructor from the parts above (compose-store.ts). */
 export interface PostgresStore extends Store {}
@@ -49,15 +55,17 @@ export class PostgresStore {
   private ready: Promise<void> | null = null;
   private closed = false;
 
-  constructor(opts: PgOptions) {
+  constructor(opts: PostgresStoreOptions) {
+    const redactor = opts.redactor ?? DEFAULT_REDACTOR;
     this.schema = checkSchemaName(opts.schema);
     this.target = describeTarget(opts.connectionString);
     this.pool = createPool(opts);
     const q = this.query.bind(this);
     const refs = new RefCache();
-    const writer = new PgWriter(refs);
+    const writer = new PgWriter(refs, redactor);
     const inv = new PgInventory(q);
     const methods = {
+      redactor,
       ...lend(new PgEventReads(q, refs), ['checkpoint', 'streams', 'eventsByCid', 'eventsByCids', 'containerEvents', 'containerTail', 'unparsed', 'stats', 'search', 'codeCounts']),
       ...lend(new PgActivity(q), ['requestCounts', 'requestTotal', 'audits', 'wokChanges', 'lifecycle', 'containers', 'recordChecks', 'checkHistory', 'pruneChecks']),
       ...lend(new PgIncidentCounts(q), ['incidentCounts', 'affectedOrgs']),
@@ -92,7 +100,7 @@ export class PostgresStore {
   }
 
   /** Connects and migrates now; a server that cannot be reached is a StoreError here, not at first use. */
-  static async open(opts: PgOptions): Promise<PostgresStore> {
+  static async open(opts: PostgresStoreOptions): Promise<PostgresStore> {
     const store = new PostgresStore(opts);
     try {
       await store.migrated();

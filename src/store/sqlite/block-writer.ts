@@ -14,6 +14,7 @@ import type { CidIndex } from './cid-index.js';
 import { mapSqliteError, type Db } from './open-database.js';
 import { keyOwnerOrder } from '../key-owner.js';
 import { prepareBlocks, type PreparedBatch, type PreparedBlock, type PreparedStream } from '../prepared-batch.js';
+import type { Redactor } from '../../redact/redactor.js';
 import { counterRows, countSource, freshFilter, idempotentRepeat, markAfter, mergeStream, writeResult, type SourceCounts, type StoredStream } from '../write-rules.js';
 
 /** A per-minute traffic row: minute, wok, org ('' for none), key prefix ('' when the line named the org), total, failed. */
@@ -30,6 +31,8 @@ export class BlockWriter {
   constructor(
     private readonly db: Db,
     private readonly cids: CidIndex,
+    /** Redacts the lines of a block prepared again (freshBlocks). */
+    private readonly redactor: Redactor,
   ) {
     this.s = {
       getStream: db.prepare(`SELECT ${STREAM_COLUMNS} FROM streams WHERE key = ?`),
@@ -88,7 +91,7 @@ export class BlockWriter {
       const { id, ...row } = this.stream(sb, now);
       const fresh = freshFilter(row);
       const keptUnparsed = sb.unparsed.filter((u) => fresh(u.offset));
-      const blocks = freshBlocks(sb, fresh);
+      const blocks = freshBlocks(sb, fresh, this.redactor);
       offered += sb.unparsed.length + sb.blocks.reduce((n, b) => n + b.offsets.length, 0);
       let streamEvents = 0;
       const kept: number[][] = [keptUnparsed.map((u) => u.offset)];
@@ -192,7 +195,7 @@ export class BlockWriter {
  * as they are; a block with some stale lines (rare: a re-read overlapping the
  * checkpoint) is decoded and prepared again from its fresh lines.
  */
-function freshBlocks(sb: PreparedStream, fresh: (offset: number) => boolean): PreparedBlock[] {
+function freshBlocks(sb: PreparedStream, fresh: (offset: number) => boolean, redactor: Redactor): PreparedBlock[] {
   const out: PreparedBlock[] = [];
   for (const b of sb.blocks) {
     const keep = b.offsets.map(fresh);
@@ -200,7 +203,7 @@ function freshBlocks(sb: PreparedStream, fresh: (offset: number) => boolean): Pr
     else if (keep.some(Boolean)) {
       const ctx = { streamKey: sb.stream.key, source: b.source, container: b.container };
       const events = b.data.split('\n').filter((_, i) => keep[i]).map((line) => decodeEvent(line, ctx));
-      out.push(...prepareBlocks(events));
+      out.push(...prepareBlocks(events, redactor));
     }
   }
   return out;

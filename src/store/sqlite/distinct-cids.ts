@@ -7,6 +7,7 @@
 import { fromThreadError, type ThreadError } from '../../threads/thread-error.js';
 import { startThread, threadEntry, type ThreadProtocol } from '../../threads/typed-worker.js';
 import type { Db } from './open-database.js';
+import { DEFAULT_REDACTOR } from '../../redact/redactor.js';
 
 export const DISTINCT_CIDS_SQL = 'SELECT COUNT(*) FROM (SELECT DISTINCT cid FROM cidx)';
 
@@ -16,8 +17,8 @@ const THREAD = threadEntry<DistinctCidsThread>(import.meta.url, 'distinct-cids-t
 
 export function countDistinctCids(db: Db, file: string): Promise<number> {
   if (file === ':memory:' || db.memory) return Promise.resolve(db.prepare(DISTINCT_CIDS_SQL).pluck().get() as number);
-  // It reads ids only: nothing to redact.
-  const worker = startThread(THREAD, { file }, { redact: [] });
+  // It reads ids only: nothing to redact, the built-in rules will do.
+  const worker = startThread(THREAD, { file }, { redactor: DEFAULT_REDACTOR });
   return new Promise<number>((resolve, reject) => {
     worker.onMessage((m) => (m.type === 'failed' ? reject(fromThreadError(m.error)) : resolve(m.count)));
     worker.onError(reject);

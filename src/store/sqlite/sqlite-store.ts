@@ -27,6 +27,7 @@ import { IncidentCounts } from './incident-counts.js';
 import { InventoryTables } from './inventory-tables.js';
 import { LookupTable } from './lookup-table.js';
 import { openDatabase, type Db, type OpenOptions } from './open-database.js';
+import { DEFAULT_REDACTOR, type Redactor } from '../../redact/redactor.js';
 import { pruneBefore } from './prune-blocks.js';
 import { RequestQueries } from './request-queries.js';
 import { Statements } from './statements.js';
@@ -48,15 +49,21 @@ async function bulkSession<T>(db: Db, fn: () => Promise<T>): Promise<T> {
   }
 }
 
+export interface SqliteStoreOptions extends OpenOptions {
+  /** Removes secrets from what is written; the built-in rules only (DEFAULT_REDACTOR) when left out. */
+  redactor?: Redactor;
+}
+
 export class SqliteStore {
   readonly db: Db;
 
-  constructor(readonly file: string, opts: OpenOptions = {}) {
+  constructor(readonly file: string, opts: SqliteStoreOptions = {}) {
+    const redactor = opts.redactor ?? DEFAULT_REDACTOR;
     const db = (this.db = openDatabase(file, opts));
     // This connection's prepared statements, shared by every part.
     const st = new Statements(db);
     const cids = new CidIndex(db);
-    const writer = new BlockWriter(db, cids);
+    const writer = new BlockWriter(db, cids, redactor);
     const reads = new EventReads(st, cids);
     const requests = new RequestQueries(st);
     const incidents = new IncidentCounts(st);
@@ -71,6 +78,7 @@ export class SqliteStore {
       return result;
     };
     const methods = {
+      redactor,
       ...lend(reads, ['checkpoint', 'streams', 'eventsByCid', 'eventsByCids', 'containerEvents', 'containerTail', 'unparsed']),
       ...lend(requests, ['search', 'codeCounts', 'requestCounts', 'audits', 'wokChanges']),
       ...lend(incidents, ['incidentCounts', 'affectedOrgs']),
@@ -81,7 +89,7 @@ export class SqliteStore {
         'addOperator', 'operatorByEmail', 'operatorById', 'listOperators', 'setOperatorDisabled', 'setOperatorPassword',
         'createSession', 'session', 'deleteSession', 'deleteSessionsOf', 'createToken', 'tokenByHash', 'listTokens', 'revokeToken', 'touchToken',
       ]),
-      writeBatch: (batch: WriteBatch) => writePrepared(prepareBatch(batch)),
+      writeBatch: (batch: WriteBatch) => writePrepared(prepareBatch(batch, redactor)),
       /** A batch already turned into blocks (prepared-batch.ts), as bulk ingest makes in its parser threads: this thread then only runs SQL. */
       writePrepared,
       bulkSession: <T>(fn: () => Promise<T>) => bulkSession(db, fn),

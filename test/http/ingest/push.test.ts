@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditLine } from '../../../scripts/formats/audit-log.js';
 import { createToken } from '../../../src/access/api-tokens.js';
 import { startPushWorker, type PushWorkerHandle } from '../../../src/ingest/push/start-push-worker.js';
+import { createRedactor, DEFAULT_REDACTOR, type Redactor } from '../../../src/redact/redactor.js';
 import { startTestServer, testDeps, type TestServer } from '../../fixtures/test-server.js';
 import { tempSqliteStore, type TempSqliteStore } from '../../fixtures/sqlite-store.js';
 import { journalLine } from '../../ingest-push/journal-lines.js';
@@ -43,10 +44,10 @@ let operatorToken: string;
 let mode: 'inline' | 'push thread' = 'inline';
 let pusher: PushWorkerHandle | null = null;
 
-async function start(config: Parameters<typeof testDeps>[1] = {}, patterns: string[] = []) {
+async function start(config: Parameters<typeof testDeps>[1] = {}, redactor: Redactor = DEFAULT_REDACTOR) {
   const deps = testDeps(db.store, config);
   if (mode === 'push thread') {
-    pusher = await startPushWorker({ db: db.file, patterns }, deps.logger);
+    pusher = await startPushWorker({ db: db.file }, redactor, deps.logger);
     deps.push = pusher.ingest;
   }
   server = await startTestServer(deps);
@@ -246,7 +247,7 @@ describe.each(['inline', 'push thread'] as const)('POST /v1/ingest (%s)', (m) =>
   });
 
   it.runIf(m === 'push thread')('the push thread redacts with the configured DIAG_REDACT_PATTERNS too', async () => {
-    await start({}, ['ACME-[0-9]{6}']);
+    await start({}, createRedactor({ patterns: ['ACME-[0-9]{6}'] }));
     expect((await push(cpLine(3, { msg: 'issued ACME-654321' }) + '\n')).body).toMatchObject({ accepted: 1 });
     expect((await db.store.eventsByCid(cid(3)))[0]!.message).toBe('issued [REDACTED]');
     await pusher!.stop();

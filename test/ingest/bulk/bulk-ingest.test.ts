@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeCorpus, type Corpus } from '../../../bench/corpus.js';
 import { bulkIngest } from '../../../src/ingest/bulk/bulk-ingest.js';
 import { bulkIngestOnThread } from '../../../src/ingest/bulk/run-ingest-thread.js';
+import { DEFAULT_REDACTOR } from '../../../src/redact/redactor.js';
 import { ingestPaths } from '../../../src/ingest/ingest-paths.js';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { tempDir, type TempDir } from '../../fixtures/temp-dir.js';
@@ -67,7 +68,7 @@ describe('bulk ingest', () => {
 
   it('runs on a thread of its own with the same result, and reports a missing path as the CLI expects', async () => {
     const file = dir.file('thread.sqlite');
-    const r = await bulkIngestOnThread(file, [corpus.dir], { workers: 2 });
+    const r = await bulkIngestOnThread(file, [corpus.dir], DEFAULT_REDACTOR, { workers: 2 });
     // The files as they are now (the test above appended a line).
     const want = (await bulk.stats()).events;
     expect(r.stored).toBe(want.cp + want.container + want.audit);
@@ -77,6 +78,6 @@ describe('bulk ingest', () => {
     } finally {
       await s.close();
     }
-    await expect(bulkIngestOnThread(file, [dir.file('no-such-dir')])).rejects.toMatchObject({ name: 'InputError', message: expect.stringContaining('no such file or directory') });
+    await expect(bulkIngestOnThread(file, [dir.file('no-such-dir')], DEFAULT_REDACTOR)).rejects.toMatchObject({ name: 'InputError', message: expect.stringContaining('no such file or directory') });
   });
 });

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { StreamParser, type LineFlags } from '../../../src/ingest/parsers/stream-parser.js';
 import type { ContainerEvent, ContainerRef, Event } from '../../../src/model/event.js';
 import type { StreamInfo } from '../../../src/model/stream.js';
+import { DEFAULT_REDACTOR } from '../../../src/redact/redactor.js';
 import { encodeForStore } from '../../../src/store/event-codec.js';
 import { auditLine } from '../../../scripts/formats/audit-log.js';
 import { dockerRecords } from '../../../scripts/formats/docker-json-file.js';
@@ -215,7 +216,7 @@ describe('redaction happens before anything is stored', () => {
     );
     events = [...p.take().events, ...d.take().events];
     // What the stores write: each event encoded for storage (which redacts it in place where needed).
-    stored = events.map((e) => encodeForStore(e));
+    stored = events.map((e) => encodeForStore(e, DEFAULT_REDACTOR));
   });
 
   it('the raw lines did hold the secrets (the test would catch a leak)', () => {

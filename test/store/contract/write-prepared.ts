@@ -45,7 +45,7 @@ export function writePreparedContract(make: MakeStore): void {
         au.audit({ cid: c, time: T0 + 10, wok: 'w1a2b3', action: 'wok.restart', outcome: 'failure' }),
       ];
       const garbage = cp.garbage('not a log line');
-      const r = await cur.store.writePrepared(prepareBatch({ streams: [cp.batch(), au.batch(), db.batch()] }));
+      const r = await cur.store.writePrepared(prepareBatch({ streams: [cp.batch(), au.batch(), db.batch()] }, cur.store.redactor));
       expect(r).toEqual({ events: 4, unparsed: 1, duplicate: false });
       expect(await cur.store.eventsByCid(c)).toEqual(written);
       expect((await cur.store.unparsed()).items).toEqual([garbage]);
@@ -62,7 +62,7 @@ export function writePreparedContract(make: MakeStore): void {
     it('a prepared batch sent again stores nothing twice and answers a duplicate; the counters and checkpoint stay', async () => {
       const { s, cids } = requests('resent', 12);
       s.garbage('junk');
-      const prepared = prepareBatch({ streams: [s.batch()] });
+      const prepared = prepareBatch({ streams: [s.batch()] }, cur.store.redactor);
       expect(await cur.store.writePrepared(prepared)).toEqual({ events: 24, unparsed: 1, duplicate: false });
       // The stream's row as read, but when it was last written.
       const row = async () => (await cur.store.streams()).map(({ updatedAt: _, ...rest }) => rest);
@@ -87,14 +87,14 @@ export function writePreparedContract(make: MakeStore): void {
         checkpoint: checkpoint(s.key, to < all.events.length ? at(to) : s.offset, o),
       });
       // Two pieces as the bulk writer commits them: lines 0..7, then 8..13, one transaction.
-      const r = await cur.store.writePrepared(prepareBatch({ streams: [piece(0, 8, { line: 8, lastTime: T0 + 3005 }), piece(8, 14, { line: 14, lastTime: T0 + 6005 })] }));
+      const r = await cur.store.writePrepared(prepareBatch({ streams: [piece(0, 8, { line: 8, lastTime: T0 + 3005 }), piece(8, 14, { line: 14, lastTime: T0 + 6005 })] }, cur.store.redactor));
       expect(r).toEqual({ events: 14, unparsed: 0, duplicate: false });
       expect(await cur.store.checkpoint(s.key)).toMatchObject({ offset: at(14), line: 14, lastTime: T0 + 6005 });
       // A crash before the commit was known: the first piece again moves nothing back.
-      expect(await cur.store.writePrepared(prepareBatch({ streams: [piece(0, 8, { line: 8, lastTime: T0 + 3005 })] }))).toEqual({ events: 0, unparsed: 0, duplicate: true });
+      expect(await cur.store.writePrepared(prepareBatch({ streams: [piece(0, 8, { line: 8, lastTime: T0 + 3005 })] }, cur.store.redactor))).toEqual({ events: 0, unparsed: 0, duplicate: true });
       expect(await cur.store.checkpoint(s.key)).toMatchObject({ offset: at(14), line: 14 });
       // A re-read from line 10 to the end: its blocks hold lines stored already, only 14..19 are new.
-      expect(await cur.store.writePrepared(prepareBatch({ streams: [piece(10, 20, { line: 20, lastTime: T0 + 9005 })] }))).toEqual({ events: 6, unparsed: 0, duplicate: false });
+      expect(await cur.store.writePrepared(prepareBatch({ streams: [piece(10, 20, { line: 20, lastTime: T0 + 9005 })] }, cur.store.redactor))).toEqual({ events: 6, unparsed: 0, duplicate: false });
       expect(await cur.store.checkpoint(s.key)).toMatchObject({ offset: s.offset, line: 20, lastTime: T0 + 9005 });
       expect(await cur.store.streams()).toMatchObject([{ stream: s.key, events: 20 }]);
       for (const c of cids) expect(await cur.store.eventsByCid(c)).toHaveLength(2);
@@ -104,17 +104,17 @@ export function writePreparedContract(make: MakeStore): void {
     it('a prepared batch under an idempotency key is written once; another batch under the key is refused', async () => {
       const { s } = requests('idem-prepared', 3);
       const idempotency = { key: 'prep-key-1', digest: 'd1' };
-      const prepared = prepareBatch({ streams: [s.batch()], idempotency });
+      const prepared = prepareBatch({ streams: [s.batch()], idempotency }, cur.store.redactor);
       expect(await cur.store.writePrepared(prepared)).toEqual({ events: 6, unparsed: 0, duplicate: false });
       expect(await cur.store.writePrepared(prepared)).toEqual({ events: 6, unparsed: 0, duplicate: true });
       s.cpLine({ cid: cid('idem-other'), time: T0 + 60_000, msg: 'late' });
-      await expect(cur.store.writePrepared(prepareBatch({ streams: [s.batch()], idempotency: { key: 'prep-key-1', digest: 'd2' } }))).rejects.toBeInstanceOf(IdempotencyConflict);
+      await expect(cur.store.writePrepared(prepareBatch({ streams: [s.batch()], idempotency: { key: 'prep-key-1', digest: 'd2' } }, cur.store.redactor))).rejects.toBeInstanceOf(IdempotencyConflict);
       expect((await cur.store.stats()).events.cp).toBe(6);
     });
 
     it('runs a bulk session around writes, answering what they answer, and bounds what it is handed, if at all, sensibly', async () => {
       const { s } = requests('session', 2);
-      const prepared = prepareBatch({ streams: [s.batch()] });
+      const prepared = prepareBatch({ streams: [s.batch()] }, cur.store.redactor);
       const r = await cur.store.bulkSession(() => cur.store.writePrepared(prepared));
       expect(r).toEqual({ events: 4, unparsed: 0, duplicate: false });
       await expect(cur.store.bulkSession(async () => Promise.reject(new Error('the run failed')))).rejects.toThrow('the run failed');
