@@ -34,15 +34,7 @@ export interface FileState {
 export const NO_FILE: FileState = { dev: null, ino: null, size: null };
 
 /** How far a batch of lines reaches: a checkpoint's fields besides its stream and file. */
-export interface Reach {
-  offset: number;
-  line: number;
-  lastTime: number | null;
-  unparsed: number;
-  invalidUtf8: number;
-  truncated: number;
-  tail: string | null;
-}
+export type Reach = Omit<Checkpoint, 'stream' | keyof FileState | 'tail'> & { tail: string | null };
 
 /** The one way a checkpoint is made: what is not given is zero, null or unknown. */
 export function checkpointAt(stream: string, reach: Partial<Reach> & { offset: number }, file: FileState = NO_FILE): Checkpoint {
