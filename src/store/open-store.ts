@@ -29,10 +29,19 @@ export function postgresTarget(target: string): { connectionString: string; sche
   return { connectionString: url.toString(), schema };
 }
 
+export interface OpenStoreOptions {
+  /**
+   * Only reads: a SQLite file is opened read-only (so a command reads while a
+   * follower writes, and reads a file it cannot write). PostgreSQL reads
+   * through its pool as always.
+   */
+  readonly?: boolean;
+}
+
 /** Opens (creating or migrating as needed) the store at `target`. */
-export async function openStore(target: string): Promise<Store> {
+export async function openStore(target: string, opts: OpenStoreOptions = {}): Promise<Store> {
   if (isPostgresTarget(target)) return PostgresStore.open(postgresTarget(target));
-  return new SqliteStore(target);
+  return new SqliteStore(target, opts.readonly ? { readonly: true } : {});
 }
 
 /** How to name the store to a person: the file, or the PostgreSQL server and schema — never the URL's password. */

@@ -17,6 +17,7 @@ import type { Event, Unparsed } from '../model/event.js';
 import type { CheckRecord } from '../model/health.js';
 import type { Inventory, InventoryKey, InventoryWok } from '../model/inventory.js';
 import type { RequestSummary } from '../model/request.js';
+import type { PreparedBatch } from './prepared-batch.js';
 import type { RequestFilter, RequestPage } from './search-filter.js';
 import type { Checkpoint, StreamState } from '../model/stream.js';
 import type {
@@ -37,10 +38,26 @@ import type {
 
 export type * from './store-types.js';
 
+/** How much a bulk ingest hands a store at once: lines per piece a parser thread makes, and per transaction. */
+export interface BulkLimits {
+  pieceLines: number;
+  commitLines: number;
+}
+
 /** What ingest writes, where a stream's reading resumes, and retention. */
 export interface StreamWrites {
   /** Atomic: the events, unparsed lines and checkpoints are all stored, or none. */
   writeBatch(batch: WriteBatch): Promise<WriteResult>;
+  /**
+   * writeBatch for a batch already turned into blocks (prepared-batch.ts), as
+   * bulk ingest makes them in its parser threads: the same rules, the same
+   * answer, atomic the same way; a batch sent again stores nothing twice.
+   */
+  writePrepared(prepared: PreparedBatch): Promise<WriteResult>;
+  /** Runs a bulk ingest's writes, with whatever the store sets around them for the run (and restores after). */
+  bulkSession<T>(fn: () => Promise<T>): Promise<T>;
+  /** The most a bulk ingest may hand this store at once, or null when it sets no bound of its own. */
+  bulkLimits(): BulkLimits | null;
   checkpoint(streamKey: string): Promise<Checkpoint | null>;
   /** Deletes what is older than `before` (epoch ms), in bounded batches; returns the number of events removed. */
   prune(before: number): Promise<number>;

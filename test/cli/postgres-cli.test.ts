@@ -2,7 +2,8 @@
  * The CLI on a PostgreSQL store: `--db postgres://…?schema=…` (and DIAG_DB)
  * for every command, in a scratch schema of the machine's PostgreSQL that is
  * dropped afterwards. Real cp lines (the real pino-http) and an audit line
- * are ingested (one thread: bulk ingest is SQLite's), the ticket is read back,
+ * are ingested (on one thread, --threads 0: the parser threads are
+ * postgres-bulk-ingest.test.ts's), the ticket is read back,
  * stats and prune answer, and `serve --follow` — whose follower opens its own
  * connection on a worker thread — turns a line appended later into a ticket
  * over HTTP. The URL's password never appears in what the commands print.
@@ -58,7 +59,7 @@ afterAll(async () => {
 
 describe('the CLI with a postgres:// store', () => {
   it('ingest (one thread), ticket, stats, unparsed and prune in the scratch schema; a re-ingest stores nothing twice', async () => {
-    const ingest = await cli(['ingest', '--db', URL_WITH_PASSWORD, '--json', tmp.file('logs')]);
+    const ingest = await cli(['ingest', '--db', URL_WITH_PASSWORD, '--threads', '0', '--json', tmp.file('logs')]);
     expect([ingest.code, ingest.err]).toEqual([0, '']);
     const report = JSON.parse(ingest.out) as { events: Record<string, number>; stored: number; unparsed: number };
     expect(report.events).toEqual({ cp: run.lines.length, container: 0, audit: 1 });

@@ -14,6 +14,7 @@ import { searchContract } from './contract/search.js';
 import { searchFiltersContract } from './contract/search-filters.js';
 import { writeContract } from './contract/write.js';
 import { writePartsContract } from './contract/write-parts.js';
+import { writePreparedContract } from './contract/write-prepared.js';
 import { codeByOrgContract } from './contract/code-by-org.js';
 import { aroundContract } from './contract/around.js';
 import { lookupsContract } from './contract/lookups.js';
@@ -32,6 +33,7 @@ export function storeContract(name: string, make: MakeStore): void {
   describe(`Store contract: ${name}`, () => {
     writeContract(make);
     writePartsContract(make);
+    writePreparedContract(make);
     queriesContract(make);
     searchContract(make);
     activityContract(make);

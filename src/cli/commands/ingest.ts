@@ -6,8 +6,7 @@ import { checkFollowPaths } from '../../ingest/follow/follow-targets.js';
 import { followUntilSignalled } from '../../ingest/follow/follow-session.js';
 import { durationArg } from './prune.js';
 import { bulkIngestOnThread } from '../../ingest/bulk/run-ingest-thread.js';
-import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
-import { pgLogLinePrefix } from '../../config.js';
+import { dbPath, pgLogLinePrefix } from '../../config.js';
 import { compilePgPrefix } from '../../ingest/parsers/pg-prefix.js';
 import { bytesArg, DB_OPTION, intArg, UsageError, withStore, type CliContext } from '../context.js';
 import { terminalProgress } from '../progress.js';
@@ -54,11 +53,12 @@ export function registerIngest(p: Command, ctx: CliContext): void {
       await withStore(o.db, ctx, async (store) => {
         const progress = terminalProgress();
         const opts = { final: o.final ?? false, maxLine: o.maxLine, pgLogLinePrefix: prefix, onProgress: progress.update };
-        // Files go through the parser threads, which hand SQLite prepared blocks (writePrepared); standard input is
-        // one stream, read here, and a PostgreSQL store takes the same events through writeBatch on this thread.
-        const bulk = store instanceof SqliteStore && !paths.includes('-') && o.threads !== 0;
-        if (!bulk && o.threads && !(store instanceof SqliteStore)) process.stderr.write('note: --threads applies to a SQLite store; PostgreSQL is written from one thread\n');
-        const r = bulk ? await bulkIngestOnThread(store.file, paths, { ...opts, ...(o.threads ? { workers: o.threads } : {}) }) : await ingestPaths(store, paths, opts);
+        // Files go through the parser threads, which hand the store prepared blocks (writePrepared) on an ingest
+        // thread with its own connection; standard input is one stream, read here and written through writeBatch.
+        const bulk = !paths.includes('-') && o.threads !== 0;
+        const r = bulk
+          ? await bulkIngestOnThread(dbPath(o.db, ctx.env), paths, { ...opts, ...(o.threads ? { workers: o.threads } : {}) })
+          : await ingestPaths(store, paths, opts);
         progress.done();
         process.stdout.write(o.json ? terminalJsonLine(ingestReportJson(r), 2) : renderIngestReport(r));
       });

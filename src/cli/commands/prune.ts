@@ -5,10 +5,9 @@
  * WAL so the file set shrinks back (SQLite; with a postgres:// --db the sizes
  * of files are not ours to report, so they are left out).
  */
-import { statSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { dbPath } from '../../config.js';
-import { isPostgresTarget } from '../../store/open-store.js';
+import { storeFileBytes } from '../../store/store-presence.js';
 import { DB_OPTION, UsageError, withExistingStore, type CliContext } from '../context.js';
 import { terminalJsonLine } from '../terminal-json.js';
 
@@ -36,18 +35,6 @@ export function timeArg(v: string): number {
   return t;
 }
 
-function fileBytes(db: string): number {
-  let n = 0;
-  for (const f of [db, `${db}-wal`]) {
-    try {
-      n += statSync(f).size;
-    } catch {
-      // absent
-    }
-  }
-  return n;
-}
-
 export function registerPrune(p: Command, ctx: CliContext): void {
   p.command('prune')
     .description('delete events older than a retention period or a time, in batches (the server keeps reading)')
@@ -59,12 +46,11 @@ export function registerPrune(p: Command, ctx: CliContext): void {
       if ((o.retain === undefined) === (o.before === undefined)) throw new UsageError('prune needs exactly one of --retain DURATION or --before TIME');
       const before = o.before ?? Date.now() - o.retain!;
       const target = dbPath(o.db, ctx.env);
-      const file = isPostgresTarget(target) ? null : target;
-      const sizeBefore = file === null ? null : fileBytes(file);
+      const sizeBefore = storeFileBytes(target);
       const started = performance.now();
       const removed = await withExistingStore(o.db, ctx, (store) => store.prune(before));
       const seconds = (performance.now() - started) / 1000;
-      const sizeAfter = file === null ? null : fileBytes(file);
+      const sizeAfter = storeFileBytes(target);
       if (o.json) {
         process.stdout.write(terminalJsonLine({ before: new Date(before).toISOString(), removed_events: removed, seconds: Number(seconds.toFixed(3)), db_bytes_before: sizeBefore, db_bytes_after: sizeAfter }));
       } else {

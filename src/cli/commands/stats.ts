@@ -8,8 +8,7 @@
  */
 import type { Command } from 'commander';
 import { dbPath } from '../../config.js';
-import { isPostgresTarget, openStore } from '../../store/open-store.js';
-import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
+import { openStore } from '../../store/open-store.js';
 import { DB_OPTION, type CliContext } from '../context.js';
 import { requireExistingStore } from '../existing-store.js';
 import { terminalSafe } from '../terminal-safe.js';
@@ -47,7 +46,7 @@ export function registerStats(p: Command, ctx: CliContext): void {
     .action(async (o: { db?: string; json?: boolean }) => {
       const target = dbPath(o.db, ctx.env);
       await requireExistingStore(target);
-      const store = isPostgresTarget(target) ? await openStore(target) : new SqliteStore(target, { readonly: true });
+      const store = await openStore(target, { readonly: true });
       try {
         const st = await store.stats();
         const j = statsJson(st, st.streams.map(streamLag));

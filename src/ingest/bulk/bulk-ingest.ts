@@ -1,14 +1,15 @@
 /**
- * Bulk ingest into SQLite, on every core: parser threads read, split, parse,
- * redact and encode (parse-task.ts); this thread only runs the SQL, committing
- * each stream's pieces in order with their checkpoints (ordered-writer.ts).
- * Same results as the one-thread path (ingest-paths.ts), which stdin and the
- * PostgreSQL store still use.
+ * Bulk ingest into any store, on every core: parser threads read, split,
+ * parse, redact and encode (parse-task.ts); this thread only hands the store
+ * what they prepared (writePrepared), committing each stream's pieces in
+ * order with their checkpoints (ordered-writer.ts), within the bounds the
+ * store sets (bulkLimits) and inside its bulk session (bulkSession). Same
+ * results as the one-thread path (ingest-paths.ts), which stdin still uses.
  */
 import { availableParallelism } from 'node:os';
 import type { Source } from '../../model/event.js';
 import { extraPatterns } from '../../redact/redact.js';
-import type { SqliteStore } from '../../store/sqlite/sqlite-store.js';
+import type { Store } from '../../store/store.js';
 import { fromThreadError } from '../../threads/thread-error.js';
 import { startThread, threadEntry, type TypedWorker } from '../../threads/typed-worker.js';
 import type { IngestReport, PathIngestOptions } from '../ingest-paths.js';
@@ -23,9 +24,9 @@ export interface BulkOptions extends PathIngestOptions {
   workers: number;
   /** Bytes per range of a large file. */
   rangeBytes: number;
-  /** Lines per transaction. */
+  /** Lines per transaction (at most: the store's bulkLimits may lower it). */
   commitLines: number;
-  /** Lines per piece a parser thread hands over (small pieces keep its memory young). */
+  /** Lines per piece a parser thread hands over (small pieces keep its memory young; the store's bulkLimits may lower it). */
   pieceLines: number;
 }
 
@@ -34,15 +35,17 @@ export interface BulkOptions extends PathIngestOptions {
 // the 1M-line bench corpus together with the settings below, at the same speed), at the cost of 3× more cid segments.
 export const DEFAULT_BULK = { workers: Math.max(1, availableParallelism()), rangeBytes: 8 * 1024 * 1024, commitLines: 16_000, pieceLines: 4000 };
 
-/** SQLite page cache of the ingest connection while a bulk ingest runs (KiB): it appends, a small cache does. */
-const INGEST_CACHE_KIB = 8000;
-
 function emptyReport(): IngestReport {
   return { streams: [], skipped: [], warnings: [], events: { cp: 0, container: 0, audit: 0 }, stored: 0, unparsed: 0, duplicates: 0, lines: 0, bytes: 0, seconds: 0 };
 }
 
-export async function bulkIngest(store: SqliteStore, paths: readonly string[], opts: Partial<BulkOptions> = {}): Promise<IngestReport> {
+export async function bulkIngest(store: Store, paths: readonly string[], opts: Partial<BulkOptions> = {}): Promise<IngestReport> {
   const o: BulkOptions = { ...DEFAULT_INGEST, ...DEFAULT_BULK, final: false, ...opts };
+  const limits = store.bulkLimits();
+  if (limits) {
+    o.pieceLines = Math.min(o.pieceLines, limits.pieceLines);
+    o.commitLines = Math.min(o.commitLines, limits.commitLines);
+  }
   const started = performance.now();
   const plan = await planTasks(store, discover(paths), { ...o, batchLines: o.pieceLines });
   const report = emptyReport();
@@ -71,17 +74,13 @@ export async function bulkIngest(store: SqliteStore, paths: readonly string[], o
     o.onProgress?.(report.bytes, report.lines, plan.bytes);
   };
 
-  const cache = store.db.pragma('cache_size', { simple: true }) as number;
-  store.db.pragma(`cache_size = -${INGEST_CACHE_KIB}`);
-  try {
+  await store.bulkSession(async () => {
     await runPool(plan.tasks, Math.min(o.workers, Math.max(1, plan.tasks.length)), async (p) => {
       account(p);
       await writer.add(p);
     });
     await writer.flush();
-  } finally {
-    store.db.pragma(`cache_size = ${cache}`);
-  }
+  });
 
   report.streams = [...perStream.values()];
   for (const s of report.streams) {

@@ -80,12 +80,23 @@ export class OrderedWriter {
     if (this.readyLines >= this.batchLines) await this.flush();
   }
 
-  /** Commits every piece that is ready, in one transaction. */
+  /**
+   * Commits every piece that is ready, in transactions of at most batchLines
+   * lines (a piece larger than that alone in one): a stream's pieces stay in
+   * order, each with its checkpoint.
+   */
   async flush(): Promise<void> {
-    if (!this.ready.length) return;
-    const ready = this.ready;
-    this.ready = [];
-    this.readyLines = 0;
+    while (this.ready.length) {
+      let n = 0;
+      let lines = 0;
+      while (n < this.ready.length && (n === 0 || lines + this.ready[n]!.piece.counts.lines <= this.batchLines)) lines += this.ready[n++]!.piece.counts.lines;
+      const take = this.ready.splice(0, n);
+      this.readyLines -= lines;
+      await this.commitPieces(take);
+    }
+  }
+
+  private async commitPieces(ready: Ready[]): Promise<void> {
     const out: PreparedStream[] = ready.map(({ state, piece, base }) => ({
       stream: state.plan.stream,
       blocks: piece.blocks,

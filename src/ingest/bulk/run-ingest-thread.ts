@@ -14,7 +14,8 @@ import type { BulkOptions } from './bulk-ingest.js';
 export const INGEST_THREAD_HEAP_MB = 48;
 
 export interface IngestThreadInput {
-  db: string;
+  /** The store, as --db names it: a SQLite file or a postgres:// URL. */
+  target: string;
   paths: string[];
   options: Partial<Omit<BulkOptions, 'onProgress'>>;
 }
@@ -28,9 +29,9 @@ export type IngestThread = ThreadProtocol<IngestThreadInput, never, IngestThread
 
 const INGEST_THREAD = threadEntry<IngestThread>(import.meta.url, 'ingest-thread');
 
-export function bulkIngestOnThread(db: string, paths: readonly string[], opts: Partial<BulkOptions> = {}): Promise<IngestReport> {
+export function bulkIngestOnThread(target: string, paths: readonly string[], opts: Partial<BulkOptions> = {}): Promise<IngestReport> {
   const { onProgress, ...options } = opts;
-  const worker = startThread(INGEST_THREAD, { db, paths: [...paths], options }, {
+  const worker = startThread(INGEST_THREAD, { target, paths: [...paths], options }, {
     redact: extraPatterns(),
     resourceLimits: { maxOldGenerationSizeMb: INGEST_THREAD_HEAP_MB, maxYoungGenerationSizeMb: 16 },
   });

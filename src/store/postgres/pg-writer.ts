@@ -11,6 +11,8 @@
 import type { Event } from '../../model/event.js';
 import { SOURCES } from '../../model/event.js';
 import { encodeForStore, isNotable, offsetOf } from '../event-codec.js';
+import type { PreparedBatch } from '../prepared-batch.js';
+import { preparedLines, preparedStreamBatch, preparedWriteBatch } from '../prepared-events.js';
 import type { StreamBatch, WriteBatch, WriteResult } from '../store.js';
 import { counterRows, countSource, freshFilter, idempotentRepeat, markAfter, mergeStream, writeResult, type SourceCounts, type StoredStream, type StreamMark } from '../write-rules.js';
 import type { Client } from './pg-connect.js';
@@ -72,6 +74,28 @@ async function lockStreams(c: Client, batches: StreamBatch[], now: number): Prom
 
 export class PgWriter {
   constructor(private readonly refs: RefCache) {}
+
+  /**
+   * A prepared batch (bulk ingest's parser threads made it), inside the
+   * caller's transaction: decoded back to events (prepared-events.ts) one
+   * stream's piece at a time, each written as write() writes a batch, so only
+   * one piece is held as events at once and each piece's checkpoint goes in
+   * with its rows. A batch under an idempotency key is written whole, as
+   * write() answers for the key once.
+   */
+  async writePrepared(c: Client, batch: PreparedBatch): Promise<WriteResult> {
+    if (batch.idempotency) return this.write(c, preparedWriteBatch(batch));
+    let offered = 0;
+    let events = 0;
+    let unparsed = 0;
+    for (const sb of batch.streams) {
+      offered += preparedLines(sb);
+      const r = await this.write(c, { streams: [preparedStreamBatch(sb)] });
+      events += r.events;
+      unparsed += r.unparsed;
+    }
+    return writeResult(offered, events, unparsed);
+  }
 
   /** Runs inside the caller's transaction. */
   async write(c: Client, batch: WriteBatch): Promise<WriteResult> {

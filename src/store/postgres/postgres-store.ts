@@ -12,8 +12,9 @@ import type { LimiterSpec } from '../../model/access.js';
 import type { LookupEntry, LookupFilter } from '../../model/lookup.js';
 import type { Inventory } from '../../model/inventory.js';
 import { lend } from '../compose-store.js';
+import type { PreparedBatch } from '../prepared-batch.js';
 import { findRequests, type RequestFilter } from '../search-filter.js';
-import type { Store, WriteBatch } from '../store.js';
+import type { BulkLimits, Store, WriteBatch } from '../store.js';
 import { postgresLimiter } from '../store-limiter.js';
 import { PgAccess } from './pg-access.js';
 import { PgActivity } from './pg-activity.js';
@@ -33,6 +34,13 @@ export type { PgOptions } from './pg-connect.js';
 
 /** The Store's methods, assembled in the constructor from the parts above (compose-store.ts). */
 export interface PostgresStore extends Store {}
+
+/**
+ * What a bulk ingest hands PostgreSQL at once: pieces of 1,000 lines (each
+ * written as a few multi-row INSERTs) and transactions of at most 8,000, so a
+ * transaction's row locks and the events decoded for it stay small.
+ */
+export const PG_BULK_LIMITS: BulkLimits = { pieceLines: 1000, commitLines: 8000 };
 
 export class PostgresStore {
   readonly schema: string;
@@ -59,6 +67,10 @@ export class PostgresStore {
         'createSession', 'session', 'deleteSession', 'deleteSessionsOf', 'createToken', 'tokenByHash', 'listTokens', 'revokeToken', 'touchToken',
       ]),
       writeBatch: (batch: WriteBatch) => this.tx('writing a batch', (c) => writer.write(c, batch)),
+      writePrepared: (batch: PreparedBatch) => this.tx('writing a batch', (c) => writer.writePrepared(c, batch)),
+      // Nothing to set for a bulk run: its pieces go through the pool as any batch does.
+      bulkSession: <T>(fn: () => Promise<T>) => fn(),
+      bulkLimits: () => PG_BULK_LIMITS,
       putInventory: (i: Inventory) => this.tx('importing the inventory', (c) => inv.put(c, i)),
       prune: async (before: number) => {
         await pgPruneLookups(q, before);

@@ -32,8 +32,20 @@ import { RequestQueries } from './request-queries.js';
 import { Statements } from './statements.js';
 
 /** The Store's methods, assembled in the constructor from the parts above (compose-store.ts). */
-export interface SqliteStore extends Store {
-  writePrepared(batch: PreparedBatch): Promise<WriteResult>;
+export interface SqliteStore extends Store {}
+
+/** SQLite page cache of the connection while a bulk ingest writes (KiB): it appends, a small cache does. */
+const BULK_CACHE_KIB = 8000;
+
+/** Runs `fn` with the small page cache of a bulk ingest on `db`, and puts the cache back after. */
+async function bulkSession<T>(db: Db, fn: () => Promise<T>): Promise<T> {
+  const cache = db.pragma('cache_size', { simple: true }) as number;
+  db.pragma(`cache_size = -${BULK_CACHE_KIB}`);
+  try {
+    return await fn();
+  } finally {
+    if (db.open) db.pragma(`cache_size = ${cache}`);
+  }
 }
 
 export class SqliteStore {
@@ -72,6 +84,9 @@ export class SqliteStore {
       writeBatch: (batch: WriteBatch) => writePrepared(prepareBatch(batch)),
       /** A batch already turned into blocks (prepared-batch.ts), as bulk ingest makes in its parser threads: this thread then only runs SQL. */
       writePrepared,
+      bulkSession: <T>(fn: () => Promise<T>) => bulkSession(db, fn),
+      // One writer, blocks committed as they come: a bulk ingest's own defaults suit it.
+      bulkLimits: () => null,
       stats: async (): Promise<Stats> => ({ ...reads.stats(), correlationIds: await countDistinctCids(db, file), requests: requests.totalRequests() }),
       requestTotal: async (f: WindowFilter & { code?: string }) => (f.code ? incidents.codeTotal({ ...f, code: f.code }) : requests.requestTotal(f)),
       codeByOrg: async (f: { code: string; from: number; to: number }) => codeByOrg(st, f),
@@ -91,7 +106,7 @@ export class SqliteStore {
         }
         db.close();
       },
-    } satisfies Store & { writePrepared(batch: PreparedBatch): Promise<WriteResult> };
+    } satisfies Store;
     Object.assign(this, methods);
   }
 }

@@ -1,0 +1,42 @@
+/**
+ * A prepared batch (prepared-batch.ts) back as the write batch it was made
+ * from, for a store that keeps a row per event rather than blocks: each
+ * block's lines are decoded with the stream's key and the block's source and
+ * container (event-codec.ts), in the order they were read. The lines were
+ * redacted when they were encoded, so encoding the decoded events again
+ * stores the same text; the request summaries, audit and lifecycle records
+ * the block carries are the ones the events give again (model/request.ts).
+ */
+import type { Event } from '../model/event.js';
+import { decodeEvent } from './event-codec.js';
+import type { PreparedBatch, PreparedBlock, PreparedStream } from './prepared-batch.js';
+import type { StreamBatch, WriteBatch } from './store.js';
+
+/** The events of one block, in offset order. */
+export function blockEvents(streamKey: string, block: PreparedBlock): Event[] {
+  if (!block.offsets.length) return [];
+  const ctx = { streamKey, source: block.source, container: block.container };
+  return block.data.split('\n').map((line) => decodeEvent(line, ctx));
+}
+
+/** One stream's part of a prepared batch as the part of a write batch it was made from. */
+export function preparedStreamBatch(sb: PreparedStream): StreamBatch {
+  const events: Event[] = [];
+  for (const block of sb.blocks) for (const e of blockEvents(sb.stream.key, block)) events.push(e);
+  return { stream: sb.stream, checkpoint: sb.checkpoint, events, unparsed: sb.unparsed };
+}
+
+/** The lines a stream's part offers: its events and its unparsed lines. */
+export function preparedLines(sb: PreparedStream): number {
+  let n = sb.unparsed.length;
+  for (const b of sb.blocks) n += b.offsets.length;
+  return n;
+}
+
+/** A whole prepared batch as a write batch (its idempotency key kept). */
+export function preparedWriteBatch(batch: PreparedBatch): WriteBatch {
+  return {
+    streams: batch.streams.map(preparedStreamBatch),
+    ...(batch.idempotency ? { idempotency: batch.idempotency } : {}),
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * What there is of a store before it is opened, for the commands that must
+ * not create one and those that report its size: whether the SQLite file or
+ * the PostgreSQL schema exists, and how many bytes the SQLite file and its
+ * WAL take on disk (PostgreSQL's files are the server's, not ours to count).
+ */
+import { existsSync, statSync } from 'node:fs';
+import pg from 'pg';
+import { isPostgresTarget, postgresTarget, storeLabel } from './open-store.js';
+import { describeTarget } from './postgres/pg-connect.js';
+import { StoreError } from './store.js';
+
+/**
+ * Null when `target` names a store that exists; else one line saying what is
+ * missing (`no store at FILE`, `no store in PostgreSQL at HOST/DB, schema S`).
+ * A PostgreSQL server that cannot be reached is a StoreError.
+ */
+export async function missingStore(target: string): Promise<string | null> {
+  if (!isPostgresTarget(target)) return existsSync(target) && statSync(target).isFile() ? null : `no store at ${target}`;
+  const { connectionString, schema } = postgresTarget(target);
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 10_000 });
+  let found: boolean;
+  try {
+    await client.connect();
+    const r = await client.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [schema]);
+    found = (r.rowCount ?? 0) > 0;
+  } catch (e) {
+    throw new StoreError(`cannot reach PostgreSQL at ${describeTarget(connectionString)} (${(e as { code?: string }).code ?? (e as Error).message})`, 'other', { cause: e });
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  return found ? null : `no store in ${storeLabel(target)}`;
+}
+
+/** Bytes of a SQLite store's file and WAL (those absent count 0); null for a PostgreSQL store. */
+export function storeFileBytes(target: string): number | null {
+  if (isPostgresTarget(target)) return null;
+  let n = 0;
+  for (const f of [target, `${target}-wal`]) {
+    try {
+      n += statSync(f).size;
+    } catch {
+      // absent
+    }
+  }
+  return n;
+}
