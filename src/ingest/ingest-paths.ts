@@ -3,16 +3,15 @@
  * stdin: what `tellwang-diag ingest PATH…` runs. Each stream resumes at its
  * checkpoint, so ingesting the same files again stores nothing twice.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
-import type { ContainerRef, Source } from '../model/event.js';
-import type { StreamInfo, StreamKind } from '../model/stream.js';
+import { closeSync, readSync } from 'node:fs';
+import type { Source } from '../model/event.js';
+import type { StreamInfo } from '../model/stream.js';
 import type { Store } from '../store/store.js';
 import { fingerprintBytes, FINGERPRINT_BYTES } from './readers/file-identity.js';
 import { discover, type SourceSpec } from './readers/discover.js';
-import { cannotRead, streamKey } from './readers/log-file-head.js';
-import { identifyLogFile } from './readers/stream-identity.js';
+import { streamKey } from './readers/log-file-head.js';
+import { openLogFile, sourceFiles, type SourceFile } from './readers/source-files.js';
 import { JournalMarks } from './journal-marks.js';
-import { isRotatedDockerLog } from './readers/file-names.js';
 import { DEFAULT_INGEST, StreamIngester, type IngestOptions, type StreamReport } from './stream-ingester.js';
 
 export interface IngestReport {
@@ -65,47 +64,20 @@ export async function ingestPaths(store: Store, paths: readonly string[], opts: 
 type SourceResult = StreamReport | { path: string; reason: string } | { path: string; message: string };
 
 async function ingestSource(store: Store, spec: SourceSpec, o: PathIngestOptions, progress: { bytes: number; lines: number }): Promise<SourceResult[]> {
-  switch (spec.kind) {
-    case 'file':
-      return [await ingestFile(store, spec.path, 'file', null, null, o, o.final, progress)];
-    case 'docker': {
-      const { files, container, dir, configProblem } = spec.dir;
-      if (!files.length) return [{ path: dir, reason: configProblem ?? 'no *-json.log file' }];
-      const out: SourceResult[] = [];
-      if (configProblem?.startsWith('config.v2.json:')) out.push({ path: dir, message: `${configProblem}; wok and role only from the records' attrs` });
-      // Rotated files (`…-json.log.N`) will not grow: their last lines are complete.
-      for (const file of files) {
-        out.push(await ingestFile(store, file, 'docker', container, 'container', o, o.final || isRotatedDockerLog(file), progress));
-      }
-      return out;
-    }
-    case 'stdin':
-      return [await ingestStdin(store, o, progress)];
-  }
+  if (spec.kind === 'stdin') return [await ingestStdin(store, o, progress)];
+  const { files, skipped, warnings } = sourceFiles(spec, o.final);
+  const out: SourceResult[] = [...skipped, ...warnings];
+  for (const file of files) out.push(await ingestFile(store, file, o, progress));
+  return out;
 }
 
-async function ingestFile(
-  store: Store,
-  file: string,
-  kind: StreamKind,
-  container: ContainerRef | null,
-  source: Source | null,
-  o: PathIngestOptions,
-  final: boolean,
-  progress: { bytes: number; lines: number },
-): Promise<SourceResult> {
-  let fd: number;
+async function ingestFile(store: Store, file: SourceFile, o: PathIngestOptions, progress: { bytes: number; lines: number }): Promise<SourceResult> {
+  const found = await openLogFile(store, file.path, file.final);
+  if ('reason' in found) return { path: file.path, reason: found.reason };
+  const { fd, head, key } = found;
   try {
-    fd = openSync(file, 'r');
-  } catch (e) {
-    return { path: file, reason: cannotRead(e) };
-  }
-  try {
-    const found = await identifyLogFile(store, fd, final);
-    if ('reason' in found) return { path: file, reason: found.reason };
-    const st = found.head.stat;
-    const key = found.key;
-    const info: StreamInfo = { key, kind, path: file, container, source };
+    const st = head.stat;
+    const info: StreamInfo = { key, kind: file.kind, path: file.path, container: file.container, source: file.source };
     const ing = await StreamIngester.open(store, info, o, { dev: st.dev, ino: st.ino, size: st.size });
     const buf = Buffer.allocUnsafe(READ_CHUNK);
     let pos = ing.offset;
@@ -120,7 +92,7 @@ async function ingestFile(
       o.onProgress?.(progress.bytes, progress.lines);
     }
     ing.setFileState({ dev: st.dev, ino: st.ino, size: Math.max(st.size, pos) });
-    await ing.flush(final);
+    await ing.flush(file.final);
     return ing.report;
   } finally {
     closeSync(fd);

@@ -16,6 +16,7 @@
 import type { StreamInfo } from '../model/stream.js';
 import type { EventStore, StreamBatch } from '../store/store.js';
 import { namedStreamKey } from './readers/file-identity.js';
+import { checkpointAt } from './stream-reader.js';
 
 /** The cursor's sequence and place; `i` has at most 13 hex digits here so it stays an exact number. */
 const CURSOR = /"__CURSOR"\s*:\s*"s=([0-9a-f]{1,64});i=([0-9a-f]{1,13});/;
@@ -84,7 +85,7 @@ export class JournalMarks {
         stream,
         events: [],
         unparsed: [],
-        checkpoint: { stream: stream.key, offset: at, line: 0, dev: null, ino: null, size: null, lastTime: null, unparsed: 0, invalidUtf8: 0, truncated: 0 },
+        checkpoint: checkpointAt(stream.key, { offset: at }),
       };
     });
   }

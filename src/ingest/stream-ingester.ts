@@ -6,11 +6,9 @@
  */
 import type { Source } from '../model/event.js';
 import type { Checkpoint, StreamInfo } from '../model/stream.js';
-import type { Store, StreamBatch } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import { DEFAULT_PG_LOG_LINE_PREFIX, pgPrefix } from './parsers/pg-prefix.js';
-import { StreamParser } from './parsers/stream-parser.js';
-import { ByteTail } from './readers/byte-tail.js';
-import { LineSplitter, type SplitLine } from './readers/line-splitter.js';
+import { NO_FILE, StreamReader, type FileState, type LineGate } from './stream-reader.js';
 
 export interface IngestOptions {
   /** Lines longer than this many bytes are kept truncated (default 1 MiB). */
@@ -19,13 +17,6 @@ export interface IngestOptions {
   batchLines: number;
   /** The log_line_prefix PostgreSQL text lines are written with (DIAG_PG_LOG_LINE_PREFIX; checked with compilePgPrefix beforehand). */
   pgLogLinePrefix?: string;
-}
-
-/** Decides per line whether it is read at all, and adds rows of its own to each commit (journal-marks.ts). */
-export interface LineGate {
-  admit(text: string, offset: number): boolean;
-  /** Batches committed together with the stream's lines before `offset`. */
-  batches(offset: number): StreamBatch[];
 }
 
 export const DEFAULT_INGEST: IngestOptions = { maxLine: 1024 * 1024, batchLines: 20_000, pgLogLinePrefix: DEFAULT_PG_LOG_LINE_PREFIX };
@@ -45,24 +36,12 @@ export interface StreamReport {
   pendingBytes: number;
 }
 
-export interface FileState {
-  dev: number | null;
-  ino: number | null;
-  size: number | null;
-}
-
 export class StreamIngester {
-  private readonly parser: StreamParser;
-  private readonly splitter: LineSplitter;
-  private lineNo: number;
-  private sinceFlush = 0;
-  private lastTime: number | null = null;
-  private batchInvalid = 0;
-  private batchTruncated = 0;
-  readonly report: StreamReport;
-  private readonly sink = (l: SplitLine) => this.line(l);
-  /** The bytes before the checkpoint as read, for its tail digest. */
-  private readonly tail: ByteTail;
+  private readonly reader: StreamReader;
+  private stored = 0;
+  /** Events the store already held (read again after a crash between a commit and its checkpoint). */
+  private storedBefore = 0;
+  private pendingBytes = 0;
 
   private constructor(
     private readonly store: Store,
@@ -70,29 +49,13 @@ export class StreamIngester {
     readonly start: Checkpoint | null,
     private readonly opts: IngestOptions,
     private file: FileState,
-    private readonly gate: LineGate | null,
+    gate: LineGate | null,
   ) {
-    this.parser = new StreamParser(info, opts.maxLine, pgPrefix(opts.pgLogLinePrefix ?? DEFAULT_PG_LOG_LINE_PREFIX), store.redactor);
-    this.splitter = new LineSplitter(start?.offset ?? 0, opts.maxLine);
-    this.tail = new ByteTail(start?.offset ?? 0);
-    this.lineNo = start?.line ?? 0;
-    this.report = {
-      stream: info.key,
-      path: info.path,
-      lines: 0,
-      bytes: 0,
-      parsed: { cp: 0, container: 0, audit: 0 },
-      stored: 0,
-      unparsed: 0,
-      duplicates: 0,
-      invalidUtf8: 0,
-      truncated: 0,
-      pendingBytes: 0,
-    };
+    this.reader = new StreamReader(info, { maxLine: opts.maxLine, redactor: store.redactor, pg: pgPrefix(opts.pgLogLinePrefix ?? DEFAULT_PG_LOG_LINE_PREFIX), start, gate });
   }
 
   /** Opens a stream at its committed checkpoint. */
-  static async open(store: Store, info: StreamInfo, opts: IngestOptions, file: FileState = { dev: null, ino: null, size: null }, gate: LineGate | null = null): Promise<StreamIngester> {
+  static async open(store: Store, info: StreamInfo, opts: IngestOptions, file: FileState = NO_FILE, gate: LineGate | null = null): Promise<StreamIngester> {
     return new StreamIngester(store, info, await store.checkpoint(info.key), opts, file, gate);
   }
 
@@ -101,16 +64,32 @@ export class StreamIngester {
     return this.start?.offset ?? 0;
   }
 
+  /** What was read so far (lines and bytes as pushed; events as flushed). */
+  get report(): StreamReport {
+    const c = this.reader.counts;
+    return {
+      stream: this.info.key,
+      path: this.info.path,
+      lines: c.lines,
+      bytes: c.bytes,
+      parsed: { ...c.parsed },
+      stored: this.stored,
+      unparsed: c.unparsed,
+      duplicates: c.skipped + this.storedBefore,
+      invalidUtf8: c.invalidUtf8,
+      truncated: c.truncated,
+      pendingBytes: this.pendingBytes,
+    };
+  }
+
   setFileState(file: FileState): void {
     this.file = file;
   }
 
   /** The next bytes of the stream, directly after what came before. */
   async push(chunk: Buffer): Promise<void> {
-    this.report.bytes += chunk.length;
-    this.splitter.push(chunk, this.sink);
-    this.tail.push(chunk, this.splitter.consumed);
-    if (this.sinceFlush >= this.opts.batchLines) await this.flush();
+    this.reader.push(chunk);
+    if (this.reader.untaken.lines >= this.opts.batchLines) await this.flush();
   }
 
   /**
@@ -118,57 +97,11 @@ export class StreamIngester {
    * line without a newline and any unfinished Docker line are taken as they are.
    */
   async flush(final = false): Promise<void> {
-    if (final) {
-      this.splitter.end(this.sink);
-      this.parser.finish();
-    }
-    const { events, unparsed } = this.parser.take();
-    const pending = this.parser.pendingStart();
-    const offset = pending ? pending.offset : this.splitter.consumed;
-    const checkpoint: Checkpoint = {
-      stream: this.info.key,
-      offset,
-      line: pending ? pending.line - 1 : this.lineNo,
-      dev: this.file.dev,
-      ino: this.file.ino,
-      size: this.file.size,
-      lastTime: this.lastTime,
-      unparsed: unparsed.length,
-      invalidUtf8: this.batchInvalid,
-      truncated: this.batchTruncated,
-      tail: this.tail.digestAt(offset),
-    };
-    this.sinceFlush = 0;
-    this.batchInvalid = 0;
-    this.batchTruncated = 0;
-    for (const e of events) this.report.parsed[e.source]++;
-    this.report.unparsed += unparsed.length;
-    const r = await this.store.writeBatch({ streams: [{ stream: this.info, events, unparsed, checkpoint }, ...(this.gate?.batches(offset) ?? [])] });
-    this.report.stored += r.events;
-    this.report.duplicates += events.length - r.events;
-    this.report.pendingBytes = this.splitter.pending + (pending ? this.splitter.consumed - pending.offset : 0);
-  }
-
-  private line(l: SplitLine): void {
-    this.lineNo++;
-    this.sinceFlush++;
-    this.report.lines++;
-    if (l.invalidUtf8) (this.batchInvalid++, this.report.invalidUtf8++);
-    if (l.truncatedBytes !== null) (this.batchTruncated++, this.report.truncated++);
-    // Stored by an earlier run: counted, not read again.
-    if (this.gate && l.truncatedBytes === null && !this.gate.admit(l.text, l.offset)) {
-      this.report.duplicates++;
-      return;
-    }
-    const before = this.parser.events.length;
-    this.parser.push(l.text, l.offset, this.lineNo, {
-      invalidUtf8: l.invalidUtf8,
-      truncated: l.truncatedBytes !== null,
-      bytes: l.truncatedBytes ?? undefined,
-    });
-    if (this.parser.events.length > before) {
-      const t = this.parser.events[this.parser.events.length - 1]!.time;
-      if (this.lastTime === null || t > this.lastTime) this.lastTime = t;
-    }
+    if (final) this.reader.end();
+    const t = this.reader.take(this.file);
+    const r = await this.store.writeBatch({ streams: [{ stream: this.info, events: t.events, unparsed: t.unparsed, checkpoint: t.checkpoint }, ...t.gated] });
+    this.stored += r.events;
+    this.storedBefore += t.events.length - r.events;
+    this.pendingBytes = t.pendingBytes;
   }
 }

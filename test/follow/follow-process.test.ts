@@ -112,10 +112,20 @@ describe('ingest --follow as a process, killed and restarted', () => {
     if (copies === 0) rotate('copy');
 
     // Let it catch up (bounded), then stop it cleanly. On a loaded machine every follower so far may have been
-    // killed before it created the store: wait (bounded) for the last one to have made it.
+    // killed before it created the store, or the last one may have created the file but not yet its schema (a
+    // read-only store cannot open without its tables): wait (bounded) for the last one to have made both.
     const deadline = Date.now() + 30_000;
-    while (!existsSync(db) && Date.now() < deadline) await sleep(50);
-    const reader = new SqliteStore(db, { readonly: true });
+    let reader: SqliteStore;
+    for (;;) {
+      try {
+        if (!existsSync(db)) throw new Error(`no store at ${db}`);
+        reader = new SqliteStore(db, { readonly: true });
+        break;
+      } catch (e) {
+        if (Date.now() >= deadline) throw e;
+        await sleep(50);
+      }
+    }
     try {
       while (Date.now() < deadline) {
         // Until the follower has written its schema, the store has no tables to count.

@@ -61,15 +61,16 @@ export async function bulkIngest(store: Store, paths: readonly string[], opts: P
   const writer = new OrderedWriter(plan.streams, (streams) => store.writePrepared({ streams }), o.commitLines);
   const account = (p: Piece) => {
     const r = perStream.get(streamOfTask.get(p.task)!)!;
-    r.lines += p.lines;
-    r.bytes += p.bytes;
-    r.unparsed += p.unparsed.length;
-    r.invalidUtf8 += p.invalidUtf8;
-    r.truncated += p.truncated;
+    const c = p.counts;
+    r.lines += c.lines;
+    r.bytes += c.bytes;
+    r.unparsed += c.unparsed;
+    r.invalidUtf8 += c.invalidUtf8;
+    r.truncated += c.truncated;
     if (p.last) r.pendingBytes = p.pendingBytes;
-    for (const k of Object.keys(p.parsed) as Source[]) r.parsed[k] += p.parsed[k];
-    report.lines += p.lines;
-    report.bytes += p.bytes;
+    for (const k of Object.keys(c.parsed) as Source[]) r.parsed[k] += c.parsed[k];
+    report.lines += c.lines;
+    report.bytes += c.bytes;
     o.onProgress?.(report.bytes, report.lines, plan.bytes);
   };
 

@@ -7,6 +7,7 @@
 import type { Checkpoint, StreamInfo } from '../../model/stream.js';
 import type { PreparedStream } from '../../store/prepared-batch.js';
 import type { WriteResult } from '../../store/store.js';
+import { checkpointAt, type FileState } from '../stream-reader.js';
 import type { Piece } from './tasks.js';
 
 export interface StreamPlan {
@@ -15,7 +16,7 @@ export interface StreamPlan {
   tasks: number[];
   /** The committed checkpoint when planning. */
   start: Checkpoint | null;
-  file: { dev: number | null; ino: number | null; size: number | null };
+  file: FileState;
 }
 
 interface StreamState {
@@ -69,11 +70,11 @@ export class OrderedWriter {
       if (!next) break;
       s.waiting.delete(key);
       this.ready.push({ state: s, piece: next, base: s.taskBase });
-      this.readyLines += next.lines;
+      this.readyLines += next.counts.lines;
       if (next.last) {
         s.at++;
         s.seq = 0;
-        s.taskBase += next.endLine;
+        s.taskBase += next.reach.line;
       } else s.seq++;
     }
     if (this.readyLines >= this.batchLines) await this.flush();
@@ -88,7 +89,7 @@ export class OrderedWriter {
     while (this.ready.length) {
       let n = 0;
       let lines = 0;
-      while (n < this.ready.length && (n === 0 || lines + this.ready[n]!.piece.lines <= this.batchLines)) lines += this.ready[n++]!.piece.lines;
+      while (n < this.ready.length && (n === 0 || lines + this.ready[n]!.piece.counts.lines <= this.batchLines)) lines += this.ready[n++]!.piece.counts.lines;
       const take = this.ready.splice(0, n);
       this.readyLines -= lines;
       await this.commitPieces(take);
@@ -100,19 +101,7 @@ export class OrderedWriter {
       stream: state.plan.stream,
       blocks: piece.blocks,
       unparsed: piece.unparsed.map((u) => ({ ...u, line: base + u.line })),
-      checkpoint: {
-        stream: state.plan.stream.key,
-        offset: piece.endOffset,
-        line: base + piece.endLine,
-        dev: state.plan.file.dev,
-        ino: state.plan.file.ino,
-        size: state.plan.file.size,
-        lastTime: piece.lastTime,
-        unparsed: piece.unparsed.length,
-        invalidUtf8: piece.invalidUtf8,
-        truncated: piece.truncated,
-        tail: piece.tail,
-      },
+      checkpoint: checkpointAt(state.plan.stream.key, { ...piece.reach, line: base + piece.reach.line }, state.plan.file),
     }));
     const r = await this.commit(out);
     this.stored += r.events;

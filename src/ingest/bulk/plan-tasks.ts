@@ -4,16 +4,14 @@
  * thread busy; a Docker log is one task read in order, since its long lines
  * come in parts that must be joined.
  */
-import { closeSync, openSync } from 'node:fs';
-import type { ContainerRef, Source } from '../../model/event.js';
-import type { StreamInfo, StreamKind } from '../../model/stream.js';
+import { closeSync } from 'node:fs';
+import type { StreamInfo } from '../../model/stream.js';
 import type { Store } from '../../store/store.js';
 import { DEFAULT_PG_LOG_LINE_PREFIX } from '../parsers/pg-prefix.js';
 import type { SourceSpec } from '../readers/discover.js';
-import { cannotRead, looksLikeDockerRecords } from '../readers/log-file-head.js';
-import { identifyLogFile } from '../readers/stream-identity.js';
+import { looksLikeDockerRecords } from '../readers/log-file-head.js';
+import { openLogFile, sourceFiles, type SourceFile } from '../readers/source-files.js';
 import type { StreamPlan } from './ordered-writer.js';
-import { isRotatedDockerLog } from '../readers/file-names.js';
 import type { ParseTask } from './tasks.js';
 
 export interface PlanOptions {
@@ -35,31 +33,17 @@ export interface Plan {
 }
 
 
-/** identifyLogFile on a path, opened only for that. */
-async function identify(store: Store, path: string, final: boolean): ReturnType<typeof identifyLogFile> {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (e) {
-    return { reason: cannotRead(e) };
-  }
-  try {
-    return await identifyLogFile(store, fd, final);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 export async function planTasks(store: Store, specs: SourceSpec[], o: PlanOptions): Promise<Plan> {
   const plan: Plan = { tasks: [], streams: [], skipped: [], warnings: [], bytes: 0 };
   let nextId = 0;
 
-  const addFile = async (path: string, kind: StreamKind, container: ContainerRef | null, source: Source | null, final: boolean) => {
-    const found = await identify(store, path, final);
+  const addFile = async ({ path, kind, container, source, final }: SourceFile) => {
+    const found = await openLogFile(store, path, final);
     if ('reason' in found) {
       plan.skipped.push({ path, reason: found.reason });
       return;
     }
+    closeSync(found.fd);
     const { head, key } = found;
     const stream: StreamInfo = { key, kind, path, container, source };
     const start = await store.checkpoint(key);
@@ -84,16 +68,11 @@ export async function planTasks(store: Store, specs: SourceSpec[], o: PlanOption
   };
 
   for (const spec of specs) {
-    if (spec.kind === 'file') await addFile(spec.path, 'file', null, null, o.final);
-    else if (spec.kind === 'docker') {
-      const { files, container, dir, configProblem } = spec.dir;
-      if (!files.length) {
-        plan.skipped.push({ path: dir, reason: configProblem ?? 'no *-json.log file' });
-        continue;
-      }
-      if (configProblem?.startsWith('config.v2.json:')) plan.warnings.push({ path: dir, message: `${configProblem}; wok and role only from the records' attrs` });
-      for (const f of files) await addFile(f, 'docker', container, 'container', o.final || isRotatedDockerLog(f));
-    }
+    if (spec.kind === 'stdin') continue;
+    const { files, skipped, warnings } = sourceFiles(spec, o.final);
+    plan.skipped.push(...skipped);
+    plan.warnings.push(...warnings);
+    for (const f of files) await addFile(f);
   }
   return plan;
 }

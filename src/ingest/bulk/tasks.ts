@@ -2,11 +2,12 @@
  * What the bulk-ingest threads say to each other. Every value is plain data
  * (structured-clone friendly): tasks go to parser threads, pieces come back.
  */
-import type { Source, Unparsed } from '../../model/event.js';
+import type { Unparsed } from '../../model/event.js';
 import type { StreamInfo } from '../../model/stream.js';
 import type { PreparedBlock } from '../../store/prepared-batch.js';
 import type { ThreadError } from '../../threads/thread-error.js';
 import type { ThreadProtocol } from '../../threads/typed-worker.js';
+import type { Reach, ReadCounts } from '../stream-reader.js';
 
 /**
  * Part of one stream for a parser thread to read. A `range` task takes the
@@ -42,18 +43,10 @@ export interface Piece {
   blocks: PreparedBlock[];
   /** Unparsed lines, `line` relative to the task (1 = its first line). */
   unparsed: Unparsed[];
-  /** Where the checkpoint may move after this piece (never past an unfinished Docker line). */
-  endOffset: number;
-  /** Lines before `endOffset` counted from the task's start. */
-  endLine: number;
-  /** The file's tail digest at `endOffset` (file-identity.ts), for the checkpoint. */
-  tail: string | null;
-  lastTime: number | null;
-  lines: number;
-  bytes: number;
-  parsed: Record<Source, number>;
-  invalidUtf8: number;
-  truncated: number;
+  /** Where the checkpoint may move after this piece (never past an unfinished Docker line); `line` counted from the task's start. */
+  reach: Reach;
+  /** What the piece read. */
+  counts: ReadCounts;
   /** Set on the last piece: bytes held back at the end. */
   pendingBytes: number;
 }
