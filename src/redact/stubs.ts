@@ -14,8 +14,14 @@ import { REDACTED_SHAPE } from './token-shapes.js';
  */
 export function keyStub(kind: string, body: string, mark = ''): string {
   if (kind === 'sdo') return 'sdo_…';
-  return body.length > 8 ? `${kind}_${body.slice(0, 8)}…` : `${kind}_${body}${mark}`;
+  if (body.length > 8) return `${kind}_${body.slice(0, 8)}…`;
+  // A console token in a short body is cut as the scan cuts it on its own (`skl_sdo_skl_` → `skl_sdo_…`), so a
+  // second pass that no longer sees the name before the value finds nothing more to do.
+  const token = SDO_IN_BODY.exec(body);
+  return token ? `${kind}_${body.slice(0, token.index)}sdo_…` : `${kind}_${body}${mark}`;
 }
+
+const SDO_IN_BODY = /sdo_[A-Za-z0-9_-]/;
 
 /** The value of an `Authorization`-like credential, reduced to its key stub or removed. */
 export function credentialStub(cred: string): string {

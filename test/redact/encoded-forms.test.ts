@@ -28,6 +28,10 @@ const cases: [string, string, string][] = [
   ['Bearer then password%3D then a stub', `Bearer password%3Dhunter2skl_12345678…`, `Bearer password%3D${R}`],
   // Found by the idempotence property: an unclosed quote after `password%3D` already reduced hid the `--password` after it.
   ['a reduced quoted value, then a flag', `password%3D"${R}\\u0020--password hunter2 --verbose`, `password%3D"${R}\\u0020--password ${R} --verbose`],
+  // Found by the idempotence property: a short key holding a console token, named as a password, was kept whole; once
+  // the name was gone (inside a Bearer credential) the next pass cut the token.
+  ['a console token in a short key named as a password', 'password: skl_sdo_skl_', 'password: skl_sdo_…'],
+  ['the same after a Bearer credential', 'Bearer ghp_password: skl_sdo_skl_', `Bearer ${R} skl_sdo_…`],
   ['a JSON body, URL-encoded', '%7B%22password%22%3A%22x%22%7D', `%7B%22password%22%3A%22${R}%22%7D`],
   ['a key inside %22…%22', `%22skl_${k64}%22`, '%22skl_9f3a1c2b…%22'],
   ['an encoded letter in the name', 'p%61ssword=hunter2', `p%61ssword=${R}`],
