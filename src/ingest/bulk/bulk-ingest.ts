@@ -24,7 +24,7 @@ export interface BulkOptions extends PathIngestOptions {
   workers: number;
   /** Bytes per range of a large file. */
   rangeBytes: number;
-  /** Lines per transaction (at most: the store's bulkLimits may lower it). */
+  /** Ready lines that make a transaction (the store's bulkLimits may lower it, and bound each transaction). */
   commitLines: number;
   /** Lines per piece a parser thread hands over (small pieces keep its memory young; the store's bulkLimits may lower it). */
   pieceLines: number;
@@ -58,7 +58,8 @@ export async function bulkIngest(store: Store, paths: readonly string[], opts: P
   const streamOfTask = new Map<number, string>();
   for (const t of plan.tasks) streamOfTask.set(t.id, t.stream.key);
 
-  const writer = new OrderedWriter(plan.streams, (streams) => store.writePrepared({ streams }), o.commitLines);
+  // A store without limits (SQLite) takes everything ready at once: fewer, larger cid segments.
+  const writer = new OrderedWriter(plan.streams, (streams) => store.writePrepared({ streams }), o.commitLines, limits?.commitLines ?? null);
   const account = (p: Piece) => {
     const r = perStream.get(streamOfTask.get(p.task)!)!;
     const c = p.counts;

@@ -49,7 +49,10 @@ export class OrderedWriter {
   constructor(
     plans: StreamPlan[],
     private readonly commit: Commit,
+    /** Ready lines that make a commit. */
     private readonly batchLines: number,
+    /** The most lines one transaction may hold (the store's bulkLimits); none: everything ready goes in one. */
+    private readonly maxLines: number | null = null,
   ) {
     for (const plan of plans) {
       const s: StreamState = { plan, at: 0, seq: 0, taskBase: plan.start?.line ?? 0, waiting: new Map() };
@@ -81,15 +84,16 @@ export class OrderedWriter {
   }
 
   /**
-   * Commits every piece that is ready, in transactions of at most batchLines
-   * lines (a piece larger than that alone in one): a stream's pieces stay in
-   * order, each with its checkpoint.
+   * Commits every piece that is ready, in transactions of at most maxLines
+   * lines when the store sets a bound (a piece larger than that alone in one):
+   * a stream's pieces stay in order, each with its checkpoint.
    */
   async flush(): Promise<void> {
+    const most = this.maxLines ?? Infinity;
     while (this.ready.length) {
       let n = 0;
       let lines = 0;
-      while (n < this.ready.length && (n === 0 || lines + this.ready[n]!.piece.counts.lines <= this.batchLines)) lines += this.ready[n++]!.piece.counts.lines;
+      while (n < this.ready.length && (n === 0 || lines + this.ready[n]!.piece.counts.lines <= most)) lines += this.ready[n++]!.piece.counts.lines;
       const take = this.ready.splice(0, n);
       this.readyLines -= lines;
       await this.commitPieces(take);
