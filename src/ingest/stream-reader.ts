@@ -10,10 +10,10 @@
  */
 import type { Event, Source, Unparsed } from '../model/event.js';
 import type { Checkpoint, StreamInfo } from '../model/stream.js';
+import type { Redactor } from '../redact/redactor.js';
 import type { StreamBatch } from '../store/store.js';
 import { DEFAULT_PG_PREFIX, type PgLinePrefix } from './parsers/pg-prefix.js';
 import { StreamParser } from './parsers/stream-parser.js';
-import type { Redactor } from '../redact/redactor.js';
 import { ByteTail } from './readers/byte-tail.js';
 import { LineSplitter, type SplitLine } from './readers/line-splitter.js';
 

@@ -147,7 +147,8 @@ describe('ingest --threads into PostgreSQL', () => {
     const junk = await unparsed(PG_DB);
     expect(junk.items).toMatchObject([{ head: 'not a log line either', line: 2 }, { head: 'hello', line: 1 }]);
     expect(junk).toEqual(await unparsed(sqliteDb));
-  });
+    // Eight CLI processes, two of them ingests on parser threads: bounded, but not by the default 30 s on a busy machine.
+  }, 120_000);
 
   it('ingesting the files again stores nothing', async () => {
     const again = await ingest(PG_DB);

@@ -196,7 +196,9 @@ describe('GET /v1/diag (application/health+json)', () => {
     expect(doc.checks['functions:unhealthyContainers']![0]!.status).toBe('pass');
     expect(up.hits()).toBe(1);
     expect(a.diag.runner.runs).toBe(NAMES.length);
-    // Connections to the hung database are bounded by the pool, not by the requests.
-    expect(hung.connections()).toBeLessThanOrEqual(2);
+    // Connections to the hung database are bounded by the pool, not by the requests (a slow machine may see the pool
+    // give up on one after its connect timeout and open another: never more than the pool at once).
+    expect(hung.peakOpen()).toBeLessThanOrEqual(2);
+    expect(hung.connections()).toBeLessThan(10);
   });
 });
