@@ -5,9 +5,11 @@
  * same files, the floor no per-line ingest can beat (floor.ts), the database size, ticket lookups in-process, over HTTP and by
  * rg / grep, /v1/diag under 100 clients and redaction on hostile text. Prints
  * a table with each target and whether it is met, or with --json one object.
+ * When lnav is on PATH it opens the same files, timed beside our ingest
+ * (lnav-peer.ts).
  *
  *   node dist/bench/bench.js [--lines N] [--dir DIR] [--json] [--lookups N] [--http-clients N]
- *                            [--grep-ids N] [--redact-ms N] [--searches N] [--no-diag] [--no-http] [--no-grep]
+ *                            [--grep-ids N] [--redact-ms N] [--searches N] [--no-diag] [--no-http] [--no-grep] [--no-lnav]
  */
 import { benchAround } from './around.js';
 import { spawnSync } from 'node:child_process';
@@ -21,6 +23,7 @@ import { baseline } from './baseline.js';
 import { writeCorpus } from './corpus.js';
 import { benchDiag } from './diag.js';
 import { ingestFloor } from './floor.js';
+import { lnavPeer } from './lnav-peer.js';
 import { lookupByGrep, lookupOverHttp, type LookupResult, type SegmentStats } from './lookups.js';
 import { runMeasured } from './measured-process.js';
 import { benchRedaction } from './redact-bench.js';
@@ -45,6 +48,7 @@ function options(argv: string[]) {
       'no-diag': { type: 'boolean', default: false },
       'no-http': { type: 'boolean', default: false },
       'no-grep': { type: 'boolean', default: false },
+      'no-lnav': { type: 'boolean', default: false },
       'redact-ms': { type: 'string', default: '150' },
       searches: { type: 'string', default: '200' },
     },
@@ -65,6 +69,7 @@ function options(argv: string[]) {
     diag: !values['no-diag'],
     http: !values['no-http'],
     grep: !values['no-grep'],
+    lnav: !values['no-lnav'],
     redactMs: count('redact-ms', values['redact-ms'], 1),
     searches: count('searches', values.searches, 1),
   };
@@ -111,6 +116,9 @@ export async function runBench(argv: string[]): Promise<BenchResult> {
     runs.push(baseline(corpus.files));
     say(`ingest floor: split + JSON.parse + secret pre-check on ${os.availableParallelism()} threads, nothing stored`);
     const floor = await ingestFloor(corpus.files, os.availableParallelism());
+    if (o.lnav) say('lnav: opening the same files headless, with the formats of bench/lnav/ (when lnav is installed)');
+    const lnav = o.lnav ? await lnavPeer(corpus.files) : null;
+    if (lnav && !lnav.installed) say(lnav.hint);
     const best = runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
     const database = { fileBytes: size(db), walBytes: size(`${db}-wal`), rawBytes: corpus.bytes, ratio: 0 };
     database.ratio = (database.fileBytes + database.walBytes) / corpus.bytes;
@@ -196,6 +204,7 @@ export async function runBench(argv: string[]): Promise<BenchResult> {
         rss: perSecond(ing.timeline),
       },
       ratio: linesPerSecond / bLinesPerSecond,
+      lnav: lnav && lnav.installed ? { ...lnav, ratio: ing.wallSeconds / lnav.wallSeconds } : lnav,
       floor: { ...floor, ratio: floor.linesPerSecond / bLinesPerSecond },
       database,
       segments: segmentStats,
@@ -209,6 +218,7 @@ export async function runBench(argv: string[]): Promise<BenchResult> {
     };
     const at5m = corpus.lines >= 5_000_000 ? undefined : '(at 5M lines)';
     result.targets.push(target('ingest ratio', Number(result.ratio.toFixed(3)), '×', 1.0, false));
+    if (result.lnav?.installed) result.targets.push(target('ingest / lnav open', Number(result.lnav.ratio.toFixed(3)), '×', 1.5, true));
     result.targets.push(target('lookup p99 in-process', Number(inProcess.p99.toFixed(3)), 'ms', 5, true, at5m));
     if (http) result.targets.push(target('lookup p99 HTTP', Number(http.p99.toFixed(3)), 'ms', 15, true, at5m));
     result.targets.push(target('peak RSS', ing.peakRssBytes === null ? NaN : Number((ing.peakRssBytes / MIB).toFixed(1)), 'MiB', 256, true));

@@ -2,6 +2,7 @@
 import type { AroundBenchResult } from './around.js';
 import type { DiagBenchResult } from './diag.js';
 import type { FloorResult } from './floor.js';
+import type { LnavOpenResult } from './lnav-peer.js';
 import type { GrepResult, LookupResult, SegmentStats } from './lookups.js';
 import type { SearchBenchResult } from './search-bench.js';
 import { LINEAR_EXPONENT, type RedactCase } from './redact-bench.js';
@@ -41,6 +42,12 @@ export interface BenchResult {
     rss: [number, number][];
   };
   ratio: number;
+  /**
+   * lnav opening the same files (lnav-peer.ts), with `ratio` our ingest's wall
+   * time over lnav's; { installed: false } when lnav is not on PATH, null
+   * with --no-lnav.
+   */
+  lnav?: (LnavOpenResult & { ratio: number }) | { installed: false; hint: string } | null;
   /** The ingest floor (floor.ts) and its ratio to the baseline: an upper bound on `ratio`. */
   floor: FloorResult & { ratio: number };
   database: { fileBytes: number; walBytes: number; rawBytes: number; ratio: number };
@@ -94,6 +101,7 @@ export function renderTable(r: BenchResult): string {
         (other === null ? '' : `, other processes ${other.toFixed(1)} s (${((100 * other) / avail).toFixed(0)}%)${other / avail > 0.1 ? ' — the machine was shared: speed is understated' : ''}`),
     );
   }
+  lnavRows(r, row);
   row('  stored events / unparsed', `${int(r.ingest.stored)} / ${int(r.ingest.unparsed)}`);
   row('  peak RSS of the ingest process', r.ingest.peakRssBytes === null ? 'n/a' : `${mib(r.ingest.peakRssBytes)}  (${r.ingest.peakRssMethod})`, 'peak RSS');
   head('size');
@@ -150,6 +158,24 @@ export function renderTable(r: BenchResult): string {
     `targets: ${r.targets.filter((t) => t.met).length} of ${r.targets.length} met${r.targets.some((t) => !t.met) ? ` — not met: ${r.targets.filter((t) => !t.met).map((t) => t.name).join(', ')}` : ''}`,
   ];
   return out.join('\n') + '\n';
+}
+
+/** lnav's open of the same files beside our ingest, or how to install it. */
+function lnavRows(r: BenchResult, row: (label: string, value: string, tname?: string) => void): void {
+  const l = r.lnav;
+  if (!l) return;
+  if (!l.installed) {
+    row('  lnav (open + index the same files)', `not measured — ${l.hint}`);
+    return;
+  }
+  const plain = l.files.filter((f) => f.format === null).length;
+  row(
+    `  ${l.version} (open + index the same files, headless)`,
+    `${l.wallSeconds.toFixed(2)} s  peak RSS ${l.peakRssBytes === null ? 'n/a' : mib(l.peakRssBytes)}` +
+      `  (${int(l.recognised)} lines parsed by our formats, ${int(l.indexRows)} index rows${plain ? `, ${plain} files as plain text` : ''})`,
+  );
+  row('  ours (ingest wall time, as above)', `${r.ingest.wallSeconds.toFixed(2)} s  peak RSS ${r.ingest.peakRssBytes === null ? 'n/a' : mib(r.ingest.peakRssBytes)}`);
+  row('  ours / lnav (wall time)', `${l.ratio.toFixed(2)}×`, 'ingest / lnav open');
 }
 
 export { LINEAR_EXPONENT };

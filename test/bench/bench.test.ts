@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeCorpus } from '../../bench/corpus.js';
 import { shareFiles } from '../../bench/floor.js';
+import { findLnav, LNAV_INSTALL_HINT } from '../../bench/lnav-peer.js';
 import type { BenchResult } from '../../bench/report.js';
 import { projectRoot } from '../../src/project-root.js';
 
@@ -71,7 +72,7 @@ describe('npm run bench (small)', () => {
     const { stdout } = await run(
       process.execPath,
       [path.join(projectRoot(), 'dist/bench/bench.js'), '--lines', '3000', '--json', '--no-diag', '--lookups', '200', '--grep-ids', '2', '--redact-ms', '2', '--dir', dir],
-      { maxBuffer: 16 * 1024 * 1024, timeout: 120_000 },
+      { maxBuffer: 16 * 1024 * 1024, timeout: 240_000 },
     );
     const r = JSON.parse(stdout) as BenchResult;
     expect(r.ingest.lines).toBe(r.corpus.lines);
@@ -98,8 +99,23 @@ describe('npm run bench (small)', () => {
       expect(cases.map((c) => c.kind)).toEqual(['code', 'org', 'text']);
       for (const c of cases) expect(c.rows).toBeGreaterThan(0);
     }
+    // lnav opened the same files when it is installed (every line indexed, by our formats), else the bench says how to install it.
+    const lnav = findLnav() !== null;
+    if (r.lnav?.installed) {
+      expect(r.lnav.recognised).toBe(r.corpus.lines);
+      expect(r.lnav.indexRows).toBeGreaterThanOrEqual(r.corpus.lines);
+      expect(r.lnav.files).toHaveLength(r.corpus.files);
+      for (const f of r.lnav.files) expect(f.format).not.toBeNull();
+      expect(r.lnav.wallSeconds).toBeGreaterThan(0);
+      expect(r.lnav.peakRssBytes).toBeGreaterThan(0);
+      expect(r.lnav.ratio).toBeCloseTo(r.ingest.wallSeconds / r.lnav.wallSeconds, 6);
+    } else {
+      expect(r.lnav).toEqual({ installed: false, hint: LNAV_INSTALL_HINT });
+    }
+    expect(r.lnav?.installed).toBe(lnav);
     expect(r.targets.map((t) => t.name)).toEqual([
       'ingest ratio',
+      ...(lnav ? ['ingest / lnav open'] : []),
       'lookup p99 in-process',
       'lookup p99 HTTP',
       'peak RSS',
@@ -113,5 +129,5 @@ describe('npm run bench (small)', () => {
     // --dir keeps the corpus and the database for a look afterwards.
     expect(r.corpus.dir).toBe(path.join(dir, 'corpus'));
     expect(existsSync(path.join(dir, 'bench.sqlite'))).toBe(true);
-  }, 180_000);
+  }, 300_000);
 });
