@@ -5,6 +5,11 @@
  * thousands of lines is a handful of rows. The correlation-id index is written
  * in sorted segments (one per batch, merged later), so its inserts are appends
  * rather than random B-tree writes — see cid-index.ts.
+ *
+ * `blocks.data` holds the lines packed (block-codec.ts): a BLOB whose first
+ * byte names its codec. Blocks written before packing hold TEXT there and are
+ * read as they are, so packing took no migration (a TEXT column keeps a BLOB
+ * bound to it as a BLOB).
  */
 import { WOK_CHANGES } from '../../model/activity.js';
 
