@@ -2,9 +2,10 @@
  * The stored form of a block's lines: the encoded lines (event-codec.ts),
  * joined by newlines, compressed with raw deflate at level 1 against a
  * preset dictionary of the fragments those lines repeat (block-dictionary.ts),
- * behind one byte naming that codec. Packing runs where blocks are prepared
- * (parser threads on bulk ingest); readers unpack a block, then decode only
- * the lines they need.
+ * behind one byte naming that codec. A block's summary (summary-codec.ts) is
+ * packed the same way. Packing runs where blocks are prepared (parser threads
+ * on bulk ingest); readers unpack a block, then decode only the lines they
+ * need.
  *
  * A block written before blocks were packed holds its lines as TEXT, which
  * the driver returns as a string: that is read as it is. A packed block is a

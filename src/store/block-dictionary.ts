@@ -7,6 +7,9 @@
  * so a block's first lines cost about what its later ones do: a block of a
  * few lines, as follow mode writes, gains most.
  *
+ * Summaries (summary-codec.ts) are packed against it too: their tuples'
+ * joints follow the PostgreSQL part.
+ *
  * FROZEN: every block packed with codec 1 inflates only against exactly
  * these bytes. A changed dictionary is a new codec number beside this one.
  * Deflate reaches at most 32 KiB back, and nearer is cheaper, so the most
@@ -55,6 +58,15 @@ export const BLOCK_DICTIONARY = [
   ',"severity":"LOG","application":"cp:',
   ',"severity":"LOG"},"S":1,"F":"g"}',
   '"},"S":1,"F":"g"}',
+  // Request and audit summaries: JSON tuples (summary-codec.ts).
+  ',null,null,null],[17',
+  '","success"],[',
+  '","failure"],[',
+  '",null,"skl_',
+  ',null,"org',
+  ',200,null,"',
+  ',null],[17',
+  '"],[',
   // pino in containers (functions runtime and others).
   '"hostname":"',
   '-fn","fn":"',

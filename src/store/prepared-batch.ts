@@ -36,8 +36,8 @@ export interface PreparedBlock {
   packed: Uint8Array;
   /** Distinct correlation ids in the block. */
   cids: string[];
-  /** The block's requests or audit records as JSON tuples (summary-codec.ts), or null. */
-  summary: string | null;
+  /** The block's requests or audit records as JSON tuples (summary-codec.ts), packed like the lines, or null. */
+  summary: Uint8Array | null;
   /** Requests that failed: these also get rows of their own. */
   failures: RequestSummary[];
   /** Requests per minute, wok and caller: [minute, wok, org, key prefix, total, failed]. */
@@ -111,7 +111,7 @@ function close(b: OpenBlock): PreparedBlock {
     offsets: b.offsets,
     packed: packLines(b.lines.join('\n')),
     cids: b.cids,
-    summary: b.tuples.length ? JSON.stringify(b.tuples) : null,
+    summary: b.tuples.length ? packLines(JSON.stringify(b.tuples)) : null,
     failures: b.failures,
     traffic: [...b.counts.values()],
     lifecycle: b.lifecycle,

@@ -3,7 +3,8 @@
  * encoded lines as TEXT. Such a file is read as it is, no migration rewrites
  * it, and new blocks are packed beside the old ones. The old rows are made
  * here as that version wrote them: the stored lines (encodeForStore) joined by
- * newlines, bound as a string, over the same blocks rows.
+ * newlines and the requests' summary tuples as JSON, bound as strings, over
+ * the same blocks rows.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -13,6 +14,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Event } from '../../src/model/event.js';
 import { DEFAULT_REDACTOR } from '../../src/redact/redactor.js';
 import { encodeForStore } from '../../src/store/event-codec.js';
+import { summarize } from '../../src/model/request.js';
+import { requestTuple } from '../../src/store/summary-codec.js';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
@@ -69,8 +72,16 @@ describe('SQLite blocks written before blocks were packed', () => {
     expect(raw.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     const rows = raw.prepare('SELECT b.id, s.key, typeof(b.data) AS type FROM blocks b JOIN streams s ON s.id = b.stream').all() as { id: number; key: string; type: string }[];
     expect(rows.map((r) => r.type)).toEqual(['blob', 'blob']);
-    for (const r of rows) raw.prepare('UPDATE blocks SET data = ? WHERE id = ?').run(events[r.key]!.map((e) => encodeForStore(e, DEFAULT_REDACTOR)).join('\n'), r.id);
-    expect(raw.prepare('SELECT typeof(data) FROM blocks').pluck().all()).toEqual(['text', 'text']);
+    expect(raw.prepare('SELECT typeof(summary) FROM blocks ORDER BY id').pluck().all()).toEqual(['blob', 'null']);
+    for (const r of rows) {
+      const lines = events[r.key]!.map((e) => encodeForStore(e, DEFAULT_REDACTOR)).join('\n');
+      const requests = events[r.key]!.flatMap((e) => (e.source === 'cp' && e.http ? [requestTuple(summarize(e)!)] : []));
+      raw.prepare('UPDATE blocks SET data = ?, summary = ? WHERE id = ?').run(lines, requests.length ? JSON.stringify(requests) : null, r.id);
+    }
+    expect(raw.prepare('SELECT typeof(data), typeof(summary) FROM blocks ORDER BY id').raw().all()).toEqual([
+      ['text', 'text'],
+      ['text', 'null'],
+    ]);
     raw.close();
 
     store = new SqliteStore(file);
@@ -80,6 +91,12 @@ describe('SQLite blocks written before blocks were packed', () => {
       const more = [cp.cpLine({ cid: A, time: T0 + 200, wok: 'w1', msg: 'after the upgrade' }), db.pg({ time: T0 + 201, cid: A, severity: 'WARNING', message: 'late warning' })];
       await store.writeBatch({ streams: [cp.batch(), db.batch()] });
       expect(store.db.prepare('SELECT typeof(data) FROM blocks ORDER BY id').pluck().all()).toEqual(['text', 'text', 'blob', 'blob']);
+      // A request ended after the upgrade (started 12 ms before its line): its summary is packed, and a search reads it beside the old one.
+      more.push(cp.request({ cid: A, time: T0 + 202, url: '/v1/woks/w1', status: 200, wok: 'w1' }));
+      await store.writeBatch({ streams: [cp.batch()] });
+      expect(store.db.prepare('SELECT typeof(summary) FROM blocks ORDER BY id').pluck().all()).toEqual(['text', 'null', 'null', 'null', 'blob']);
+      const found = (await store.search({ from: T0 - 60_000, to: T0 + 60_000, limit: 10 })).items;
+      expect(found.map((r) => r.time)).toEqual([T0 + 202 - 12, ...packed.requests.map((r) => r.time)]);
       const a = await store.eventsByCid(A);
       expect(a).toEqual([...packed.a, ...more].sort((x, y) => x.time - y.time));
       const after = await store.aroundEvent(events[db.key]![5]!.id, 2);
