@@ -1,6 +1,6 @@
 /**
  * What the bench corpus costs on disk once ingested by the real CLI: every
- * block packed, the packed lines a small part of their text, and the whole
+ * block's lines and summary packed, the packed lines a small part of their text, and the whole
  * file (indexes, summaries and the rest included) well under the raw logs.
  * Sizes, not speed: nothing here is timed.
  */
@@ -32,6 +32,7 @@ describe('the database of the bench corpus', () => {
     try {
       const types = db.prepare('SELECT typeof(data) AS type, COUNT(*) AS n FROM blocks GROUP BY 1').all() as { type: string; n: number }[];
       expect(types.map((t) => t.type)).toEqual(['blob']);
+      expect(db.prepare('SELECT DISTINCT typeof(summary) FROM blocks ORDER BY 1').pluck().all()).toEqual(['blob', 'null']);
       let packed = 0;
       let text = 0;
       for (const data of db.prepare('SELECT data FROM blocks').pluck().iterate() as IterableIterator<Buffer>) {
@@ -42,8 +43,8 @@ describe('the database of the bench corpus', () => {
     } finally {
       db.close();
     }
-    // Before blocks were packed this corpus took 0.8 of its raw bytes.
+    // Before blocks were packed this corpus took 0.8 of its raw bytes; packed, 0.26 (0.22 at 200,000 lines, where the empty pages weigh less).
     const ratio = (size(file) + size(`${file}-wal`)) / corpus.bytes;
-    expect(ratio).toBeLessThan(0.4);
+    expect(ratio).toBeLessThan(0.3);
   }, 180_000);
 });
