@@ -2,9 +2,10 @@
  * The CPU-heavy half of a write, as a pure function and the same for every
  * store: events → blocks of encoded (redacted) lines with the rows derived
  * from them (request summaries, audit and lifecycle records, the distinct
- * correlation ids). It touches no database, so bulk ingest runs it in parser
- * threads and hands the result to whichever store is open
- * (structured-clone friendly: strings, numbers, plain objects).
+ * correlation ids), the lines packed as blocks store them. It touches no
+ * database, so bulk ingest runs it in parser threads and hands the result to
+ * whichever store is open (structured-clone friendly: strings, numbers, byte
+ * arrays, plain objects).
  */
 import { isWokChange, type AuditRecord, type LifecycleRecord } from '../model/activity.js';
 import type { ContainerRef, Event, Source, Unparsed } from '../model/event.js';
@@ -12,6 +13,7 @@ import { summarize, type RequestSummary } from '../model/request.js';
 import { auditTuple, isFailure, requestTuple } from './summary-codec.js';
 import type { Checkpoint, StreamInfo } from '../model/stream.js';
 import { encodeForStore, isNotable, offsetOf } from './event-codec.js';
+import { packLines } from './block-codec.js';
 import type { Redactor } from '../redact/redactor.js';
 import type { WriteBatch } from './store.js';
 
@@ -19,6 +21,8 @@ import type { WriteBatch } from './store.js';
 export const BLOCK_EVENTS = 512;
 export const BLOCK_BYTES = 128 * 1024;
 export const BLOCK_SPAN_MS = 15 * 60 * 1000;
+
+const EMPTY = new Uint8Array(0);
 
 export interface PreparedBlock {
   source: Source;
@@ -28,12 +32,12 @@ export interface PreparedBlock {
   notable: number;
   /** Byte offset of each line, in order. */
   offsets: number[];
-  /** The encoded lines, joined by newlines. */
-  data: string;
+  /** The encoded lines, joined by newlines and packed as blocks store them (block-codec.ts). */
+  packed: Uint8Array;
   /** Distinct correlation ids in the block. */
   cids: string[];
-  /** The block's requests or audit records as JSON tuples (summary-codec.ts), or null. */
-  summary: string | null;
+  /** The block's requests or audit records as JSON tuples (summary-codec.ts), packed like the lines, or null. */
+  summary: Uint8Array | null;
   /** Requests that failed: these also get rows of their own. */
   failures: RequestSummary[];
   /** Requests per minute, wok and caller: [minute, wok, org, key prefix, total, failed]. */
@@ -82,7 +86,7 @@ function open(e: Event): OpenBlock {
     t1: e.time,
     notable: 0,
     offsets: [],
-    data: '',
+    packed: EMPTY,
     cids: [],
     summary: null,
     failures: [],
@@ -105,9 +109,9 @@ function close(b: OpenBlock): PreparedBlock {
     t1: b.t1,
     notable: b.notable,
     offsets: b.offsets,
-    data: b.lines.join('\n'),
+    packed: packLines(b.lines.join('\n')),
     cids: b.cids,
-    summary: b.tuples.length ? JSON.stringify(b.tuples) : null,
+    summary: b.tuples.length ? packLines(JSON.stringify(b.tuples)) : null,
     failures: b.failures,
     traffic: [...b.counts.values()],
     lifecycle: b.lifecycle,

@@ -1,7 +1,7 @@
 /**
  * A prepared batch (prepared-batch.ts) back as the write batch it was made
  * from, for a store that keeps a row per event rather than blocks: each
- * block's lines are decoded with the stream's key and the block's source and
+ * block's lines are unpacked (block-codec.ts) and decoded with the stream's key and the block's source and
  * container (event-codec.ts), in the order they were read. The lines were
  * redacted when they were encoded, so encoding the decoded events again
  * stores the same text; the request summaries, audit and lifecycle records
@@ -9,6 +9,7 @@
  */
 import type { Event } from '../model/event.js';
 import { decodeEvent } from './event-codec.js';
+import { storedLines } from './block-codec.js';
 import type { PreparedBatch, PreparedBlock, PreparedStream } from './prepared-batch.js';
 import type { StreamBatch, WriteBatch } from './store.js';
 
@@ -16,7 +17,7 @@ import type { StreamBatch, WriteBatch } from './store.js';
 export function blockEvents(streamKey: string, block: PreparedBlock): Event[] {
   if (!block.offsets.length) return [];
   const ctx = { streamKey, source: block.source, container: block.container };
-  return block.data.split('\n').map((line) => decodeEvent(line, ctx));
+  return storedLines(block.packed).map((line) => decodeEvent(line, ctx));
 }
 
 /** One stream's part of a prepared batch as the part of a write batch it was made from. */

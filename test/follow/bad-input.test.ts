@@ -18,7 +18,7 @@ import { projectRoot } from '../../src/project-root.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { StoreError } from '../../src/store/store.js';
 import { tempDir, type TempDir } from '../fixtures/temp-dir.js';
-import { cidOf, lineText } from './follow-model.js';
+import { cidOf, lineText, linesText } from './follow-model.js';
 
 let tmp: TempDir;
 const stores: SqliteStore[] = [];
@@ -140,7 +140,9 @@ describe('a store that cannot be written', () => {
     const before = (await store.checkpoint(key))!;
     const pages = store.db.pragma('page_count', { simple: true }) as number;
     store.db.pragma(`max_page_count = ${pages}`);
-    for (let i = 1; i < 400; i++) appendFileSync(log, lineText(i) + '\n');
+    // Enough lines that their packed blocks and index entries cannot fit in the pages' free space.
+    const n = 2000;
+    appendFileSync(log, linesText(1, n));
     const err = await f.cycle().then(
       () => null,
       (e: unknown) => e,
@@ -171,8 +173,8 @@ describe('a store that cannot be written', () => {
     );
     await run;
     expect(errors).toEqual(['full', 'full']);
-    for (let i = 0; i < 400; i += 13) expect(await store.eventsByCid(cidOf(i))).toHaveLength(1);
-    expect((await store.stats()).events.cp).toBe(400);
+    for (let i = 0; i < n; i += 13) expect(await store.eventsByCid(cidOf(i))).toHaveLength(1);
+    expect((await store.stats()).events.cp).toBe(n);
   }, 20_000);
 
   it('read-only: ingest --follow stops with the error, checkpoints untouched', async () => {

@@ -7,7 +7,15 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { storeContract } from './contract.js';
 import { runWriters } from './sqlite-writers.js';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
+import { unpackLines } from '../../src/store/block-codec.js';
 import { auditStream, cid, cpStream, platformKey, StreamFixture, T0 } from '../fixtures/events.js';
+
+/** Blocks as a file older than packing holds them: lines and summaries as TEXT (the migrations read summaries with json_each). */
+function unpackBlocks(store: SqliteStore): void {
+  const rows = store.db.prepare('SELECT id, data, summary FROM blocks').all() as { id: number; data: Buffer; summary: Buffer | null }[];
+  const put = store.db.prepare('UPDATE blocks SET data = ?, summary = ? WHERE id = ?');
+  for (const r of rows) put.run(unpackLines(r.data), r.summary === null ? null : unpackLines(r.summary), r.id);
+}
 
 function tempDir(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'diag-sqlite-'));
@@ -92,7 +100,8 @@ describe('SQLite store file', () => {
     await store.writeBatch({ streams: [a.batch()] });
     const written = await store.wokChanges({ from: T0, to: T0 + 60_000, limit: 1000 });
     expect(written.length).toBe(24);
-    // Back to schema 5: no wok_changes table, the indexes as they were.
+    // Back to schema 5: no wok_changes table, the indexes as they were, blocks as text.
+    unpackBlocks(store);
     store.db.exec(`DROP TABLE wok_changes; DROP INDEX code_minutes_code; DROP INDEX failures_code_time;
       CREATE INDEX failures_code_time ON failures(code, time) WHERE code IS NOT NULL; PRAGMA user_version = 5;`);
     await store.close();
@@ -116,7 +125,8 @@ describe('SQLite store file', () => {
     }
     const store = new SqliteStore(file);
     await store.writeBatch({ streams: [s.batch()] });
-    // Schema 6 kept traffic per minute, wok and org only.
+    // Schema 6 kept traffic per minute, wok and org only, and blocks as text.
+    unpackBlocks(store);
     store.db.exec(`CREATE TABLE old_traffic (minute INTEGER NOT NULL, wok TEXT NOT NULL, org TEXT NOT NULL, total INTEGER NOT NULL, failed INTEGER NOT NULL, PRIMARY KEY (minute, wok, org)) WITHOUT ROWID;
       INSERT INTO old_traffic SELECT minute, wok, org, SUM(total), SUM(failed) FROM traffic GROUP BY 1, 2, 3;
       DROP TABLE traffic; ALTER TABLE old_traffic RENAME TO traffic; PRAGMA user_version = 6;`);

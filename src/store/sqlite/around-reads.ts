@@ -5,6 +5,7 @@
  */
 import { type Around, parseEventId } from '../../model/around.js';
 import type { ContainerRef, Source } from '../../model/event.js';
+import { storedLines, type StoredLines } from '../block-codec.js';
 import { decodeEvent } from '../event-codec.js';
 import type { Statements } from './statements.js';
 
@@ -12,7 +13,7 @@ interface Row {
   key: string;
   source: Source;
   container: string | null;
-  data: string;
+  data: StoredLines;
 }
 
 const COLS = 'SELECT s.key, b.source, b.container, b.data FROM blocks b JOIN streams s ON s.id = b.stream';
@@ -59,7 +60,7 @@ function nearest(lines: Coded[], n: number, side: 'before' | 'after'): Coded[] {
   return side === 'before' ? sorted.slice(Math.max(0, sorted.length - n)) : sorted.slice(0, n);
 }
 
-/** Every stored line starts {"o":<offset>, (event-codec.ts), so the offset is read without decoding the line. */
+/** Every stored line starts {"o":<offset>, (event-codec.ts), so once the block is unpacked the offset is read without decoding the line. */
 function codedLines(row: Row): Coded[] {
-  return row.data.split('\n').map((line) => ({ offset: Number(/^\{"o":(\d+)/.exec(line)?.[1] ?? NaN), line, row }));
+  return storedLines(row.data).map((line) => ({ offset: Number(/^\{"o":(\d+)/.exec(line)?.[1] ?? NaN), line, row }));
 }

@@ -10,6 +10,7 @@ import type { RequestSummary } from '../../model/request.js';
 import type { WriteResult } from '../store.js';
 import { StoreError } from '../store.js';
 import { decodeEvent } from '../event-codec.js';
+import { storedLines } from '../block-codec.js';
 import type { CidIndex } from './cid-index.js';
 import { mapSqliteError, type Db } from './open-database.js';
 import { keyOwnerOrder } from '../key-owner.js';
@@ -148,7 +149,7 @@ export class BlockWriter {
       container ? JSON.stringify(container) : null,
       offsets.length,
       block.notable,
-      block.data,
+      block.packed,
       block.summary,
     );
     if (info.changes === 0) return null;
@@ -193,7 +194,7 @@ export class BlockWriter {
 /**
  * The blocks of a stream with only the lines not stored yet. Whole blocks pass
  * as they are; a block with some stale lines (rare: a re-read overlapping the
- * checkpoint) is decoded and prepared again from its fresh lines.
+ * checkpoint) is unpacked, decoded and prepared again from its fresh lines.
  */
 function freshBlocks(sb: PreparedStream, fresh: (offset: number) => boolean, redactor: Redactor): PreparedBlock[] {
   const out: PreparedBlock[] = [];
@@ -202,7 +203,7 @@ function freshBlocks(sb: PreparedStream, fresh: (offset: number) => boolean, red
     if (keep.every(Boolean)) out.push(b);
     else if (keep.some(Boolean)) {
       const ctx = { streamKey: sb.stream.key, source: b.source, container: b.container };
-      const events = b.data.split('\n').filter((_, i) => keep[i]).map((line) => decodeEvent(line, ctx));
+      const events = storedLines(b.packed).filter((_, i) => keep[i]).map((line) => decodeEvent(line, ctx));
       out.push(...prepareBlocks(events, redactor));
     }
   }

@@ -2,14 +2,15 @@
  * Event reads on SQLite: by correlation id (through the cid index), a wok's
  * container lines in a window, one container's tail, unparsed lines, and the
  * streams' checkpoints and counts. Events live in blocks (one row per ≤512
- * encoded lines of one stream); these reads find the blocks, then decode only
- * the lines they need.
+ * encoded lines of one stream, packed); these reads find the blocks, unpack
+ * them, then decode only the lines they need.
  */
 import type { ContainerRef, Event, Source, Unparsed } from '../../model/event.js';
 import { SOURCES } from '../../model/event.js';
 import type { Checkpoint, StreamState } from '../../model/stream.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { streamFromRow } from '../row-mappers.js';
+import { storedLines, type StoredLines } from '../block-codec.js';
 import { decodeEvent, encodedCid, isNotable, mayBeNotable, peekEncoded } from '../event-codec.js';
 import { compareEvents } from '../event-order.js';
 import type { ContextFilter, Page, Stats } from '../store.js';
@@ -22,7 +23,8 @@ interface BlockRow {
   key: string;
   source: Source;
   container: string | null;
-  data: string;
+  /** The block's lines as stored: packed, or text written before blocks were packed (block-codec.ts). */
+  data: StoredLines;
 }
 
 const BLOCK_BY_ID = 'SELECT b.id, s.key, b.source, b.container, b.data FROM blocks b JOIN streams s ON s.id = b.stream WHERE b.id = ?';
@@ -64,7 +66,7 @@ export class EventReads {
     for (const blk of [...blocks].sort((a, b) => a - b)) {
       const row = byId.get(blk) as BlockRow | undefined;
       if (!row) continue;
-      for (const line of row.data.split('\n')) {
+      for (const line of storedLines(row.data)) {
         const c = encodedCid(line);
         if (c === null || !out.has(c)) continue;
         const e = this.decode(line, row);
@@ -85,7 +87,7 @@ export class EventReads {
       .iterate(f.wok, f.from - BLOCK_SPAN_MS, f.to, f.from) as IterableIterator<BlockRow & { bound: number }>;
     return newestEvents(rows, f.limit, (row) => {
       const out: Event[] = [];
-      for (const line of row.data.split('\n')) {
+      for (const line of storedLines(row.data)) {
         // Most lines of a block are outside the window or not notable: skip those before decoding.
         const peek = peekEncoded(line);
         if (peek && (peek.time < f.from || peek.time > f.to || (f.notable && !mayBeNotable(line, peek.level)))) continue;
@@ -106,7 +108,7 @@ export class EventReads {
          WHERE s.container_id = ? AND b.source = 'container' ORDER BY b.t1 DESC, b.id DESC`,
       )
       .iterate(containerId) as IterableIterator<BlockRow & { bound: number }>;
-    return newestEvents(rows, limit, (row) => row.data.split('\n').map((line) => this.decode(line, row)));
+    return newestEvents(rows, limit, (row) => storedLines(row.data).map((line) => this.decode(line, row)));
   }
 
   unparsed(cursor?: string | null, limit = 100): Page<Unparsed> {

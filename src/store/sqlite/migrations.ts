@@ -5,6 +5,14 @@
  * thousands of lines is a handful of rows. The correlation-id index is written
  * in sorted segments (one per batch, merged later), so its inserts are appends
  * rather than random B-tree writes — see cid-index.ts.
+ *
+ * `blocks.data` and `blocks.summary` hold the lines and the summary packed
+ * (block-codec.ts): BLOBs whose first byte names their codec. Blocks written
+ * before packing hold TEXT there and are read as they are, so packing took no
+ * migration (a TEXT column keeps a BLOB bound to it as a BLOB). Migrations 6
+ * and 7 read summaries with json_each: they run only on files older than
+ * packing, whose summaries are all TEXT; a later migration reading summaries
+ * must unpack them in JavaScript.
  */
 import { WOK_CHANGES } from '../../model/activity.js';
 

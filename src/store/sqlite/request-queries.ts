@@ -1,6 +1,7 @@
 /**
  * Reads of requests and audit records. Every request lives in its cp block's
- * summary; failed ones also have rows (failures), and per-minute totals live
+ * summary (packed like its lines, or text when written before blocks were
+ * packed); failed ones also have rows (failures), and per-minute totals live
  * in traffic. Searches that need failures read the rows; the others scan
  * block summaries newest first and stop as soon as no older block can hold a
  * newer match (a request starts no later than the block's newest line).
@@ -14,6 +15,7 @@ import type { Statements } from './statements.js';
 import { BLOCK_SPAN_MS } from '../prepared-batch.js';
 import { keyOwnerOrder } from '../key-owner.js';
 import { auditsFrom, requestsFrom } from '../summary-codec.js';
+import { unpackLines, type StoredLines } from '../block-codec.js';
 import { searchWhere, SqlWhere, windowWhere } from '../sql-where.js';
 
 const MINUTE = 60_000;
@@ -175,14 +177,18 @@ export class RequestQueries {
    * `lead` is how long before its block an item may be timed (a request starts before its line).
    */
   private *summaryBlocks(source: 'cp' | 'audit', from: number, to: number, lead: number): Generator<SummaryRow> {
-    yield* this.st
+    const rows = this.st
       .stmt(
         // A block ends at most BLOCK_SPAN_MS after it starts; one that starts after the window (and its lead) holds
         // nothing of it, and is passed over without its summary being read.
         `SELECT b.id, s.key, b.t1, b.summary FROM blocks b JOIN streams s ON s.id = b.stream
          WHERE b.source = ? AND b.summary IS NOT NULL AND b.t1 >= ? AND b.t1 <= ? AND b.t0 <= ? ORDER BY b.t1 DESC, b.id DESC`,
       )
-      .iterate(source, from, Math.min(Number.MAX_SAFE_INTEGER, to + lead + BLOCK_SPAN_MS), Math.min(Number.MAX_SAFE_INTEGER, to + lead)) as IterableIterator<SummaryRow>;
+      .iterate(source, from, Math.min(Number.MAX_SAFE_INTEGER, to + lead + BLOCK_SPAN_MS), Math.min(Number.MAX_SAFE_INTEGER, to + lead)) as IterableIterator<
+      Omit<SummaryRow, 'summary'> & { summary: StoredLines }
+    >;
+    // Unpacked one at a time, as the caller asks: a scan that stops early inflates no more than it reads.
+    for (const row of rows) yield { ...row, summary: unpackLines(row.summary) };
   }
 
   /** Names a request's caller from the inventory when the line did not (org and user by its key prefix). */
