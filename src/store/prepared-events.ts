@@ -21,9 +21,26 @@ export function blockEvents(streamKey: string, block: PreparedBlock): Event[] {
 
 /** One stream's part of a prepared batch as the part of a write batch it was made from. */
 export function preparedStreamBatch(sb: PreparedStream): StreamBatch {
+  return preparedStreamParts(sb).part;
+}
+
+/**
+ * preparedStreamBatch, and beside it each event's line as the block holds
+ * it (encoded and redacted already), in the same order: a store that keeps
+ * the encoded line per event stores it as it is instead of encoding again.
+ */
+export function preparedStreamParts(sb: PreparedStream): { part: StreamBatch; lines: string[] } {
   const events: Event[] = [];
-  for (const block of sb.blocks) for (const e of blockEvents(sb.stream.key, block)) events.push(e);
-  return { stream: sb.stream, checkpoint: sb.checkpoint, events, unparsed: sb.unparsed };
+  const lines: string[] = [];
+  for (const block of sb.blocks) {
+    if (!block.offsets.length) continue;
+    const ctx = { streamKey: sb.stream.key, source: block.source, container: block.container };
+    for (const line of block.data.split('\n')) {
+      lines.push(line);
+      events.push(decodeEvent(line, ctx));
+    }
+  }
+  return { part: { stream: sb.stream, checkpoint: sb.checkpoint, events, unparsed: sb.unparsed }, lines };
 }
 
 /** The lines a stream's part offers: its events and its unparsed lines. */
