@@ -3,11 +3,14 @@
  * (bench/corpus.ts), then measures our ingest (the real CLI in a child
  * process, its wall time and peak RSS) against the JSON.parse baseline of the
  * same files, the floor no per-line ingest can beat (floor.ts), the database size, ticket lookups in-process, over HTTP and by
- * rg / grep, /v1/diag under 100 clients and redaction on hostile text. Prints
- * a table with each target and whether it is met, or with --json one object.
+ * rg / grep, /v1/diag under 100 clients and redaction on hostile text; with
+ * --pg URL also the ingest of the same corpus into PostgreSQL (pg-ingest.ts)
+ * and its ratio to SQLite's. Prints a table with each target and whether it
+ * is met, or with --json one object.
  *
  *   node dist/bench/bench.js [--lines N] [--dir DIR] [--json] [--lookups N] [--http-clients N]
  *                            [--grep-ids N] [--redact-ms N] [--searches N] [--no-diag] [--no-http] [--no-grep]
+ *                            [--pg postgres://user@host:5432/database]
  */
 import { benchAround } from './around.js';
 import { spawnSync } from 'node:child_process';
@@ -29,6 +32,7 @@ import { LINEAR_EXPONENT, MIB, renderTable, target, type BenchResult } from './r
 import { createOperatorToken, startServe } from './serve-child.js';
 import { draw } from './stats.js';
 import { incidentsInChild, incidentsOverHttp } from './incidents.js';
+import { pgIngest } from './pg-ingest.js';
 
 const SEED = 42;
 
@@ -47,6 +51,7 @@ function options(argv: string[]) {
       'no-grep': { type: 'boolean', default: false },
       'redact-ms': { type: 'string', default: '150' },
       searches: { type: 'string', default: '200' },
+      pg: { type: 'string' },
     },
     strict: true,
   });
@@ -67,6 +72,7 @@ function options(argv: string[]) {
     grep: !values['no-grep'],
     redactMs: count('redact-ms', values['redact-ms'], 1),
     searches: count('searches', values.searches, 1),
+    pg: values.pg ?? null,
   };
 }
 
@@ -112,6 +118,7 @@ export async function runBench(argv: string[]): Promise<BenchResult> {
     say(`ingest floor: split + JSON.parse + secret pre-check on ${os.availableParallelism()} threads, nothing stored`);
     const floor = await ingestFloor(corpus.files, os.availableParallelism());
     const best = runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+    const pgResult = o.pg ? await pgIngest(cli, corpusDir, o.pg, report.lines / ing.wallSeconds, say) : null;
     const database = { fileBytes: size(db), walBytes: size(`${db}-wal`), rawBytes: corpus.bytes, ratio: 0 };
     database.ratio = (database.fileBytes + database.walBytes) / corpus.bytes;
 
@@ -196,6 +203,7 @@ export async function runBench(argv: string[]): Promise<BenchResult> {
         rss: perSecond(ing.timeline),
       },
       ratio: linesPerSecond / bLinesPerSecond,
+      postgres: pgResult,
       floor: { ...floor, ratio: floor.linesPerSecond / bLinesPerSecond },
       database,
       segments: segmentStats,
@@ -209,6 +217,7 @@ export async function runBench(argv: string[]): Promise<BenchResult> {
     };
     const at5m = corpus.lines >= 5_000_000 ? undefined : '(at 5M lines)';
     result.targets.push(target('ingest ratio', Number(result.ratio.toFixed(3)), '×', 1.0, false));
+    if (pgResult) result.targets.push(target('PostgreSQL / SQLite ingest', Number(pgResult.ratio.toFixed(3)), '×', 0.7, false));
     result.targets.push(target('lookup p99 in-process', Number(inProcess.p99.toFixed(3)), 'ms', 5, true, at5m));
     if (http) result.targets.push(target('lookup p99 HTTP', Number(http.p99.toFixed(3)), 'ms', 15, true, at5m));
     result.targets.push(target('peak RSS', ing.peakRssBytes === null ? NaN : Number((ing.peakRssBytes / MIB).toFixed(1)), 'MiB', 256, true));
