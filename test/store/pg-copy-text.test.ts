@@ -44,6 +44,12 @@ describe('COPY text values', () => {
   });
 });
 
+/** Any code point but NUL, the characters COPY escapes (and those that follow a backslash in its escapes) often. */
+const CHAR = fc.oneof(
+  fc.constantFrom('\\', '\t', '\n', '\r', 'N', '.', 't', '\u202E'),
+  fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }).filter((c) => c !== '\u0000'),
+);
+
 describe('COPY text through PostgreSQL', () => {
   const client = new pg.Client({ connectionString: PG_URL });
 
@@ -74,7 +80,7 @@ describe('COPY text through PostgreSQL', () => {
 
   it('reads any text without NUL back unchanged (property)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.string({ unit: 'binary', maxLength: 80 }).map((s) => s.replaceAll('\u0000', '')), { minLength: 1, maxLength: 20 }), async (texts) => {
+      fc.asyncProperty(fc.array(fc.string({ unit: CHAR, maxLength: 80 }), { minLength: 1, maxLength: 20 }), async (texts) => {
         const rows: CopyValue[][] = texts.map((t) => [t, null, null, null]);
         expect((await roundTrip(rows)).map((r) => r[0])).toEqual(texts);
       }),

@@ -42,16 +42,17 @@ export interface PostgresStoreOptions extends PgOptions {
 export interface PostgresStore extends Store {}
 
 /**
- * What a bulk ingest hands PostgreSQL at once: pieces of 2,000 lines (each
+ * What a bulk ingest hands PostgreSQL at once: pieces of 1,000 lines (each
  * decoded back to events on the ingest thread and sent by COPY) and
- * transactions of at most 16,000, as for SQLite, so a transaction's row locks
- * and WAL stay bounded. With COPY a piece costs a dozen round trips whatever
- * its size; on 200k- and 50k-line corpora pieces of 1,000, 2,000 and 4,000
- * lines ingested within the noise of one another, the larger ones using a
- * little more CPU (the decoded events of a piece outlive the ingest thread's
- * 16 MiB young generation).
+ * transactions of at most 8,000, so a transaction's row locks and the events
+ * decoded for it stay small. With COPY a piece costs a dozen round trips
+ * whatever its size, but larger ones bought nothing measurable: on 50k- and
+ * 200k-line corpora pieces of 1,000, 2,000 and 4,000 lines (transactions of
+ * 8,000 or 16,000) ingested within the noise of one another, the larger ones
+ * with a little more CPU (a piece's decoded events outlive the ingest
+ * thread's 16 MiB young generation).
  */
-export const PG_BULK_LIMITS: BulkLimits = { pieceLines: 2000, commitLines: 16_000 };
+export const PG_BULK_LIMITS: BulkLimits = { pieceLines: 1000, commitLines: 8000 };
 
 export class PostgresStore {
   readonly schema: string;
