@@ -3,13 +3,15 @@
  * (bench/corpus.ts), then measures our ingest (the real CLI in a child
  * process, its wall time and peak RSS) against the JSON.parse baseline of the
  * same files, the floor no per-line ingest can beat (floor.ts), the database size, ticket lookups in-process, over HTTP and by
- * rg / grep, /v1/diag under 100 clients and redaction on hostile text. Prints
- * a table with each target and whether it is met, or with --json one object.
- * When lnav is on PATH it opens the same files, timed beside our ingest
- * (lnav-peer.ts).
+ * rg / grep, /v1/diag under 100 clients and redaction on hostile text; with
+ * --pg URL also the ingest of the same corpus into PostgreSQL (pg-ingest.ts)
+ * and its ratio to SQLite's. Prints a table with each target and whether it
+ * is met, or with --json one object. When lnav is on PATH it opens the same
+ * files, timed beside our ingest (lnav-peer.ts).
  *
  *   node dist/bench/bench.js [--lines N] [--dir DIR] [--json] [--lookups N] [--http-clients N]
  *                            [--grep-ids N] [--redact-ms N] [--searches N] [--no-diag] [--no-http] [--no-grep] [--no-lnav]
+ *                            [--pg postgres://user@host:5432/database]
  */
 import { benchAround } from './around.js';
 import { spawnSync } from 'node:child_process';
@@ -32,6 +34,7 @@ import { LINEAR_EXPONENT, MIB, renderTable, target, type BenchResult } from './r
 import { createOperatorToken, startServe } from './serve-child.js';
 import { draw } from './stats.js';
 import { incidentsInChild, incidentsOverHttp } from './incidents.js';
+import { pgIngest } from './pg-ingest.js';
 
 const SEED = 42;
 
@@ -51,6 +54,7 @@ function options(argv: string[]) {
       'no-lnav': { type: 'boolean', default: false },
       'redact-ms': { type: 'string', default: '150' },
       searches: { type: 'string', default: '200' },
+      pg: { type: 'string' },
     },
     strict: true,
   });
@@ -72,6 +76,7 @@ function options(argv: string[]) {
     lnav: !values['no-lnav'],
     redactMs: count('redact-ms', values['redact-ms'], 1),
     searches: count('searches', values.searches, 1),
+    pg: values.pg ?? null,
   };
 }
 
@@ -120,6 +125,7 @@ export async function runBench(argv: string[]): Promise<BenchResult> {
     const lnav = o.lnav ? await lnavPeer(corpus.files) : null;
     if (lnav && !lnav.installed) say(lnav.hint);
     const best = runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+    const pgResult = o.pg ? await pgIngest(cli, corpusDir, o.pg, report.lines / ing.wallSeconds, say) : null;
     const database = { fileBytes: size(db), walBytes: size(`${db}-wal`), rawBytes: corpus.bytes, ratio: 0 };
     database.ratio = (database.fileBytes + database.walBytes) / corpus.bytes;
 
@@ -205,6 +211,7 @@ export async function runBench(argv: string[]): Promise<BenchResult> {
       },
       ratio: linesPerSecond / bLinesPerSecond,
       lnav: lnav && lnav.installed ? { ...lnav, ratio: ing.wallSeconds / lnav.wallSeconds } : lnav,
+      postgres: pgResult,
       floor: { ...floor, ratio: floor.linesPerSecond / bLinesPerSecond },
       database,
       segments: segmentStats,
@@ -219,6 +226,7 @@ export async function runBench(argv: string[]): Promise<BenchResult> {
     const at5m = corpus.lines >= 5_000_000 ? undefined : '(at 5M lines)';
     result.targets.push(target('ingest ratio', Number(result.ratio.toFixed(3)), '×', 1.0, false));
     if (result.lnav?.installed) result.targets.push(target('ingest / lnav open', Number(result.lnav.ratio.toFixed(3)), '×', 1.5, true));
+    if (pgResult) result.targets.push(target('PostgreSQL / SQLite ingest', Number(pgResult.ratio.toFixed(3)), '×', 0.7, false));
     result.targets.push(target('lookup p99 in-process', Number(inProcess.p99.toFixed(3)), 'ms', 5, true, at5m));
     if (http) result.targets.push(target('lookup p99 HTTP', Number(http.p99.toFixed(3)), 'ms', 15, true, at5m));
     result.targets.push(target('peak RSS', ing.peakRssBytes === null ? NaN : Number((ing.peakRssBytes / MIB).toFixed(1)), 'MiB', 256, true));

@@ -7,6 +7,7 @@ import type { GrepResult, LookupResult, SegmentStats } from './lookups.js';
 import type { SearchBenchResult } from './search-bench.js';
 import { LINEAR_EXPONENT, type RedactCase } from './redact-bench.js';
 import type { IncidentsBench } from './incidents.js';
+import type { PgIngestResult } from './pg-ingest.js';
 
 export interface Target {
   name: string;
@@ -48,6 +49,8 @@ export interface BenchResult {
    * with --no-lnav.
    */
   lnav?: (LnavOpenResult & { ratio: number }) | { installed: false; hint: string } | null;
+  /** The same corpus ingested into PostgreSQL (--pg URL), or null. */
+  postgres?: PgIngestResult | null;
   /** The ingest floor (floor.ts) and its ratio to the baseline: an upper bound on `ratio`. */
   floor: FloorResult & { ratio: number };
   database: { fileBytes: number; walBytes: number; rawBytes: number; ratio: number };
@@ -104,6 +107,12 @@ export function renderTable(r: BenchResult): string {
   lnavRows(r, row);
   row('  stored events / unparsed', `${int(r.ingest.stored)} / ${int(r.ingest.unparsed)}`);
   row('  peak RSS of the ingest process', r.ingest.peakRssBytes === null ? 'n/a' : `${mib(r.ingest.peakRssBytes)}  (${r.ingest.peakRssMethod})`, 'peak RSS');
+  const p = r.postgres;
+  if (p) {
+    const cpu = p.cpuSeconds === null ? '' : `; CPU: ingest ${p.cpuSeconds.toFixed(1)} s${p.otherCpuSeconds === null ? '' : `, PostgreSQL and others ${p.otherCpuSeconds.toFixed(1)} s`}`;
+    row(`  into PostgreSQL at ${p.server} (CLI child, wall time)`, `${int(p.linesPerSecond)} lines/s  (${p.wallSeconds.toFixed(2)} s, ${int(p.stored)} stored${cpu})`);
+    row('  PostgreSQL / SQLite', `${p.ratio.toFixed(2)}×`, 'PostgreSQL / SQLite ingest');
+  }
   head('size');
   row('  raw logs', mib(r.database.rawBytes));
   row('  database (file + WAL)', `${mib(r.database.fileBytes + r.database.walBytes)}  (WAL ${mib(r.database.walBytes)})`);

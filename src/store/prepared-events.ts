@@ -8,23 +8,33 @@
  * the block carries are the ones the events give again (model/request.ts).
  */
 import type { Event } from '../model/event.js';
-import { decodeEvent } from './event-codec.js';
 import { storedLines } from './block-codec.js';
-import type { PreparedBatch, PreparedBlock, PreparedStream } from './prepared-batch.js';
+import { decodeEvent } from './event-codec.js';
+import type { PreparedBatch, PreparedStream } from './prepared-batch.js';
 import type { StreamBatch, WriteBatch } from './store.js';
-
-/** The events of one block, in offset order. */
-export function blockEvents(streamKey: string, block: PreparedBlock): Event[] {
-  if (!block.offsets.length) return [];
-  const ctx = { streamKey, source: block.source, container: block.container };
-  return storedLines(block.packed).map((line) => decodeEvent(line, ctx));
-}
 
 /** One stream's part of a prepared batch as the part of a write batch it was made from. */
 export function preparedStreamBatch(sb: PreparedStream): StreamBatch {
+  return preparedStreamParts(sb).part;
+}
+
+/**
+ * preparedStreamBatch, and beside it each event's line as the block holds
+ * it (encoded and redacted already), in the same order: a store that keeps
+ * the encoded line per event stores it as it is instead of encoding again.
+ */
+export function preparedStreamParts(sb: PreparedStream): { part: StreamBatch; lines: string[] } {
   const events: Event[] = [];
-  for (const block of sb.blocks) for (const e of blockEvents(sb.stream.key, block)) events.push(e);
-  return { stream: sb.stream, checkpoint: sb.checkpoint, events, unparsed: sb.unparsed };
+  const lines: string[] = [];
+  for (const block of sb.blocks) {
+    if (!block.offsets.length) continue;
+    const ctx = { streamKey: sb.stream.key, source: block.source, container: block.container };
+    for (const line of storedLines(block.packed)) {
+      lines.push(line);
+      events.push(decodeEvent(line, ctx));
+    }
+  }
+  return { part: { stream: sb.stream, checkpoint: sb.checkpoint, events, unparsed: sb.unparsed }, lines };
 }
 
 /** The lines a stream's part offers: its events and its unparsed lines. */

@@ -19,6 +19,7 @@ import { codeByOrgContract } from './contract/code-by-org.js';
 import { aroundContract } from './contract/around.js';
 import { lookupsContract } from './contract/lookups.js';
 import { incidentsContract } from './contract/incidents.js';
+import { hostileTextContract } from './contract/hostile-text.js';
 
 export interface StoreHandle {
   store: Store;
@@ -45,5 +46,6 @@ export function storeContract(name: string, make: MakeStore): void {
     lookupsContract(make);
     incidentsContract(make);
     searchFiltersContract(make);
+    hostileTextContract(make);
   });
 }

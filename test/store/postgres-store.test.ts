@@ -87,6 +87,30 @@ describe('PostgreSQL store specifics', () => {
     expect((err as StoreError).message).toMatch(/no_such_database_here/);
   });
 
+  it('stages rows per connection: a write that fails takes its staging with it, and the next on that connection stores normally', async () => {
+    const s = scratchSchemaName('staging');
+    extra.push(s);
+    // One connection, so every write below runs on it: the first one creates the staging tables, then rolls back.
+    const store = await PostgresStore.open({ connectionString: PG_URL, schema: s, maxConnections: 1 });
+    try {
+      const f = new StreamFixture(cpStream('staging'));
+      const c = cid('staging');
+      f.cpLine({ cid: c, time: T0, msg: 'first' });
+      const bad = f.batch();
+      await expect(store.writeBatch({ streams: [{ ...bad, events: bad.events.map((e) => ({ ...e, time: Number.NaN })) }] })).rejects.toThrow();
+      expect(await store.stats()).toMatchObject({ events: { cp: 0 } });
+      const good = [f.cpLine({ cid: c, time: T0 + 1, msg: 'second\tline\\' }), f.request({ cid: c, time: T0 + 5, status: 200 })];
+      expect(await store.writeBatch({ streams: [f.batch()] })).toEqual({ events: 2, unparsed: 0, duplicate: false });
+      // And again on the same connection, its staging emptied by the commit: only the new line goes in.
+      good.push(f.cpLine({ cid: c, time: T0 + 9, msg: 'third' }));
+      expect(await store.writeBatch({ streams: [f.batch()] })).toEqual({ events: 1, unparsed: 0, duplicate: false });
+      expect(await store.eventsByCid(c)).toEqual(good);
+      expect((await store.search({})).items).toHaveLength(1);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('a store made with new (not open) migrates on first use', async () => {
     const s = scratchSchemaName('lazy');
     extra.push(s);

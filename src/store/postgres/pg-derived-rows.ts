@@ -1,17 +1,21 @@
 /**
  * The rows PostgreSQL derives from newly stored events, inside the batch's
  * transaction: request summaries (callers named from the inventory as SQLite
- * does at ingest), audit and lifecycle records, and the containers seen.
+ * does at ingest; by COPY, as many as the events), audit and lifecycle
+ * records, and the containers seen.
  */
 import type { ContainerRef, Event } from '../../model/event.js';
 import { summarize, type RequestSummary } from '../../model/request.js';
 import { keyOwnerOrder } from '../key-owner.js';
 import type { Client } from './pg-connect.js';
+import type { Staging } from './pg-staging.js';
 
 /** An event of the batch and the id of its stream's row. */
 export interface Stored {
   e: Event;
   stream: number;
+  /** The event already encoded for the store (a prepared block's line), if it came so. */
+  line?: string;
 }
 
 /** Log text for a derived text column: PostgreSQL text cannot hold NUL, so it becomes U+FFFD. */
@@ -19,39 +23,34 @@ export function pgText(s: string | null): string | null {
   return s !== null && s.includes('\u0000') ? s.replaceAll('\u0000', '\uFFFD') : s;
 }
 
-async function insertRequests(c: Client, rows: { r: RequestSummary; eventTime: number }[]): Promise<void> {
+/** Request summaries by COPY into the staging table, then merged in the order given (request ids follow it). */
+async function insertRequests(c: Client, staging: Staging, rows: { r: RequestSummary; eventTime: number }[]): Promise<void> {
   if (!rows.length) return;
-  const col = <T>(f: (x: { r: RequestSummary; eventTime: number }) => T) => rows.map(f);
+  const first = await staging.copy(
+    c,
+    'requests_in',
+    (function* () {
+      for (const { r, eventTime } of rows) {
+        yield [r.cid, r.time, pgText(r.method), pgText(r.path), r.status, pgText(r.code), pgText(r.org), pgText(r.user), pgText(r.keyPrefix), pgText(r.wok), r.durationMs, pgText(r.message), eventTime];
+      }
+    })(),
+  );
   // A caller named only by key prefix gets the key's owner (a live key before a revoked one), as SQLite does.
   await c.query(
     `INSERT INTO requests (cid, time, method, path, status, code, org, user_name, key_prefix, wok, duration_ms, message, event_time)
      SELECT r.cid, r.time, r.method, r.path, r.status, r.code, COALESCE(r.org, k.org), COALESCE(r.user_name, k.user_name), r.key_prefix, r.wok, r.duration_ms, r.message, r.event_time
-     FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::float8[], $12::text[], $13::bigint[])
-          WITH ORDINALITY AS r(cid, time, method, path, status, code, org, user_name, key_prefix, wok, duration_ms, message, event_time, ord)
+     FROM pg_temp.requests_in r
      LEFT JOIN LATERAL (
        SELECT org, user_name FROM inv_keys WHERE prefix = r.key_prefix AND (r.org IS NULL OR r.user_name IS NULL)
        ORDER BY ${keyOwnerOrder()} LIMIT 1
      ) k ON true
+     WHERE r.ord >= $1
      ORDER BY r.ord`,
-    [
-      col((x) => x.r.cid),
-      col((x) => x.r.time),
-      col((x) => pgText(x.r.method)),
-      col((x) => pgText(x.r.path)),
-      col((x) => x.r.status),
-      col((x) => pgText(x.r.code)),
-      col((x) => pgText(x.r.org)),
-      col((x) => pgText(x.r.user)),
-      col((x) => pgText(x.r.keyPrefix)),
-      col((x) => pgText(x.r.wok)),
-      col((x) => x.r.durationMs),
-      col((x) => pgText(x.r.message)),
-      col((x) => x.eventTime),
-    ],
+    [first],
   );
 }
 
-export async function insertActivity(c: Client, stored: Stored[]): Promise<void> {
+export async function insertActivity(c: Client, staging: Staging, stored: Stored[]): Promise<void> {
   const requests: { r: RequestSummary; eventTime: number }[] = [];
   const audits: Extract<Event, { source: 'audit' }>[] = [];
   const life: Extract<Event, { source: 'container' }>[] = [];
@@ -62,7 +61,7 @@ export async function insertActivity(c: Client, stored: Stored[]): Promise<void>
     } else if (e.source === 'audit') audits.push(e);
     else if (e.source === 'container' && e.lifecycle) life.push(e);
   }
-  await insertRequests(c, requests);
+  await insertRequests(c, staging, requests);
   if (audits.length) {
     await c.query(
       `INSERT INTO audits (event_id, time, cid, actor, org, wok, action, outcome)

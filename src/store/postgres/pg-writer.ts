@@ -5,49 +5,66 @@
  * what a stream's row becomes follow write-rules.ts, as in SQLite. Stream rows
  * are locked (in key order) for the transaction, so concurrent writers of one
  * stream queue instead of racing, and the values the rules compute from the
- * rows read are still theirs when written; rows go in as a few multi-row
- * INSERTs over unnest() arrays, not a round trip per line.
+ * rows read are still theirs when written. Events and request summaries,
+ * the bulk of a batch, go in by COPY into staging tables merged by one
+ * INSERT … SELECT each (pg-staging.ts); the few other rows as multi-row
+ * INSERTs over unnest() arrays: never a round trip per line.
  */
-import type { Event } from '../../model/event.js';
 import { SOURCES } from '../../model/event.js';
 import { encodeForStore, isNotable, offsetOf } from '../event-codec.js';
 import type { PreparedBatch } from '../prepared-batch.js';
-import { preparedLines, preparedStreamBatch, preparedWriteBatch } from '../prepared-events.js';
+import { preparedLines, preparedStreamParts } from '../prepared-events.js';
 import type { Redactor } from '../../redact/redactor.js';
 import type { StreamBatch, WriteBatch, WriteResult } from '../store.js';
 import { counterRows, countSource, freshFilter, idempotentRepeat, markAfter, mergeStream, writeResult, type SourceCounts, type StoredStream, type StreamMark } from '../write-rules.js';
 import type { Client } from './pg-connect.js';
 import { insertActivity, pgText, upsertContainers, type Stored } from './pg-derived-rows.js';
 import { refJson, type RefCache } from './pg-refs.js';
+import { Staging } from './pg-staging.js';
 
 /** A locked streams row: the stored stream and its id. */
 type StreamRow = StoredStream & { id: number };
 
-/** The events of one batch that were actually inserted, in batch order. */
-async function insertEvents(c: Client, rows: Stored[], refs: Map<string, number>, redactor: Redactor): Promise<Stored[]> {
+/**
+ * Inserts a batch's events: COPY into the staging table, then one INSERT …
+ * SELECT that skips any (stream, offset) stored already. Answers the events
+ * actually inserted, in batch order: the select names the staged rows that
+ * the insert skipped (usually none, so nothing comes back).
+ */
+async function insertEvents(c: Client, staging: Staging, rows: Stored[], refs: Map<string, number>, redactor: Redactor): Promise<Stored[]> {
   if (!rows.length) return [];
-  const cols = { stream: [] as number[], off: [] as number[], time: [] as number[], source: [] as number[], cid: [] as (string | null)[], wok: [] as (string | null)[], ref: [] as (number | null)[], notable: [] as boolean[], data: [] as string[] };
-  for (const { e, stream } of rows) {
-    const container = e.source === 'container' ? e.container : null;
-    cols.stream.push(stream);
-    cols.off.push(offsetOf(e.id));
-    cols.time.push(e.time);
-    cols.source.push(SOURCES.indexOf(e.source));
-    cols.cid.push(e.cid);
-    cols.wok.push(container ? pgText(container.wok) : null);
-    cols.ref.push(container ? refs.get(refJson(container))! : null);
-    cols.notable.push(isNotable(e));
-    cols.data.push(encodeForStore(e, redactor));
-  }
-  const r = await c.query<{ stream: number; off: number }>(
-    `INSERT INTO events (stream, off, time, source, cid, wok, ref, notable, data)
-     SELECT * FROM unnest($1::int[], $2::bigint[], $3::bigint[], $4::smallint[], $5::text[], $6::text[], $7::int[], $8::bool[], $9::text[])
-     ON CONFLICT (stream, off) DO NOTHING RETURNING stream, off`,
-    [cols.stream, cols.off, cols.time, cols.source, cols.cid, cols.wok, cols.ref, cols.notable, cols.data],
+  const first = await staging.copy(
+    c,
+    'events_in',
+    (function* () {
+      for (const { e, stream, line } of rows) {
+        const container = e.source === 'container' ? e.container : null;
+        yield [
+          stream,
+          offsetOf(e.id),
+          e.time,
+          SOURCES.indexOf(e.source),
+          e.cid,
+          container ? pgText(container.wok) : null,
+          container ? refs.get(refJson(container))! : null,
+          isNotable(e),
+          line ?? encodeForStore(e, redactor),
+        ];
+      }
+    })(),
   );
-  if (r.rows.length === rows.length) return rows;
-  const inserted = new Set(r.rows.map((x) => `${x.stream}:${x.off}`));
-  return rows.filter(({ e, stream }) => inserted.has(`${stream}:${offsetOf(e.id)}`));
+  const skipped = await c.query<{ ord: number }>(
+    `WITH ins AS (
+       INSERT INTO events (stream, off, time, source, cid, wok, ref, notable, data)
+       SELECT stream, off, time, source, cid, wok, ref, notable, data FROM pg_temp.events_in WHERE ord >= $1
+       ON CONFLICT (stream, off) DO NOTHING RETURNING stream, off
+     )
+     SELECT s.ord FROM pg_temp.events_in s WHERE s.ord >= $1 AND NOT EXISTS (SELECT 1 FROM ins WHERE ins.stream = s.stream AND ins.off = s.off)`,
+    [first],
+  );
+  if (!skipped.rows.length) return rows;
+  const gone = new Set(skipped.rows.map((r) => r.ord - first));
+  return rows.filter((_, i) => !gone.has(i));
 }
 
 /**
@@ -74,6 +91,8 @@ async function lockStreams(c: Client, batches: StreamBatch[], now: number): Prom
 }
 
 export class PgWriter {
+  private readonly staging = new Staging();
+
   constructor(
     private readonly refs: RefCache,
     /** Removes secrets from every event written (encodeForStore). */
@@ -89,13 +108,18 @@ export class PgWriter {
    * write() answers for the key once.
    */
   async writePrepared(c: Client, batch: PreparedBatch): Promise<WriteResult> {
-    if (batch.idempotency) return this.write(c, preparedWriteBatch(batch));
+    await this.staging.prepare(c);
+    if (batch.idempotency) {
+      const parts = batch.streams.map(preparedStreamParts);
+      return this.writeParts(c, { streams: parts.map((p) => p.part), idempotency: batch.idempotency }, parts.map((p) => p.lines));
+    }
     let offered = 0;
     let events = 0;
     let unparsed = 0;
     for (const sb of batch.streams) {
       offered += preparedLines(sb);
-      const r = await this.write(c, { streams: [preparedStreamBatch(sb)] });
+      const { part, lines } = preparedStreamParts(sb);
+      const r = await this.writeParts(c, { streams: [part] }, [lines]);
       events += r.events;
       unparsed += r.unparsed;
     }
@@ -104,6 +128,17 @@ export class PgWriter {
 
   /** Runs inside the caller's transaction. */
   async write(c: Client, batch: WriteBatch): Promise<WriteResult> {
+    await this.staging.prepare(c);
+    return this.writeParts(c, batch, null);
+  }
+
+  /**
+   * write() with the staging tables in place. `lines`, when given, holds
+   * each part's events already encoded for the store (a prepared block's
+   * lines, redacted when they were encoded), in the part's order: stored as
+   * they are rather than encoded again.
+   */
+  private async writeParts(c: Client, batch: WriteBatch, lines: readonly (readonly string[])[] | null): Promise<WriteResult> {
     const now = Date.now();
     if (batch.idempotency) {
       const { key, digest } = batch.idempotency;
@@ -117,25 +152,30 @@ export class PgWriter {
     }
     const rows = await lockStreams(c, batch.streams, now);
     const marks = new Map<string, StreamMark>(rows);
-    const plan: { sb: StreamBatch; id: number; kept: Event[]; keptUnparsed: StreamBatch['unparsed']; ahead: readonly number[] }[] = [];
+    const plan: { sb: StreamBatch; id: number; kept: Stored[]; keptUnparsed: StreamBatch['unparsed']; ahead: readonly number[] }[] = [];
     let offered = 0;
-    for (const sb of batch.streams) {
+    for (const [i, sb] of batch.streams.entries()) {
       const key = sb.stream.key;
       const mark = marks.get(key)!;
       const fresh = freshFilter(mark);
-      const kept = sb.events.filter((e) => fresh(offsetOf(e.id)));
+      const id = rows.get(key)!.id;
+      const encoded = lines?.[i];
+      const kept: Stored[] = [];
+      sb.events.forEach((e, j) => {
+        if (fresh(offsetOf(e.id))) kept.push(encoded ? { e, stream: id, line: encoded[j]! } : { e, stream: id });
+      });
       const keptUnparsed = sb.unparsed.filter((u) => fresh(u.offset));
       offered += sb.events.length + sb.unparsed.length;
       // The same stream twice in one batch: the second part is checked against the mark the first left.
-      const next = markAfter(mark, sb.checkpoint, [kept.map((e) => offsetOf(e.id)), keptUnparsed.map((u) => u.offset)]);
+      const next = markAfter(mark, sb.checkpoint, [kept.map((k) => offsetOf(k.e.id)), keptUnparsed.map((u) => u.offset)]);
       marks.set(key, next);
-      plan.push({ sb, id: rows.get(key)!.id, kept, keptUnparsed, ahead: next.ahead });
+      plan.push({ sb, id, kept, keptUnparsed, ahead: next.ahead });
     }
 
-    const candidates: Stored[] = plan.flatMap((p) => p.kept.map((e) => ({ e, stream: p.id })));
+    const candidates: Stored[] = plan.flatMap((p) => p.kept);
     const refIds = await this.refs.resolve(c, candidates.flatMap(({ e }) => (e.source === 'container' ? [e.container] : [])));
-    const stored = await insertEvents(c, candidates, refIds, this.redactor);
-    await insertActivity(c, stored);
+    const stored = await insertEvents(c, this.staging, candidates, refIds, this.redactor);
+    await insertActivity(c, this.staging, stored);
     await upsertContainers(c, stored);
 
     const perStream = new Map<number, number>();

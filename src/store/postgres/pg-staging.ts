@@ -1,0 +1,63 @@
+/**
+ * The staging tables a write fills by `COPY … FROM STDIN` (pg-copy-streams)
+ * before merging them into the real tables with one INSERT … SELECT each,
+ * inside the write's transaction: COPY parses rows far cheaper than the
+ * arrays of an unnest() INSERT, and the merge keeps the real tables' rules
+ * (ON CONFLICT, the inventory join, row order).
+ *
+ * The tables are TEMP (one pair per connection, never logged, never seen by
+ * another session) and ON COMMIT DELETE ROWS (emptied at each commit, and a
+ * rolled-back write takes its rows with it). Each write creates them if
+ * missing, in its own transaction: a fresh pooled connection, or one whose
+ * creating transaction rolled back (the CREATE goes with it), so has them.
+ * Rows carry an `ord` that only grows for the life of the writer, so the
+ * several writes of one transaction (a bulk batch's pieces) each merge just
+ * their own rows without emptying the table in between; ord also keeps the
+ * order the rows were given in.
+ */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import copyStreams from 'pg-copy-streams';
+import type { Client } from './pg-connect.js';
+import { copyChunks, type CopyValue } from './pg-copy-text.js';
+
+/** The columns of each staging table, in COPY order (ord first). */
+export const EVENT_COLUMNS = ['ord', 'stream', 'off', 'time', 'source', 'cid', 'wok', 'ref', 'notable', 'data'] as const;
+export const REQUEST_COLUMNS = ['ord', 'cid', 'time', 'method', 'path', 'status', 'code', 'org', 'user_name', 'key_prefix', 'wok', 'duration_ms', 'message', 'event_time'] as const;
+
+export type StagingTable = 'events_in' | 'requests_in';
+
+const CREATE = `
+  CREATE TEMP TABLE IF NOT EXISTS events_in (
+    ord bigint NOT NULL, stream integer NOT NULL, off bigint NOT NULL, time bigint NOT NULL, source smallint NOT NULL,
+    cid text, wok text, ref integer, notable boolean NOT NULL, data text NOT NULL
+  ) ON COMMIT DELETE ROWS;
+  CREATE TEMP TABLE IF NOT EXISTS requests_in (
+    ord bigint NOT NULL, cid text NOT NULL, time bigint NOT NULL, method text NOT NULL, path text NOT NULL, status integer NOT NULL,
+    code text, org text, user_name text, key_prefix text, wok text, duration_ms double precision, message text, event_time bigint NOT NULL
+  ) ON COMMIT DELETE ROWS`;
+
+export class Staging {
+  private next = 0;
+
+  /** Makes sure this connection has the staging tables; once at the start of each write transaction. */
+  async prepare(c: Client): Promise<void> {
+    await c.query(CREATE);
+  }
+
+  /**
+   * COPYs rows into a staging table (each row's values in the table's column
+   * order, ord left out: it is added here) and returns the first ord given,
+   * the bound the merge selects from (`WHERE ord >= $1`).
+   */
+  async copy(c: Client, table: StagingTable, rows: Iterable<readonly CopyValue[]>): Promise<number> {
+    const first = this.next;
+    const columns = table === 'events_in' ? EVENT_COLUMNS : REQUEST_COLUMNS;
+    const numbered = function* (this: Staging): Generator<readonly CopyValue[]> {
+      for (const row of rows) yield [this.next++, ...row];
+    }.call(this);
+    const sink = c.query(copyStreams.from(`COPY pg_temp.${table} (${columns.join(', ')}) FROM STDIN`));
+    await pipeline(Readable.from(copyChunks(numbered)), sink);
+    return first;
+  }
+}
