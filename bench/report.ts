@@ -80,7 +80,7 @@ export function renderTable(r: BenchResult): string {
   const mark = (name: string) => {
     const t = r.targets.find((x) => x.name === name);
     if (!t) return '';
-    const bound = t.unit === '×' ? `${t.target.toFixed(1)}×` : t.unit === 'k' ? `${t.target}` : `${t.target} ${t.unit}`;
+    const bound = t.unit === '×' ? `${t.target}×` : t.unit === 'k' ? `${t.target}` : `${t.target} ${t.unit}`;
     return `${t.met ? '✔' : '✘'} ${t.unit === 'k' ? 'k ' : ''}${t.atMost ? '≤' : '≥'} ${bound}${t.note ? ` ${t.note}` : ''}`;
   };
   const row = (label: string, value: string, tname = '') => rows.push([label, value, tname ? mark(tname) : '']);
