@@ -51,13 +51,18 @@ export class Staging {
    * the bound the merge selects from (`WHERE ord >= $1`).
    */
   async copy(c: Client, table: StagingTable, rows: Iterable<readonly CopyValue[]>): Promise<number> {
+    // Numbered from a bound of this copy's own, not the shared counter as rows are pulled: two writes in flight on
+    // two connections would interleave the counter and break `ord - first` = the row's index. Their ords may overlap;
+    // each connection's staging tables are its own, and one transaction's copies run one after another.
     const first = this.next;
+    let ord = first;
     const columns = table === 'events_in' ? EVENT_COLUMNS : REQUEST_COLUMNS;
-    const numbered = function* (this: Staging): Generator<readonly CopyValue[]> {
-      for (const row of rows) yield [this.next++, ...row];
-    }.call(this);
+    const numbered = (function* (): Generator<readonly CopyValue[]> {
+      for (const row of rows) yield [ord++, ...row];
+    })();
     const sink = c.query(copyStreams.from(`COPY pg_temp.${table} (${columns.join(', ')}) FROM STDIN`));
     await pipeline(Readable.from(copyChunks(numbered)), sink);
+    this.next = Math.max(this.next, ord);
     return first;
   }
 }
