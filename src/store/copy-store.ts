@@ -1,8 +1,8 @@
 /**
  * Copies one store into another through the Store interface alone, so any
  * store goes into any other (SQLite into PostgreSQL is the move that
- * matters). Order: the inventory (so the target's writes name a key's org as
- * the source did), operators and tokens as stored (hashes, times,
+ * matters). Order: the inventory (so a key's org is named as lines are
+ * written), operators and tokens as stored (hashes, times,
  * revocations), every stream's lines, then the health history and the lookup
  * audit.
  *
@@ -152,6 +152,8 @@ export async function copyStore(from: Store, to: Store, o: CopyOptions = {}): Pr
       o.onProgress?.(progress);
       if (last) break;
       at = next!;
+      // A store that answers synchronously (SQLite) would otherwise hold the event loop, and a Ctrl-C with it, to the end.
+      await new Promise((resolve) => setImmediate(resolve));
       if (stopped()) return report;
     }
     report.streams.copied++;
