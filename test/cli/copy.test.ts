@@ -11,6 +11,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemo, type DemoSummary } from '../../scripts/demo/generate-demo.js';
@@ -191,6 +192,40 @@ describe('tellwang-diag copy', () => {
     expect(await pgCount(schemas.resumed, 'SELECT count(*) AS n FROM $S.events')).toBe(total);
     await expectSameAsSource(target);
   }, 240_000);
+
+  it('stops between transactions on Ctrl-C, says so (exit 130), and the same command goes on where it stopped (SQLite into SQLite)', async () => {
+    const target = tmp.file('interrupted.sqlite');
+    const total = await withStores(target, async (a) => Object.values((await a.stats()).events).reduce((n, x) => n + x, 0));
+    const child = spawn(process.execPath, [CLI, 'copy', '--from', src, '--to', target, '--page-lines', '1', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const stored = (): number => {
+      try {
+        const db = new Database(target, { readonly: true, fileMustExist: true });
+        try {
+          return (db.prepare('SELECT coalesce(sum(events), 0) AS n FROM streams').get() as { n: number }).n;
+        } finally {
+          db.close();
+        }
+      } catch {
+        return 0;
+      }
+    };
+    const deadline = Date.now() + 60_000;
+    while (stored() < 20 && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    const first = JSON.parse(out) as { complete: boolean; events: number };
+    expect(first.complete).toBe(false);
+    expect(first.events).toBeGreaterThan(0);
+    expect(first.events).toBeLessThan(total);
+    expect(stored()).toBe(first.events);
+    const rest = JSON.parse((await cli(['copy', '--from', src, '--to', target, '--json'])).out) as { complete: boolean; events: number };
+    expect(rest).toMatchObject({ complete: true, events: total - first.events });
+    const [a, b] = await Promise.all([cli(['stats', '--db', src, '--json']), cli(['stats', '--db', target, '--json'])]);
+    expect(withoutUpdatedAt(b.out)).toEqual(withoutUpdatedAt(a.out));
+  }, 120_000);
 
   it('refuses a missing source, one store on both sides, a target holding data of its own, and says when PostgreSQL cannot be reached', async () => {
     const missing = await runCli(['copy', '--from', tmp.file('nope.sqlite'), '--to', tmp.file('new.sqlite')]);
