@@ -23,8 +23,9 @@
  *
  * Not copied: sessions (a sign-in belongs to the console it was made on;
  * operators sign in again), sign-in throttling counts, and idempotency keys of
- * pushed batches (a batch pushed again is still not stored twice: its stream's
- * checkpoint says what was stored).
+ * pushed batches (a batch pushed again is still not stored twice, as its
+ * stream's checkpoint says what was stored; another body under an old key is
+ * not refused on the target).
  */
 import type { ContainerRef } from '../model/event.js';
 import type { Checkpoint, StreamInfo, StreamState } from '../model/stream.js';
