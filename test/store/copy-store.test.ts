@@ -8,6 +8,7 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Event } from '../../src/model/event.js';
+import { createRedactor } from '../../src/redact/redactor.js';
 import { copyStore } from '../../src/store/copy-store.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -131,4 +132,21 @@ describe('copyStore', () => {
       expect(again.streams.alreadyCopied).toBe(again.streams.total);
     });
   }
+
+  it("applies the target's redactor to what it writes (the source redacted with its own when it stored the lines)", async () => {
+    const from = sqlite();
+    const d = tempDir('diag-copy-');
+    dirs.push(d);
+    const to = new SqliteStore(d.file('diag.sqlite'), { redactor: createRedactor({ patterns: ['ACME-[0-9]{6}'] }) });
+    open.push(to);
+    const cp = new StreamFixture(cpStream('copy-redact'));
+    const c = cid('copy-redact');
+    cp.cpLine({ cid: c, time: T0, msg: 'ticket ACME-123456 opened' });
+    await from.writeBatch({ streams: [cp.batch()] });
+    expect((await from.eventsByCid(c))[0]!.message).toBe('ticket ACME-123456 opened');
+    await copyStore(from, to);
+    const [e] = await to.eventsByCid(c);
+    expect(e!.message).not.toContain('ACME-123456');
+    expect(e!.message).toMatch(/^ticket \[REDACTED.*\] opened$/);
+  });
 });
