@@ -3,8 +3,8 @@
  * store goes into any other (SQLite into PostgreSQL is the move that
  * matters). Order: the inventory (so a key's org is named as lines are
  * written), operators and tokens as stored (hashes, times,
- * revocations), every stream's lines, then the health history and the lookup
- * audit.
+ * revocations), every stream's lines, then the health history, the lookup
+ * audit and the Idempotency-Keys of pushed batches.
  *
  * A stream's lines go through the target's own write path (writeBatch), a
  * bounded page per transaction with the stream's checkpoint: request
@@ -21,11 +21,9 @@
  * recorded its own since (served, then copied into again to catch up) gets
  * only the source's records newer than those.
  *
- * Not copied: sessions (a sign-in belongs to the console it was made on;
- * operators sign in again), sign-in throttling counts, and idempotency keys of
- * pushed batches (a batch pushed again is still not stored twice, as its
- * stream's checkpoint says what was stored; another body under an old key is
- * not refused on the target).
+ * Pushed batches' Idempotency-Keys come last, by key, a key already there
+ * kept. Not copied: sessions (a sign-in belongs to the console it was made
+ * on; operators sign in again) and sign-in throttling counts.
  */
 import type { ContainerRef } from '../model/event.js';
 import type { Checkpoint, StreamInfo, StreamState } from '../model/stream.js';
@@ -34,7 +32,7 @@ import type { Store } from './store.js';
 
 /** Lines per transaction when the caller sets none. */
 export const COPY_PAGE_LINES = 2000;
-/** Health records or lookups per transaction (a page may run over to keep one time's records together). */
+/** Health records, lookups or Idempotency-Keys per transaction (a page of records may run over to keep one time's together). */
 const RECORD_PAGE = 5000;
 
 export interface CopyProgress {
@@ -62,6 +60,7 @@ export interface CopyReport {
   tokens: { copied: number; kept: number };
   checks: number;
   lookups: number;
+  idempotencyKeys: number;
 }
 
 /** Refuses a target holding lines the source does not: a stream the source lacks, or one read further than the source's. */
@@ -112,6 +111,7 @@ export async function copyStore(from: Store, to: Store, o: CopyOptions = {}): Pr
     tokens: { copied: 0, kept: 0 },
     checks: 0,
     lookups: 0,
+    idempotencyKeys: 0,
   };
   for (const { id: _id, ...op } of await from.listOperators()) report.operators[(await to.importOperator(op)) ? 'copied' : 'kept']++;
   for (const { id: _id, ...t } of await from.listTokens()) report.tokens[(await to.importToken(t)) ? 'copied' : 'kept']++;
@@ -174,6 +174,12 @@ export async function copyStore(from: Store, to: Store, o: CopyOptions = {}): Pr
     await to.importLookups(page);
     report.lookups += page.length;
     after = page[page.length - 1]!.time;
+  }
+  for (let after = ''; !stopped(); ) {
+    const page = await from.idempotencyAfter(after, RECORD_PAGE);
+    if (!page.length) break;
+    report.idempotencyKeys += await to.importIdempotency(page);
+    after = page[page.length - 1]!.key;
   }
   report.complete = !stopped();
   return report;

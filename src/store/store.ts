@@ -189,7 +189,8 @@ export interface StreamLines {
  * another exactly as stored: a stream's lines in offset order, in bounded
  * pages, for the target's own write path; the health history and the lookup
  * audit in pages of whole times; operators and tokens with their hashes and
- * times (listOperators and listTokens read them). Nothing is hashed again.
+ * times (listOperators and listTokens read them); pushed batches'
+ * Idempotency-Keys. Nothing is hashed again.
  */
 export interface StoreTransfer {
   /** The stream's stored events and unparsed lines with offset ≥ `from`: the first `limit` of them, and where the rest begin. */
@@ -206,6 +207,18 @@ export interface StoreTransfer {
   importOperator(op: Omit<Operator, 'id'>): Promise<boolean>;
   /** A token as stored elsewhere (digest, scope, times, revocation); false when its digest, or a live token of its name, exists here. */
   importToken(token: Omit<ApiToken, 'id'>): Promise<boolean>;
+  /** The Idempotency-Keys of pushed batches with key > `after`, in key order, at most `limit` (keys still being written left out). */
+  idempotencyAfter(after: string, limit: number): Promise<IdempotencyEntry[]>;
+  /** Idempotency-Keys as stored elsewhere, in one transaction; a key already here is kept. Answers how many were written. */
+  importIdempotency(entries: readonly IdempotencyEntry[]): Promise<number>;
+}
+
+/** A pushed batch's Idempotency-Key as stored: the digest of its body and the answer it got (JSON). */
+export interface IdempotencyEntry {
+  key: string;
+  digest: string;
+  result: string;
+  createdAt: number;
 }
 
 export interface Store extends EventStore, AccessStore, HealthStore, StoreTransfer {

@@ -12,7 +12,7 @@ import { createRedactor } from '../../src/redact/redactor.js';
 import { copyStore } from '../../src/store/copy-store.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import type { Store } from '../../src/store/store.js';
+import { IdempotencyConflict, type Store } from '../../src/store/store.js';
 import { auditStream, checkpoint, cid, container, cpStream, dockerStream, StreamFixture, T0 } from '../fixtures/events.js';
 import { tempDir, type TempDir } from '../fixtures/temp-dir.js';
 import { dropSchema, PG_URL, scratchSchemaName } from './pg-scratch.js';
@@ -66,6 +66,10 @@ async function fill(store: Store): Promise<{ cids: string[]; docker: string; pen
   db.skip(64);
   db.pg({ time: T0 + 20_000, message: 'database system is shut down' });
   await store.writeBatch({ streams: [db.batch({ offset: pending })] });
+  // A pushed batch under an Idempotency-Key.
+  const pushed = new StreamFixture({ key: 'push-copy', kind: 'push', path: null, container: null, source: null });
+  pushed.cpLine({ cid: cids[0]!, time: T0 + 7, msg: 'pushed line' });
+  await store.writeBatch({ streams: [pushed.batch()], idempotency: { key: 'push:ci:k1', digest: 'd1' } });
   // A journald place: a stream without lines of its own.
   await store.writeBatch({ streams: [{ stream: { key: 'journal-seq-1', kind: 'journal', path: null, container: null, source: null }, events: [], unparsed: [], checkpoint: checkpoint('journal-seq-1', 42, { line: 42 }) }] });
   await store.addOperator('ana@example.com', '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA');
@@ -111,9 +115,11 @@ describe('copyStore', () => {
       const to = sqlite();
       const { cids, docker, pending } = await fill(from);
       const stop = new AbortController();
-      const first = await copyStore(from, to, { pageLines: 3, signal: stop.signal, onProgress: (p) => p.lines > 0 && stop.abort() });
+      const first = await copyStore(from, to, { pageLines: 3, signal: stop.signal, onProgress: (p) => p.lines > 1 && stop.abort() });
       expect(first.complete).toBe(false);
-      expect(first.events + first.unparsed).toBe(3);
+      // Stopped inside a stream: its checkpoint in the target is short of the source's.
+      const sourceOffsets = new Map((await from.streams()).map((x) => [x.stream, x.offset]));
+      expect((await to.streams()).some((t) => t.offset > 0 && t.offset < sourceOffsets.get(t.stream)!)).toBe(true);
 
       const rest = await copyStore(from, to, { pageLines: 3 });
       expect(rest.complete).toBe(true);
@@ -121,6 +127,7 @@ describe('copyStore', () => {
       expect(first.events + rest.events).toBe(total.events.cp + total.events.container + total.events.audit);
       expect(first.unparsed + rest.unparsed).toBe(total.unparsed);
       expect(await snapshot(to, cids)).toEqual(await snapshot(from, cids));
+      expect(rest.idempotencyKeys).toBe(1);
       // The Docker stream's checkpoint still waits on its pending line, with the line after it stored ahead.
       expect((await to.checkpoint(docker))!.offset).toBe(pending);
       expect((await to.streamLines(docker, pending, 10)).events.map((e) => e.message)).toEqual(['database system is shut down']);
@@ -128,8 +135,12 @@ describe('copyStore', () => {
       const again = await copyStore(from, to);
       // Nothing doubled, counters of the checkpoints included.
       expect(await snapshot(to, cids)).toEqual(await snapshot(from, cids));
-      expect(again).toMatchObject({ complete: true, events: 0, unparsed: 0, checks: 0, lookups: 0, operators: { copied: 0, kept: 1 }, tokens: { copied: 0, kept: 1 } });
+      expect(again).toMatchObject({ complete: true, events: 0, unparsed: 0, checks: 0, lookups: 0, idempotencyKeys: 0, operators: { copied: 0, kept: 1 }, tokens: { copied: 0, kept: 1 } });
       expect(again.streams.alreadyCopied).toBe(again.streams.total);
+      // The Idempotency-Key came over: another body under it is refused on the target as on the source.
+      const other = new StreamFixture({ key: 'push-other', kind: 'push', path: null, container: null, source: null });
+      other.cpLine({ cid: cids[1]!, time: T0 + 8, msg: 'another body' });
+      await expect(to.writeBatch({ streams: [other.batch()], idempotency: { key: 'push:ci:k1', digest: 'd2' } })).rejects.toBeInstanceOf(IdempotencyConflict);
     });
   }
 

@@ -31,6 +31,7 @@ function summary(r: CopyReport, from: string, to: string, seconds: number): Reco
     tokens: r.tokens,
     checks: r.checks,
     lookups: r.lookups,
+    idempotency_keys: r.idempotencyKeys,
     seconds: Number(seconds.toFixed(3)),
   };
 }
@@ -42,7 +43,7 @@ function render(r: CopyReport, from: string, to: string, seconds: number): strin
     `lines        ${r.events} events, ${r.unparsed} unparsed`,
     `inventory    ${r.inventory.orgs} orgs, ${r.inventory.woks} woks, ${r.inventory.keys} keys`,
     `operators    ${r.operators.copied} copied, ${r.operators.kept} already there   tokens ${r.tokens.copied} copied, ${r.tokens.kept} already there`,
-    `history      ${r.checks} health records, ${r.lookups} lookups`,
+    `history      ${r.checks} health records, ${r.lookups} lookups, ${r.idempotencyKeys} idempotency keys`,
   ];
   if (!r.complete) lines.push('run the same command again to go on where it stopped');
   return lines.join('\n') + '\n';

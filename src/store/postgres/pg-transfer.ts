@@ -1,9 +1,9 @@
 /**
  * StoreTransfer on PostgreSQL: a stream's rows of events and unparsed lines
  * in offset order, the health history and lookup audit in pages of whole
- * times, and operators, tokens and lookups written as they were stored
- * elsewhere (ON CONFLICT DO NOTHING: an email, a digest or a live token name
- * already here is kept as it is).
+ * times, and operators, tokens, lookups and Idempotency-Keys written as they
+ * were stored elsewhere (ON CONFLICT DO NOTHING: an email, a digest, a live
+ * token name or a key already here is kept as it is).
  */
 import type { ApiToken, Operator } from '../../model/access.js';
 import { SOURCES, type Event, type Unparsed } from '../../model/event.js';
@@ -11,7 +11,7 @@ import type { CheckRecord, CheckStatus } from '../../model/health.js';
 import type { LookupEntry } from '../../model/lookup.js';
 import { decodeEvent } from '../event-codec.js';
 import { lookupFromRow, type LookupRow } from '../lookup-page.js';
-import type { StreamLines } from '../store.js';
+import type { IdempotencyEntry, StreamLines } from '../store.js';
 import { mergeLines } from '../transfer-pages.js';
 import type { Client } from './pg-connect.js';
 import type { Query } from './pg-event-reads.js';
@@ -93,6 +93,24 @@ export class PgTransfer {
       [t.name, t.scope, t.hash, t.createdAt, t.revokedAt, t.lastUsedAt],
     );
     return r.length > 0;
+  }
+
+  async idempotencyAfter(after: string, limit: number): Promise<IdempotencyEntry[]> {
+    return this.q<IdempotencyEntry>(
+      'SELECT key, digest, result, created_at AS "createdAt" FROM idempotency WHERE key > $1 AND result IS NOT NULL ORDER BY key LIMIT $2',
+      [after, Math.max(1, Math.floor(limit))],
+    );
+  }
+
+  async importIdempotency(entries: readonly IdempotencyEntry[]): Promise<number> {
+    if (!entries.length) return 0;
+    const r = await this.tx((c) =>
+      c.query(
+        `INSERT INTO idempotency (key, digest, result, created_at) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) ON CONFLICT DO NOTHING`,
+        [entries.map((e) => e.key), entries.map((e) => e.digest), entries.map((e) => e.result), entries.map((e) => e.createdAt)],
+      ),
+    );
+    return r.rowCount ?? 0;
   }
 
   /** The time of the `limit`-th record after `after` (a page ends with every record of that time), or undefined when fewer remain. */

@@ -82,7 +82,7 @@ export class PostgresStore {
         'createSession', 'session', 'deleteSession', 'deleteSessionsOf', 'createToken', 'tokenByHash', 'listTokens', 'revokeToken', 'touchToken',
       ]),
       ...lend(new PgTransfer(q, (fn) => this.tx('copying records', fn), refs), [
-        'streamLines', 'checksAfter', 'lookupsAfter', 'newestRecords', 'importLookups', 'importOperator', 'importToken',
+        'streamLines', 'checksAfter', 'lookupsAfter', 'newestRecords', 'importLookups', 'importOperator', 'importToken', 'idempotencyAfter', 'importIdempotency',
       ]),
       writeBatch: (batch: WriteBatch) => this.tx('writing a batch', (c) => writer.write(c, batch)),
       writePrepared: (batch: PreparedBatch) => this.tx('writing a batch', (c) => writer.writePrepared(c, batch)),

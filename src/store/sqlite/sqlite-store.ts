@@ -87,7 +87,7 @@ export class SqliteStore {
       ...lend(new ActivityQueries(db, st), ['lifecycle', 'containers', 'recordChecks', 'checkHistory', 'pruneChecks']),
       ...lend(new InventoryTables(db, st), ['putInventory', 'keysByPrefix', 'wok', 'inventory']),
       ...lend(lookups, ['recordLookup', 'lookups']),
-      ...lend(new TransferTables(db, st), ['streamLines', 'checksAfter', 'lookupsAfter', 'newestRecords', 'importLookups', 'importOperator', 'importToken']),
+      ...lend(new TransferTables(db, st), ['streamLines', 'checksAfter', 'lookupsAfter', 'newestRecords', 'importLookups', 'importOperator', 'importToken', 'idempotencyAfter', 'importIdempotency']),
       ...lend(new AccessTables(db, st), [
         'addOperator', 'operatorByEmail', 'operatorById', 'listOperators', 'setOperatorDisabled', 'setOperatorPassword',
         'createSession', 'session', 'deleteSession', 'deleteSessionsOf', 'createToken', 'tokenByHash', 'listTokens', 'revokeToken', 'touchToken',

@@ -11,7 +11,7 @@ import type { LookupEntry } from '../../model/lookup.js';
 import { storedLines, type StoredLines } from '../block-codec.js';
 import { decodeEvent, offsetOf } from '../event-codec.js';
 import { lookupFromRow, type LookupRow } from '../lookup-page.js';
-import type { StreamLines } from '../store.js';
+import type { IdempotencyEntry, StreamLines } from '../store.js';
 import { mergeLines } from '../transfer-pages.js';
 import type { Db } from './open-database.js';
 import type { Statements } from './statements.js';
@@ -115,6 +115,23 @@ export class TransferTables {
       .stmt('INSERT INTO tokens (name, scope, hash, created_at, revoked_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING')
       .run(t.name, t.scope, t.hash, t.createdAt, t.revokedAt, t.lastUsedAt);
     return r.changes > 0;
+  }
+
+  idempotencyAfter(after: string, limit: number): IdempotencyEntry[] {
+    return this.st
+      .stmt('SELECT key, digest, result, created_at AS createdAt FROM idempotency WHERE key > ? ORDER BY key LIMIT ?')
+      .all(after, Math.max(1, Math.floor(limit))) as IdempotencyEntry[];
+  }
+
+  importIdempotency(entries: readonly IdempotencyEntry[]): number {
+    const ins = this.st.stmt('INSERT INTO idempotency (key, digest, result, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
+    return this.db
+      .transaction(() => {
+        let n = 0;
+        for (const e of entries) n += ins.run(e.key, e.digest, e.result, e.createdAt).changes;
+        return n;
+      })
+      .immediate();
   }
 
   /** The time of the `limit`-th record after `after` (a page ends with every record of that time), or undefined when fewer remain. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Event, Unparsed } from '../../../src/model/event.js';
 import type { LookupEntry } from '../../../src/model/lookup.js';
 import { offsetOf } from '../../../src/store/event-codec.js';
-import type { Store } from '../../../src/store/store.js';
+import { IdempotencyConflict, type Store } from '../../../src/store/store.js';
 import { cid, container, cpStream, dockerStream, StreamFixture, T0 } from '../../fixtures/events.js';
 import type { MakeStore } from '../contract.js';
 import { useStore } from './harness.js';
@@ -129,6 +129,26 @@ export function transferContract(make: MakeStore): void {
       expect(await cur.store.importToken({ ...live, name: 'other' })).toBe(false);
       expect(await cur.store.importToken({ ...live, hash: DIGEST(3) })).toBe(false);
       expect((await cur.store.listTokens()).map((t) => t.hash)).toEqual([DIGEST(1), DIGEST(2)]);
+    });
+
+    it('lists Idempotency-Keys by key in pages and imports them as stored: a repeat answers as before, another body under one is refused', async () => {
+      const cp = new StreamFixture(cpStream('idem'));
+      cp.cpLine({ cid: cid('idem'), time: T0, msg: 'pushed' });
+      const stored = await cur.store.writeBatch({ streams: [cp.batch()], idempotency: { key: 'push:ci:k0', digest: 'd0' } });
+      const [own] = await cur.store.idempotencyAfter('', 10);
+      expect(own).toEqual({ key: 'push:ci:k0', digest: 'd0', result: JSON.stringify(stored), createdAt: expect.any(Number) });
+      const result = JSON.stringify({ events: 3, unparsed: 1, duplicate: false });
+      const entries = ['push:ci:k1', 'push:ci:k2', 'push:ci:k3'].map((key, i) => ({ key, digest: `d${i + 1}`, result, createdAt: T0 + i }));
+      expect(await cur.store.importIdempotency([own!, ...entries])).toBe(3);
+      expect(await cur.store.importIdempotency([])).toBe(0);
+      expect(await cur.store.idempotencyAfter('', 2)).toEqual([own, entries[0]]);
+      expect(await cur.store.idempotencyAfter('push:ci:k1', 2)).toEqual(entries.slice(1));
+      expect(await cur.store.idempotencyAfter('push:ci:k3', 2)).toEqual([]);
+      // The imported keys hold as the store's own: the same body answers the stored result, another one is refused.
+      const again = new StreamFixture(cpStream('idem-2'));
+      again.cpLine({ cid: cid('idem-2'), time: T0, msg: 'pushed again' });
+      expect(await cur.store.writeBatch({ streams: [again.batch()], idempotency: { key: 'push:ci:k2', digest: 'd2' } })).toEqual({ events: 3, unparsed: 1, duplicate: true });
+      await expect(cur.store.writeBatch({ streams: [again.batch()], idempotency: { key: 'push:ci:k2', digest: 'other' } })).rejects.toBeInstanceOf(IdempotencyConflict);
     });
   });
 }
