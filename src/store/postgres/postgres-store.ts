@@ -28,6 +28,7 @@ import { pgLookups, pgPruneLookups, pgRecordLookup } from './pg-lookups.js';
 import { migrate } from './pg-migrations.js';
 import { pruneBefore } from './pg-prune.js';
 import { RefCache } from './pg-refs.js';
+import { PgTransfer } from './pg-transfer.js';
 import { PgWriter } from './pg-writer.js';
 import { DEFAULT_REDACTOR, type Redactor } from '../../redact/redactor.js';
 
@@ -79,6 +80,9 @@ export class PostgresStore {
       ...lend(new PgAccess(q, (fn) => this.tx('updating an operator', fn)), [
         'addOperator', 'operatorByEmail', 'operatorById', 'listOperators', 'setOperatorDisabled', 'setOperatorPassword',
         'createSession', 'session', 'deleteSession', 'deleteSessionsOf', 'createToken', 'tokenByHash', 'listTokens', 'revokeToken', 'touchToken',
+      ]),
+      ...lend(new PgTransfer(q, (fn) => this.tx('copying records', fn), refs), [
+        'streamLines', 'checksAfter', 'lookupsAfter', 'newestRecords', 'importLookups', 'importOperator', 'importToken', 'idempotencyAfter', 'importIdempotency',
       ]),
       writeBatch: (batch: WriteBatch) => this.tx('writing a batch', (c) => writer.write(c, batch)),
       writePrepared: (batch: PreparedBatch) => this.tx('writing a batch', (c) => writer.writePrepared(c, batch)),
