@@ -77,6 +77,8 @@ export function startFollowWorker(data: FollowWorkerData, redactor: Redactor, lo
         return;
       case 'stopped':
         if (m.totals) state.totals = m.totals;
+        // What this console read, and how much of it another had stored already (a re-read: with leases, none).
+        if (m.totals) logger.info({ totals: m.totals, lease_holder: data.leases?.holder ?? null }, 'follow stopped');
         return;
     }
   });
