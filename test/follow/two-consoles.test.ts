@@ -117,6 +117,12 @@ describe('two serve --follow consoles on one PostgreSQL schema', () => {
     // stats (GET /v1/stats) shows the two consoles and their streams.
     const stats = (await (await fetch(`${a.url}/v1/stats`, { headers: auth })).json()) as { leases: { holders: { holder: string; alive: boolean; streams: number }[] } };
     expect(stats.leases.holders.filter((h) => h.alive && h.streams > 0)).toHaveLength(2);
+    // The ingest check of /diag names which console reads which stream.
+    const diag = (await (await fetch(`${b.url}/v1/diag/ingest?verbose`, { headers: auth })).json()) as { checks: Record<string, { componentId?: string; observedValue?: unknown }[]> };
+    const readers = (diag.checks['ingest:streamLease'] ?? []).map((m) => String(m.observedValue));
+    expect(readers.some((h) => h.startsWith(holderOf(a)))).toBe(true);
+    expect(readers.some((h) => h.startsWith(holderOf(b)))).toBe(true);
+    expect(diag.checks['ingest:leases']?.[0]?.observedValue).toBeGreaterThan(1);
 
     // kill -9 one console midway, while lines are still being written.
     await waitFor('a third of the lines written', async () => (written >= TOTAL / 3 ? true : null), 60_000);
