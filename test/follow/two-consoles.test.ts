@@ -170,10 +170,8 @@ describe('two serve --follow consoles on one PostgreSQL schema', () => {
     for (const c of [a, b]) expect(await c.stop('SIGTERM')).toEqual({ code: 0, signal: null });
     expect((await reader.leaseTable()).leases.filter((l) => l.expiresInMs > 0)).toEqual([]);
     // Neither read a line the other had stored already: each stream was read by one console at a time.
-    for (const c of [a, b]) {
-      const totals = followTotals(c.output());
-      expect(totals.lines).toBeGreaterThan(0);
-      expect(totals.duplicates).toBe(0);
-    }
+    // (The restarted one may have been given only streams with nothing left to read.)
+    expect(followTotals(a.output()).lines).toBeGreaterThan(0);
+    for (const c of [a, b]) expect(followTotals(c.output()).duplicates).toBe(0);
   }, 240_000);
 });
