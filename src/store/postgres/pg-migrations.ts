@@ -239,14 +239,14 @@ export const PG_MIGRATIONS: readonly string[] = [
   `,
   // Leases on streams for several consoles on one schema (model/lease.ts); times are the server's epoch ms.
   `
-  CREATE TABLE stream_leases (
+  CREATE TABLE IF NOT EXISTS stream_leases (
     key text COLLATE "C" PRIMARY KEY,
     holder text NOT NULL,
     epoch bigint NOT NULL,
     expires_at bigint NOT NULL,
     acquired_at bigint NOT NULL
   );
-  CREATE TABLE lease_holders (
+  CREATE TABLE IF NOT EXISTS lease_holders (
     holder text PRIMARY KEY,
     expires_at bigint NOT NULL,
     started_at bigint NOT NULL

@@ -311,14 +311,14 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE traffic_by_key RENAME TO traffic;
 `,
   /* 8 */ `
-  CREATE TABLE stream_leases (
+  CREATE TABLE IF NOT EXISTS stream_leases (
     key TEXT PRIMARY KEY,
     holder TEXT NOT NULL,
     epoch INTEGER NOT NULL,
     expires_at INTEGER NOT NULL,
     acquired_at INTEGER NOT NULL
   ) WITHOUT ROWID;
-  CREATE TABLE lease_holders (
+  CREATE TABLE IF NOT EXISTS lease_holders (
     holder TEXT PRIMARY KEY,
     expires_at INTEGER NOT NULL,
     started_at INTEGER NOT NULL
