@@ -17,7 +17,6 @@
  */
 import { readSync } from 'node:fs';
 import type { StreamInfo } from '../../model/stream.js';
-import type { LeaseFence } from '../../model/lease.js';
 import { LeaseLost, StoreError, type Store } from '../../store/store.js';
 import { StreamIngester } from '../stream-ingester.js';
 import { DEFAULT_FOLLOW, type FollowHooks, type FollowOptions, type FollowTotals } from './follow-options.js';
@@ -27,7 +26,7 @@ import { newEntry, observeEntry, tailOf, tally, type Entry } from './follow-entr
 import { advanced, decide, identified, observed, released, restarted, type Observation } from './follow-state.js';
 import { TargetScanner, type Hit, type Scan } from './follow-targets.js';
 import { resolveStream } from '../readers/stream-identity.js';
-import { fencedStore } from './fenced-store.js';
+import { FollowLeases } from './follow-leases.js';
 import type { LeaseGate } from './lease-keeper.js';
 
 export { DEFAULT_FOLLOW, type FollowHooks, type FollowOptions, type FollowTotals } from './follow-options.js';
@@ -40,9 +39,7 @@ export class Follower {
   private readonly buf: Buffer;
   private readonly problems = new Map<string, string>();
   private lastScan: Scan | null = null;
-  /** Per file (entry id): the lease its open stream is read under; the first line last seen of a file not yet read. */
-  private readonly fences = new Map<string, LeaseFence>();
-  private readonly seen = new Map<string, string>();
+  private readonly leases: FollowLeases | null;
   readonly totals: FollowTotals = { lines: 0, bytes: 0, stored: 0, unparsed: 0, duplicates: 0, restarts: 0, commits: 0 };
 
   constructor(
@@ -51,9 +48,10 @@ export class Follower {
     opts: Partial<FollowOptions> = {},
     private readonly hooks: FollowHooks = {},
     private readonly now: () => number = Date.now,
-    private readonly leases: LeaseGate | null = null,
+    gate: LeaseGate | null = null,
   ) {
     this.opts = { ...DEFAULT_FOLLOW, ...opts };
+    this.leases = gate ? new FollowLeases(gate) : null;
     this.scanner = new TargetScanner(roots);
     this.buf = Buffer.allocUnsafe(this.opts.readChunk);
   }
@@ -82,7 +80,7 @@ export class Follower {
     for (const [id, hit] of scan.files) {
       if (!this.entries.has(id)) this.entries.set(id, newEntry(hit, now));
     }
-    if (this.leases) await this.checkLeases(this.leases, scan);
+    await this.leases?.settle(this.entries, scan, (e) => this.flush(e, false), (e) => this.drop(e));
     // Files that are no longer at a live name first: drain the old file, then the new one.
     const order = [...this.entries.values()].sort((a, b) => rank(a, scan) - rank(b, scan));
     for (const e of order) {
@@ -98,7 +96,7 @@ export class Follower {
         this.drop(e);
       }
     }
-    if (this.leases) this.seeStreams(this.leases);
+    this.leases?.report(this.entries);
   }
 
   /** Commits what every stream has read: events and checkpoints in one transaction per stream. */
@@ -126,7 +124,7 @@ export class Follower {
   abandon(): void {
     for (const e of this.entries.values()) if (e.fd !== null) closeQuietly(e.fd);
     this.entries.clear();
-    this.fences.clear();
+    this.leases?.clear();
   }
 
   private async step(e: Entry, hit: Hit | null): Promise<void> {
@@ -136,7 +134,7 @@ export class Follower {
     }
     const obs = observeEntry(e, hit, (x, h) => this.open(x, h));
     if (!obs) return;
-    if (obs.fingerprint) this.seen.set(e.s.id, obs.fingerprint);
+    if (obs.fingerprint) this.leases?.saw(e.s.id, obs.fingerprint);
     const now = this.now();
     const d = decide(e.s, obs, now, { idleMs: this.opts.idleMs });
     e.s = observed(e.s, obs, now);
@@ -160,7 +158,7 @@ export class Follower {
         const old = { fingerprint: e.s.fingerprint, gen: e.s.gen };
         await this.flush(e, false);
         e.ing = null;
-        this.fences.delete(e.s.id);
+        this.leases?.untrack(e.s.id);
         e.s = restarted(e.s, now);
         if (obs.fingerprint && this.mayRead(obs.fingerprint)) {
           await this.identify(e, obs, obs.fingerprint === old.fingerprint ? old.gen : undefined);
@@ -174,7 +172,7 @@ export class Follower {
         if (e.fd !== null) closeQuietly(e.fd);
         e.fd = null;
         e.ing = null;
-        this.fences.delete(e.s.id);
+        this.leases?.untrack(e.s.id);
         if (d.do === 'forget') this.entries.delete(e.s.id);
         else e.s = released(e.s, d.finish);
         return;
@@ -197,9 +195,8 @@ export class Follower {
     const fp = obs.fingerprint;
     if (!fp || !e.hit) return;
     if (e.fd === null && !this.open(e, e.hit)) return;
-    const fence = this.leases?.fence(fp) ?? null;
-    if (this.leases && !fence) return;
-    const store = fence ? fencedStore(this.store, fence) : this.store;
+    const store = this.leases ? this.leases.open(e.s.id, fp, this.store) : this.store;
+    if (!store) return;
     const choice = await resolveStream(this.store, fp, { dev: e.s.dev, ino: e.s.ino, size: obs.size, tailAt: tailOf(e) }, exclude);
     const info: StreamInfo = {
       key: choice.key,
@@ -211,7 +208,6 @@ export class Follower {
     const ing = await StreamIngester.open(store, info, this.opts, { dev: e.s.dev, ino: e.s.ino, size: obs.size });
     e.ing = ing;
     e.info = info;
-    if (fence) this.fences.set(e.s.id, fence);
     e.committedLines = 0;
     e.statsBase = { lines: 0, bytes: 0, stored: 0, unparsed: 0, duplicates: 0 };
     e.s = identified(e.s, info.key, choice.gen, fp, ing.offset, this.now());
@@ -248,65 +244,18 @@ export class Follower {
   private drop(e: Entry): void {
     if (e.fd !== null) closeQuietly(e.fd);
     this.entries.delete(e.s.id);
-    this.fences.delete(e.s.id);
+    this.leases?.untrack(e.s.id);
   }
 
   /** Without leases every stream may be read; with them, one whose lease this console holds. */
   private mayRead(fingerprint: string | null | undefined): boolean {
-    return !this.leases || (!!fingerprint && this.leases.fence(fingerprint) !== null);
-  }
-
-  /**
-   * Before reading: a stream whose lease was lost is let go with what it read
-   * uncommitted (the new holder reads it from the checkpoint); one being given
-   * up is committed first, then let go — unless its file is out of sight (no
-   * other console could find it), which is drained here first. A file let go
-   * is seen afresh by the next scan, and read again once its lease is back.
-   */
-  private async checkLeases(gate: LeaseGate, scan: Scan): Promise<void> {
-    const gone = new Set<string>();
-    const kept = new Set<string>();
-    for (const e of [...this.entries.values()]) {
-      const f = this.fences.get(e.s.id);
-      if (!f) continue;
-      if (!gate.holds(f)) {
-        this.drop(e);
-        continue;
-      }
-      if (!gate.shedding(f.key)) continue;
-      if (!scan.files.has(e.s.id)) {
-        kept.add(f.key);
-        continue;
-      }
-      try {
-        await this.flush(e, false);
-      } catch (err) {
-        if (!(err instanceof LeaseLost)) throw err;
-        gate.lost(err.fence);
-      }
-      this.drop(e);
-      gone.add(f.key);
-    }
-    for (const k of gone) if (!kept.has(k)) gate.letGo(k);
+    return !this.leases || this.leases.mayRead(fingerprint);
   }
 
   /** A write refused: another console holds the stream now. */
   private lostLease(e: Entry, err: LeaseLost): void {
-    this.leases?.lost(err.fence);
+    this.leases?.lost(err);
     this.drop(e);
-  }
-
-  /** Tells the leases which streams this console sees, and which it is reading. */
-  private seeStreams(gate: LeaseGate): void {
-    const wanted = new Set<string>();
-    for (const [id, e] of this.entries) {
-      const fp = e.s.fingerprint ?? this.seen.get(id);
-      if (fp) wanted.add(fp);
-    }
-    for (const id of this.seen.keys()) if (!this.entries.has(id)) this.seen.delete(id);
-    const busy = new Set<string>();
-    for (const [id, f] of this.fences) if (this.entries.get(id)?.ing) busy.add(f.key);
-    gate.see(wanted, busy);
   }
 
   private problem(p: string, reason: string): void {
