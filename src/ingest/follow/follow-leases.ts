@@ -85,8 +85,8 @@ export class FollowLeases {
     for (const k of gone) if (!kept.has(k)) this.gate.letGo(k);
   }
 
-  /** Tells the keeper which streams this console sees, and which it is reading. */
-  report(entries: ReadonlyMap<string, Entry>): void {
+  /** Tells the keeper which streams this console sees, and which it is reading; true when it took new ones to read now. */
+  report(entries: ReadonlyMap<string, Entry>): Promise<boolean> {
     const wanted = new Set<string>();
     for (const [id, e] of entries) {
       const fp = e.s.fingerprint ?? this.seen.get(id);
@@ -95,6 +95,6 @@ export class FollowLeases {
     for (const id of this.seen.keys()) if (!entries.has(id)) this.seen.delete(id);
     const busy = new Set<string>();
     for (const [id, f] of this.fences) if (entries.get(id)?.ing) busy.add(f.key);
-    this.gate.see(wanted, busy);
+    return this.gate.see(wanted, busy);
   }
 }

@@ -72,7 +72,7 @@ export class Follower {
   }
 
   /** Scans, observes, decides and reads; ingesters commit on their own only when a batch fills. */
-  async poll(): Promise<void> {
+  async poll(again = true): Promise<void> {
     const scan = this.scanner.scan();
     this.lastScan = scan;
     for (const [p, reason] of scan.problems) this.problem(p, reason);
@@ -96,7 +96,8 @@ export class Follower {
         this.drop(e);
       }
     }
-    this.leases?.report(this.entries);
+    // Streams seen for the first time and leased just now are read at once, not a poll later.
+    if ((await this.leases?.report(this.entries)) && again) await this.poll(false);
   }
 
   /** Commits what every stream has read: events and checkpoints in one transaction per stream. */

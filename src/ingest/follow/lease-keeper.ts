@@ -47,8 +47,12 @@ export interface LeaseGate {
   letGo(key: string): void;
   /** A write under `f` was refused: another console has the stream now. */
   lost(f: LeaseFence): void;
-  /** The stream keys the follower sees now, and those it is reading (an open stream, with a fence). */
-  see(keys: ReadonlySet<string>, busy: ReadonlySet<string>): void;
+  /**
+   * The stream keys the follower sees now, and those it is reading (an open
+   * stream, with a fence). Resolves true when it saw streams it had not seen
+   * before and took some of them at once: the follower reads them now.
+   */
+  see(keys: ReadonlySet<string>, busy: ReadonlySet<string>): Promise<boolean>;
 }
 
 export interface LeaseKeeperHooks {
@@ -108,8 +112,8 @@ export class LeaseKeeper implements LeaseGate {
     if (this.held.get(f.key)?.epoch === f.epoch) this.held.delete(f.key);
   }
 
-  see(keys: ReadonlySet<string>, busy: ReadonlySet<string>): void {
-    const fresh = [...keys].some((k) => !this.wanted.has(k));
+  async see(keys: ReadonlySet<string>, busy: ReadonlySet<string>): Promise<boolean> {
+    const fresh = [...keys].filter((k) => !this.wanted.has(k));
     this.wanted = new Set(keys);
     let idle = false;
     for (const k of this.giving) {
@@ -118,7 +122,15 @@ export class LeaseKeeper implements LeaseGate {
         idle = true;
       }
     }
-    if (fresh || idle) this.kick();
+    if (!fresh.length) {
+      if (idle) this.kick();
+      return false;
+    }
+    if (this.stopped) return false;
+    await this.round();
+    // A round already running when these were seen planned without them: one more, which does.
+    if (this.running) await this.running;
+    return fresh.some((k) => this.fence(k) !== null);
   }
 
   /** Leases held now (for status). */
