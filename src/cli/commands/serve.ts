@@ -101,8 +101,8 @@ export async function serve(o: ServeOptions): Promise<void> {
   const healthLoop = startHealthLoop({ runner: diag.runner, store, logger, intervalMs: ds.config.intervalMs, retentionMs: ds.config.retentionMs });
   const s = await listen(app, o.port, o.host);
   // Streams are read under leases, so consoles following the same paths into one store split them.
-  const leases = { holder: leaseHolderId(), ...leaseTiming(o.env) };
-  const follower = roots.length || o.retainMs ? startFollowWorker({ db: o.db, roots, retainMs: o.retainMs ?? null, follow: { pgLogLinePrefix: pgLogLinePrefix(o.env) }, leases }, o.redactor, logger) : null;
+  const leases = roots.length ? { leases: { holder: leaseHolderId(), ...leaseTiming(o.env) } } : {};
+  const follower = roots.length || o.retainMs ? startFollowWorker({ db: o.db, roots, retainMs: o.retainMs ?? null, follow: { pgLogLinePrefix: pgLogLinePrefix(o.env) }, ...leases }, o.redactor, logger) : null;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

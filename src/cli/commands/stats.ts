@@ -39,7 +39,8 @@ function renderStats(j: ReturnType<typeof statsJson>): string {
   const held = j.leases.streams.filter((l) => l.held);
   if (j.leases.holders.length || held.length) {
     out.push('');
-    out.push(`leases       ${held.length} streams held by ${j.leases.holders.filter((h) => h.alive).length} live consoles`);
+    const live = j.leases.holders.filter((h) => h.alive).length;
+    out.push(`leases       ${held.length} stream${held.length === 1 ? '' : 's'} held by ${live} live console${live === 1 ? '' : 's'}`);
     for (const h of j.leases.holders) out.push(`  ${terminalSafe(h.holder)}  ${h.alive ? 'alive' : 'stopped renewing'}  ${h.streams} streams`);
     for (const l of held) out.push(`  ${terminalSafe(l.holder)}  epoch ${l.epoch}  ${terminalSafe(l.path ?? l.stream)}`);
   }

@@ -85,6 +85,8 @@ export class LeaseTable {
   }
 
   leaseTable(): Leases {
+    // A file of an older schema opened read-only (stats) has no lease tables: no console ever shared it.
+    if (!this.st.stmt("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'stream_leases'").get()) return { leases: [], holders: [] };
     const now = this.clock();
     const leases = this.st.stmt('SELECT key, holder, epoch, expires_at, acquired_at FROM stream_leases ORDER BY key').all() as LeaseRow[];
     const holders = this.st.stmt('SELECT holder, expires_at FROM lease_holders ORDER BY holder').all() as { holder: string; expires_at: number }[];
