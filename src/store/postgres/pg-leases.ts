@@ -27,7 +27,7 @@ export async function pgAcquireLeases(q: Query, holder: string, keys: readonly s
        INSERT INTO lease_holders (holder, expires_at, started_at) SELECT $1, t.now + $3, t.now FROM t
        ON CONFLICT (holder) DO UPDATE SET expires_at = excluded.expires_at
      ),
-     gone AS (DELETE FROM lease_holders WHERE expires_at < (SELECT now FROM t) - ${FORGET_HOLDERS_MS})
+     gone AS (DELETE FROM lease_holders WHERE holder <> $1 AND expires_at < (SELECT now FROM t) - ${FORGET_HOLDERS_MS})
      INSERT INTO stream_leases AS l (key, holder, epoch, expires_at, acquired_at)
      SELECT k, $1, 1, t.now + $3, t.now FROM unnest($2::text[]) AS k, t ORDER BY k
      ON CONFLICT (key) DO UPDATE SET

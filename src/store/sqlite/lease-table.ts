@@ -42,7 +42,7 @@ export class LeaseTable {
       this.st
         .stmt('INSERT INTO lease_holders (holder, expires_at, started_at) VALUES (?, ?, ?) ON CONFLICT(holder) DO UPDATE SET expires_at = excluded.expires_at')
         .run(holder, now + ttl, now);
-      this.st.stmt('DELETE FROM lease_holders WHERE expires_at < ?').run(now - FORGET_HOLDERS_MS);
+      this.st.stmt('DELETE FROM lease_holders WHERE holder <> ? AND expires_at < ?').run(holder, now - FORGET_HOLDERS_MS);
       const held: LeaseFence[] = [];
       for (const key of wanted) {
         const row = get.get(key) as LeaseRow | undefined;
