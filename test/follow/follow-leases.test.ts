@@ -83,7 +83,7 @@ describe('followers sharing streams by leases', () => {
     const { logs, a, b } = setup();
     const live = path.join(logs, 'app.log');
     writeFileSync(live, linesText(0, 10));
-    const ka = new LeaseKeeper(a, { holder: 'host-a:1:aa', ttlMs: 400, renewMs: 60_000 });
+    const ka = new LeaseKeeper(a, { holder: 'host-a:1:aa', ttlMs: 1500, renewMs: 60_000 });
     const kb = new LeaseKeeper(b, { holder: 'host-b:1:bb', ttlMs: 60_000, renewMs: 60_000 });
     const fa = new Follower(a, [logs], {}, {}, Date.now, ka);
     const fb = new Follower(b, [logs], {}, {}, Date.now, kb);
@@ -95,7 +95,7 @@ describe('followers sharing streams by leases', () => {
     appendFileSync(live, linesText(10, 20));
     await fa.poll();
     const commitsBefore = fa.totals.commits;
-    await sleep(600);
+    await sleep(1700);
     await fb.poll();
     await kb.round();
     expect(kb.holding.map((f) => f.epoch)).toEqual([2]);
