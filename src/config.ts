@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { DEFAULT_CP_SCHEMA } from './cpdb/cp-database.js';
 import { diagConfig, type DiagConfig } from './diag/diag-config.js';
 import { compilePgPrefix, DEFAULT_PG_LOG_LINE_PREFIX } from './ingest/parsers/pg-prefix.js';
+import { DEFAULT_LEASE_RENEW_MS, DEFAULT_LEASE_TTL_MS } from './ingest/follow/lease-keeper.js';
 import { CodedError } from './errors/coded-error.js';
 import type { DiagCode } from './errors/diag-codes.js';
 
@@ -41,6 +42,9 @@ const env = z.object({
   DIAG_INGEST_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 ** 3).optional(),
   // The log_line_prefix of the cp's PostgreSQL servers, as in their postgresql.conf (default '%m [%p] %q%a ').
   DIAG_PG_LOG_LINE_PREFIX: z.string().superRefine(checkPgPrefix).optional(),
+  // Several consoles following the same paths into one store: how long a stream's lease lasts unrenewed, and how often it is renewed.
+  DIAG_LEASE_TTL_MS: z.coerce.number().int().min(200).max(600_000).optional(),
+  DIAG_LEASE_RENEW_MS: z.coerce.number().int().min(50).max(300_000).optional(),
 });
 
 export type Env = z.infer<typeof env>;
@@ -67,6 +71,14 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new ConfigError(`environment variable ${String(i.path[0])}: ${i.message}`);
   }
   return r.data;
+}
+
+/** Stream leases of `serve --follow` / `ingest --follow`: 15 s, renewed every 5 s (a third of the lease when only that is set). */
+export function leaseTiming(e: Env): { ttlMs: number; renewMs: number } {
+  const ttlMs = e.DIAG_LEASE_TTL_MS ?? DEFAULT_LEASE_TTL_MS;
+  const renewMs = e.DIAG_LEASE_RENEW_MS ?? (e.DIAG_LEASE_TTL_MS !== undefined ? Math.max(50, Math.floor(ttlMs / 3)) : DEFAULT_LEASE_RENEW_MS);
+  if (renewMs * 2 > ttlMs) throw new ConfigError(`environment variable DIAG_LEASE_RENEW_MS: ${renewMs} ms is more than half the lease (DIAG_LEASE_TTL_MS ${ttlMs} ms): a lease would lapse between renewals`);
+  return { ttlMs, renewMs };
 }
 
 export function dbPath(flag: string | undefined, e: Env): string {

@@ -1,6 +1,6 @@
 /** Reading the environment: empty variables count as unset; set ones are checked and reported by name. */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, dbPath, DEFAULT_DB, diagSettings, readEnv, trustProxy } from '../src/config.js';
+import { ConfigError, dbPath, DEFAULT_DB, diagSettings, leaseTiming, readEnv, trustProxy } from '../src/config.js';
 
 describe('readEnv', () => {
   it('an empty DIAG_PORT is unset (the default port), not port 0', () => {
@@ -37,5 +37,15 @@ describe('readEnv', () => {
     expect(() => readEnv({ DIAG_PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => readEnv({ DIAG_PORT: '70000' })).toThrow(/DIAG_PORT/);
     expect(() => readEnv({ DIAG_CP_DATABASE_URL: 'mysql://x' })).toThrow(/DIAG_CP_DATABASE_URL/);
+  });
+});
+
+describe('leaseTiming', () => {
+  it('15 s leases renewed every 5 s by default; a third of the lease when only the lease is set; a renewal slower than half the lease is refused', () => {
+    expect(leaseTiming(readEnv({}))).toEqual({ ttlMs: 15_000, renewMs: 5_000 });
+    expect(leaseTiming(readEnv({ DIAG_LEASE_TTL_MS: '1500' }))).toEqual({ ttlMs: 1500, renewMs: 500 });
+    expect(leaseTiming(readEnv({ DIAG_LEASE_TTL_MS: '2000', DIAG_LEASE_RENEW_MS: '250' }))).toEqual({ ttlMs: 2000, renewMs: 250 });
+    expect(() => leaseTiming(readEnv({ DIAG_LEASE_TTL_MS: '2000', DIAG_LEASE_RENEW_MS: '1500' }))).toThrow(/DIAG_LEASE_RENEW_MS/);
+    expect(() => leaseTiming(readEnv({ DIAG_LEASE_TTL_MS: '50' }))).toThrow(ConfigError);
   });
 });

@@ -8,7 +8,7 @@ import type { Clock } from '../clock.js';
 import type { CpDatabase } from '../cpdb/cp-database.js';
 import type { CheckStatus } from '../model/health.js';
 import type { InventorySource } from '../model/inventory.js';
-import type { ActivityReads, HealthStore, LineReads, RequestReads } from '../store/store.js';
+import type { ActivityReads, HealthStore, LineReads, RequestReads, StreamLeases } from '../store/store.js';
 import type { DiagConfig } from './diag-config.js';
 
 export type ComponentType = 'datastore' | 'component' | 'system';
@@ -62,7 +62,7 @@ export interface CheckResult {
 
 export interface CheckDeps {
   /** What the checks and the wok report read: requests, activity, health history, the streams' progress. */
-  store: LineReads & RequestReads & ActivityReads & HealthStore;
+  store: LineReads & RequestReads & ActivityReads & HealthStore & Pick<StreamLeases, 'leaseTable'>;
   inventory: InventorySource;
   /** The cp's database, when DIAG_CP_DATABASE_URL is configured. */
   cp: CpDatabase | null;

@@ -54,6 +54,7 @@ export const DIAG_CODES = {
   DIAG_OPERATOR_REFUSED: { http: null, exit: 2, hint: 'Check the email address and the password rules; the message says which.' },
   DIAG_PASSWORD_REFUSED: { http: null, exit: 2, hint: 'Choose a password that meets the rules the message states.' },
   DIAG_TOKEN_REFUSED: { http: null, exit: 2, hint: 'Choose another token name or scope; the message says which.' },
+  DIAG_LEASE_LOST: { http: null, exit: null, hint: 'Another console took over the stream after this one stopped renewing its lease; it reads the stream from the stored checkpoint.' },
   DIAG_SEED_INVALID: { http: null, exit: EX_SOFTWARE, hint: 'The catalogue seed no longer parses: fix it, then npm run gen:catalog.' },
 } as const satisfies Record<string, { http: number | null; exit: number | null; hint: string }>;
 

@@ -59,6 +59,7 @@ export interface PreparedStream {
 export interface PreparedBatch {
   streams: PreparedStream[];
   idempotency?: WriteBatch['idempotency'];
+  fence?: WriteBatch['fence'];
 }
 
 /** Events share a block only if they decode with the same container (the block stores it once). */
@@ -198,5 +199,6 @@ export function prepareBatch(batch: WriteBatch, redactor: Redactor): PreparedBat
   return {
     streams: batch.streams.map((sb) => ({ stream: sb.stream, checkpoint: sb.checkpoint, blocks: prepareBlocks(sb.events, redactor), unparsed: sb.unparsed })),
     ...(batch.idempotency ? { idempotency: batch.idempotency } : {}),
+    ...(batch.fence ? { fence: batch.fence } : {}),
   };
 }

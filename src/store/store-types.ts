@@ -5,6 +5,7 @@
  */
 import type { ContainerRef, Event, Source, Unparsed } from '../model/event.js';
 import type { Checkpoint, StreamInfo, StreamState } from '../model/stream.js';
+import type { LeaseFence } from '../model/lease.js';
 
 /** The events, unparsed lines and checkpoint of one stream, written together. */
 export interface StreamBatch {
@@ -19,6 +20,8 @@ export interface WriteBatch {
   streams: StreamBatch[];
   /** A pushed batch's Idempotency-Key: a repeat with the same key (and digest) writes nothing. */
   idempotency?: { key: string; digest: string };
+  /** The lease the lines were read under: checked in the write's transaction, which fails with LeaseLost (writing nothing) unless it is still held. */
+  fence?: LeaseFence;
 }
 
 export interface WriteResult {

@@ -16,6 +16,7 @@ import type { AuditRecord, LifecycleRecord } from '../model/activity.js';
 import type { Event, Unparsed } from '../model/event.js';
 import type { Redactor } from '../redact/redactor.js';
 import type { CheckRecord } from '../model/health.js';
+import type { LeaseFence, LeaseTable } from '../model/lease.js';
 import type { Inventory, InventoryKey, InventoryWok } from '../model/inventory.js';
 import type { RequestSummary } from '../model/request.js';
 import type { PreparedBatch } from './prepared-batch.js';
@@ -221,7 +222,26 @@ export interface IdempotencyEntry {
   createdAt: number;
 }
 
-export interface Store extends EventStore, AccessStore, HealthStore, StoreTransfer {
+/**
+ * Leases on streams (model/lease.ts), for several consoles following the same
+ * paths into this store. Expiry is reckoned on the database's clock, so the
+ * consoles' own clocks do not matter.
+ */
+export interface StreamLeases {
+  /**
+   * Takes or renews the leases of `keys` for `holder` for `ttlMs`: each one
+   * free, expired or already its own (a renewal keeps the epoch; taking one
+   * over raises it). Records the holder alive for as long. Answers the leases
+   * it holds now; a key left out is held by another holder.
+   */
+  acquireLeases(holder: string, keys: readonly string[], ttlMs: number): Promise<LeaseFence[]>;
+  /** Gives up `keys` (every lease of the holder, and the holder itself, when left out): free to take at once. */
+  releaseLeases(holder: string, keys?: readonly string[]): Promise<void>;
+  /** Every lease and every holder, times as the database sees them now. */
+  leaseTable(): Promise<LeaseTable>;
+}
+
+export interface Store extends EventStore, AccessStore, HealthStore, StoreTransfer, StreamLeases {
   close(): Promise<void>;
 }
 
@@ -231,6 +251,15 @@ export class IdempotencyConflict extends CodedError {
   readonly code = 'DIAG_IDEMPOTENCY_CONFLICT' satisfies DiagCode;
   constructor(readonly key: string) {
     super(`Idempotency-Key ${key} was used before for a different body`);
+  }
+}
+
+/** A write fenced by a lease (WriteBatch.fence) that its holder no longer has: nothing was written. */
+export class LeaseLost extends CodedError {
+  override name = 'LeaseLost';
+  readonly code = 'DIAG_LEASE_LOST' satisfies DiagCode;
+  constructor(readonly fence: LeaseFence) {
+    super(`the lease on stream ${fence.key} (epoch ${fence.epoch}) is no longer held by ${fence.holder}`);
   }
 }
 

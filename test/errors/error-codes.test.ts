@@ -23,7 +23,7 @@ import { InputError } from '../../src/ingest/readers/discover.js';
 import { projectRoot } from '../../src/project-root.js';
 import { CopyRefused } from '../../src/store/copy-refused.js';
 import { CursorError } from '../../src/store/cursor.js';
-import { IdempotencyConflict, StoreError } from '../../src/store/store.js';
+import { IdempotencyConflict, LeaseLost, StoreError } from '../../src/store/store.js';
 import { fromThreadError, toThreadError } from '../../src/threads/thread-error.js';
 
 /** One instance of every error class under src/, by class name. */
@@ -34,6 +34,7 @@ const SAMPLES: Record<string, CodedError[]> = {
   CursorError: [new CursorError()],
   StoreError: [new StoreError('/data/diag.sqlite: disk full', 'full')],
   IdempotencyConflict: [new IdempotencyConflict('k1')],
+  LeaseLost: [new LeaseLost({ key: '0123456789abcdef', holder: 'host:1:aa', epoch: 2 })],
   InputError: [new InputError('/nope: no such file or directory')],
   InventoryFileError: [new InventoryFileError('inventory: not valid JSON')],
   PgPrefixError: [new PgPrefixError('log_line_prefix "%": ends with an incomplete escape')],

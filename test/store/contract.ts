@@ -19,6 +19,7 @@ import { codeByOrgContract } from './contract/code-by-org.js';
 import { aroundContract } from './contract/around.js';
 import { lookupsContract } from './contract/lookups.js';
 import { incidentsContract } from './contract/incidents.js';
+import { leasesContract } from './contract/leases.js';
 import { hostileTextContract } from './contract/hostile-text.js';
 import { transferContract } from './contract/transfer.js';
 
@@ -49,5 +50,6 @@ export function storeContract(name: string, make: MakeStore): void {
     searchFiltersContract(make);
     hostileTextContract(make);
     transferContract(make);
+    leasesContract(make);
   });
 }

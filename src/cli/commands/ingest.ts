@@ -4,9 +4,10 @@ import { DEFAULT_INGEST } from '../../ingest/stream-ingester.js';
 import { readInventoryFile } from '../../ingest/inventory-file.js';
 import { checkFollowPaths } from '../../ingest/follow/follow-targets.js';
 import { followUntilSignalled } from '../../ingest/follow/follow-session.js';
+import { leaseHolderId } from '../../ingest/follow/lease-keeper.js';
 import { durationArg } from './prune.js';
 import { bulkIngestOnThread } from '../../ingest/bulk/run-ingest-thread.js';
-import { dbPath, pgLogLinePrefix } from '../../config.js';
+import { dbPath, leaseTiming, pgLogLinePrefix } from '../../config.js';
 import { compilePgPrefix } from '../../ingest/parsers/pg-prefix.js';
 import { bytesArg, DB_OPTION, intArg, UsageError, withStore, type CliContext } from '../context.js';
 import { terminalProgress } from '../progress.js';
@@ -42,6 +43,7 @@ export function registerIngest(p: Command, ctx: CliContext): void {
           const t = await followUntilSignalled(store, roots, {
             follow: { maxLine: o.maxLine, pgLogLinePrefix: prefix },
             retainMs: o.retain ?? null,
+            leases: { holder: leaseHolderId(), ...leaseTiming(ctx.env) },
             say,
             status: tty ? (line) => process.stderr.write(`\r\x1b[K${line}`) : undefined,
           });

@@ -10,7 +10,8 @@
 import type { Command } from 'commander';
 import { catalog } from '../../catalog/catalog.js';
 import { systemClock } from '../../clock.js';
-import { dbPath, diagSettings, pgLogLinePrefix, trustProxy, type Env } from '../../config.js';
+import { dbPath, diagSettings, leaseTiming, pgLogLinePrefix, trustProxy, type Env } from '../../config.js';
+import { leaseHolderId } from '../../ingest/follow/lease-keeper.js';
 import { DEFAULT_TICKET_OPTIONS } from '../../queries/ticket.js';
 import type { Redactor } from '../../redact/redactor.js';
 import { openStore, storeLabel } from '../../store/open-store.js';
@@ -99,7 +100,9 @@ export async function serve(o: ServeOptions): Promise<void> {
   // Off the request path: run every check periodically and keep the history (bounded retention).
   const healthLoop = startHealthLoop({ runner: diag.runner, store, logger, intervalMs: ds.config.intervalMs, retentionMs: ds.config.retentionMs });
   const s = await listen(app, o.port, o.host);
-  const follower = roots.length || o.retainMs ? startFollowWorker({ db: o.db, roots, retainMs: o.retainMs ?? null, follow: { pgLogLinePrefix: pgLogLinePrefix(o.env) } }, o.redactor, logger) : null;
+  // Streams are read under leases, so consoles following the same paths into one store split them.
+  const leases = roots.length ? { leases: { holder: leaseHolderId(), ...leaseTiming(o.env) } } : {};
+  const follower = roots.length || o.retainMs ? startFollowWorker({ db: o.db, roots, retainMs: o.retainMs ?? null, follow: { pgLogLinePrefix: pgLogLinePrefix(o.env) }, ...leases }, o.redactor, logger) : null;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

@@ -2,7 +2,8 @@
  * `tellwang-diag stats [--db FILE] [--json]`: events per source, unparsed
  * lines, distinct correlation ids, and per source file how far it has been
  * read (offset), how far behind it is (lag: bytes in the file not read yet)
- * and the time of its newest line. Opens a SQLite store read-only, so it
+ * and the time of its newest line; and, when consoles share the store, which
+ * holds which stream's lease. Opens a SQLite store read-only, so it
  * works while a follower writes, and on a file that cannot be written; a
  * PostgreSQL store (a postgres:// --db) is read through its pool.
  */
@@ -35,6 +36,14 @@ function renderStats(j: ReturnType<typeof statsJson>): string {
     }
     out.push(`total lag ${j.lag_bytes} bytes`);
   }
+  const held = j.leases.streams.filter((l) => l.held);
+  if (j.leases.holders.length || held.length) {
+    out.push('');
+    const live = j.leases.holders.filter((h) => h.alive).length;
+    out.push(`leases       ${held.length} stream${held.length === 1 ? '' : 's'} held by ${live} live console${live === 1 ? '' : 's'}`);
+    for (const h of j.leases.holders) out.push(`  ${terminalSafe(h.holder)}  ${h.alive ? 'alive' : 'stopped renewing'}  ${h.streams} streams`);
+    for (const l of held) out.push(`  ${terminalSafe(l.holder)}  epoch ${l.epoch}  ${terminalSafe(l.path ?? l.stream)}`);
+  }
   return out.join('\n') + '\n';
 }
 
@@ -49,7 +58,7 @@ export function registerStats(p: Command, ctx: CliContext): void {
       const store = await openStore(target, { readonly: true, redactor: ctx.redactor });
       try {
         const st = await store.stats();
-        const j = statsJson(st, st.streams.map(streamLag));
+        const j = statsJson(st, st.streams.map(streamLag), await store.leaseTable());
         process.stdout.write(o.json ? terminalJsonLine(j, 2) : renderStats(j));
       } finally {
         await store.close();

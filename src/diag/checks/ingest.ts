@@ -4,13 +4,18 @@
  * is never mistaken for "no data" — plus the bytes not read yet behind all
  * streams and the share of lines that parsed as nothing. `lag` and
  * `unparsed` are the totals; `streamLag` and `streamUnparsed` (with
- * ?verbose) one reading per stream.
+ * ?verbose) one reading per stream. When consoles share the store
+ * (leases), `leases` says how many streams each holds, and `streamLease`
+ * (?verbose) which console reads each stream; a stream with unread bytes
+ * whose lease nobody holds is warn.
  */
 import type { Source } from '../../model/event.js';
 import type { StreamState } from '../../model/stream.js';
 import type { CheckDefinition, CheckDeps, CheckResult, Measurement } from '../check.js';
 import { streamLag } from '../../ingest/readers/stream-lag.js';
 import { span } from '../diag-config.js';
+import type { LeaseTable } from '../../model/lease.js';
+import { leaseView } from '../../queries/lease-view.js';
 
 const UNPARSED_LINK = { rel: 'related' as const, href: '/unparsed', title: 'unparsed lines' };
 
@@ -86,11 +91,40 @@ function unparsed(deps: CheckDeps, streams: StreamState[]): Measurement[] {
   return [m, ...details];
 }
 
+function leases(table: LeaseTable, streams: StreamState[]): Measurement[] {
+  const v = leaseView(table, streams);
+  if (!v.leases.length && !v.holders.length) return [];
+  const lagOf = new Map(streams.map((s) => [s.stream, streamLag(s).lag ?? 0]));
+  const orphans = v.leases.filter((l) => !l.live && (lagOf.get(l.key) ?? 0) > 0);
+  const alive = v.holders.filter((h) => h.alive);
+  const held = v.leases.filter((l) => l.live).length;
+  const m: Measurement = {
+    measurement: 'leases',
+    componentType: 'component',
+    observedValue: held,
+    observedUnit: 'streams',
+    status: orphans.length ? 'warn' : 'pass',
+    context: `${alive.length} console${alive.length === 1 ? '' : 's'} renewing: ${alive.map((h) => `${h.holder} holds ${h.streams}`).join(', ') || 'none'}`,
+  };
+  if (orphans.length) m.output = `${orphans.length} stream${orphans.length === 1 ? '' : 's'} with unread bytes held by no console (${orphans.map((l) => l.path ?? l.key).join(', ')})`;
+  const details: Measurement[] = v.leases.map((l) => ({
+    measurement: 'streamLease',
+    componentId: l.path ?? l.key,
+    componentType: 'component',
+    observedValue: l.live ? l.holder : null,
+    status: 'pass',
+    output: l.live ? `held by ${l.holder} (epoch ${l.epoch}), ${Math.round(l.expiresInMs / 1000)} s left` : `free since ${Math.round(-l.expiresInMs / 1000)} s (last ${l.holder})`,
+    detail: true,
+  }));
+  return [m, ...details];
+}
+
 async function run(deps: CheckDeps): Promise<CheckResult> {
   const now = deps.clock.now();
   // streams() reads the streams table alone; stats() would also count distinct ids over the whole cid index.
   const streams = await deps.store.streams();
   const t = await newest(deps, streams, now);
+  const table = await deps.store.leaseTable();
   return {
     measurements: [
       lastLine(deps, 'cp', t.cp, now),
@@ -98,6 +132,7 @@ async function run(deps: CheckDeps): Promise<CheckResult> {
       lastLine(deps, 'audit', t.audit, now),
       ...lag(deps, streams),
       ...unparsed(deps, streams),
+      ...leases(table, streams),
     ],
   };
 }

@@ -1,12 +1,16 @@
 /**
  * What the store holds, as JSON: the same object for `tellwang-diag stats
  * --json` and GET /v1/stats — events per source, unparsed lines, correlation
- * ids, requests, and per file its offset, lag and newest line.
+ * ids, requests, per file its offset, lag and newest line, and which
+ * console holds which stream's lease.
  */
 import type { StreamLag } from '../../ingest/readers/stream-lag.js';
+import type { LeaseTable } from '../../model/lease.js';
+import { leaseView } from '../../queries/lease-view.js';
 import type { Stats } from '../../store/store.js';
 
-export function statsJson(st: Stats, lags: StreamLag[]) {
+export function statsJson(st: Stats, lags: StreamLag[], leases: LeaseTable) {
+  const lv = leaseView(leases, st.streams);
   const files = lags.filter((l) => l.stream.kind === 'file' || l.stream.kind === 'docker');
   const other = lags.filter((l) => l.stream.kind !== 'file' && l.stream.kind !== 'docker');
   return {
@@ -38,5 +42,10 @@ export function statsJson(st: Stats, lags: StreamLag[]) {
     },
     // Per journald sequence read through stdin, the place (cursor `i=`) of the next entry not stored yet.
     journal_sequences: other.filter((l) => l.stream.kind === 'journal').map((l) => ({ sequence: (l.stream.path ?? '').replace(/^journal:/, ''), next_entry: l.stream.offset })),
+    // Consoles following the same paths into this store: who holds which stream's lease (empty when none ever did).
+    leases: {
+      holders: lv.holders.map((h) => ({ holder: h.holder, alive: h.alive, expires_in_ms: h.expiresInMs, streams: h.streams })),
+      streams: lv.leases.map((l) => ({ stream: l.key, path: l.path, holder: l.holder, epoch: l.epoch, held: l.live, expires_in_ms: l.expiresInMs })),
+    },
   };
 }

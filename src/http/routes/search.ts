@@ -46,7 +46,7 @@ export function searchRoutes(deps: AppDeps): Router {
       readQuery(NO_QUERY, req.query);
       const s = await deps.store.stats();
       // The same JSON as `tellwang-diag stats --json`, lag measured on the files as they are now.
-      res.json(statsJson(s, s.streams.map(streamLag)));
+      res.json(statsJson(s, s.streams.map(streamLag), await deps.store.leaseTable()));
     })
     .all(methodNotAllowed(['GET']));
 

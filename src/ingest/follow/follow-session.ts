@@ -6,11 +6,14 @@
  */
 import type { Store } from '../../store/store.js';
 import type { FollowOptions, FollowTotals } from './follower.js';
+import type { LeaseSettings } from './lease-keeper.js';
 import { runFollow } from './run-follow.js';
 
 export interface FollowSessionOptions {
   follow?: Partial<FollowOptions>;
   retainMs?: number | null;
+  /** Read only the streams whose leases this process holds (beside consoles following the same paths). */
+  leases?: LeaseSettings;
   say: (line: string) => void;
   /** Rewrite one status line in place (on a terminal). */
   status?: (line: string) => void;
@@ -31,6 +34,7 @@ export async function followUntilSignalled(store: Store, roots: readonly string[
         follow: o.follow,
         retainMs: o.retainMs ?? null,
         onStoreError: 'stop',
+        ...(o.leases ? { leases: { ...o.leases, onError: (e: unknown) => o.say(`stream leases not renewed: ${e instanceof Error ? e.message : String(e)}`) } } : {}),
         onProblem: (p, reason) => o.say(`${p}: ${reason}`),
         onRestart: (p, reason) => o.say(`${p ?? 'a followed file'} was ${reason}: reading it from the start as a new stream`),
         onPrune: (removed, before) => {

@@ -12,6 +12,7 @@ import { toThreadError, type ThreadError } from '../../threads/thread-error.js';
 import { openThreadPort } from '../../threads/thread-port.js';
 import type { ThreadProtocol } from '../../threads/typed-worker.js';
 import type { FollowOptions, FollowTotals } from './follower.js';
+import type { LeaseSettings } from './lease-keeper.js';
 import { runFollow } from './run-follow.js';
 
 export interface FollowWorkerData {
@@ -20,6 +21,8 @@ export interface FollowWorkerData {
   roots: string[];
   follow?: Partial<FollowOptions>;
   retainMs?: number | null;
+  /** Read only the streams whose leases this console holds (several consoles on one store). */
+  leases?: LeaseSettings;
   /** How often a status message is sent (ms). */
   statusEveryMs?: number;
 }
@@ -31,6 +34,7 @@ export type FollowWorkerMessage =
   | { type: 'restart'; path: string | null; reason: string }
   | { type: 'store-error'; message: string; reason: string; retryInMs: number }
   | { type: 'pruned'; removed: number; before: number }
+  | { type: 'lease-error'; message: string }
   | { type: 'fatal'; error: ThreadError }
   | { type: 'stopped'; totals: FollowTotals | null };
 
@@ -64,6 +68,7 @@ try {
       onRestart: (path, reason) => post({ type: 'restart', path, reason }),
       onStoreError: (e, retryInMs) => post({ type: 'store-error', message: e.message, reason: e.reason, retryInMs }),
       onPrune: (removed, before) => post({ type: 'pruned', removed, before }),
+      ...(data.leases ? { leases: { ...data.leases, onError: (e: unknown) => post({ type: 'lease-error', message: e instanceof Error ? e.message : String(e) }) } } : {}),
       onCycle: (t, files) => {
         const now = Date.now();
         if (now - lastStatus < every) return;

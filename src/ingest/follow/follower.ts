@@ -8,12 +8,16 @@
  * nothing is lost (lines not committed are read again) and nothing is doubled
  * (lines already committed sit before the checkpoint and are dropped).
  *
+ * With leases (lease-keeper.ts: several consoles following the same paths
+ * into one store), a stream is read only under its lease, every write is
+ * fenced by it, and a stream whose lease is given up or lost is let go.
+ *
  * `poll()` and `commit()` are the two halves of a cycle, apart so tests can
  * stop (crash) a follower between reading and committing.
  */
 import { readSync } from 'node:fs';
 import type { StreamInfo } from '../../model/stream.js';
-import { StoreError, type Store } from '../../store/store.js';
+import { LeaseLost, StoreError, type Store } from '../../store/store.js';
 import { StreamIngester } from '../stream-ingester.js';
 import { DEFAULT_FOLLOW, type FollowHooks, type FollowOptions, type FollowTotals } from './follow-options.js';
 import { readTail } from '../readers/file-identity.js';
@@ -22,6 +26,8 @@ import { newEntry, observeEntry, tailOf, tally, type Entry } from './follow-entr
 import { advanced, decide, identified, observed, released, restarted, type Observation } from './follow-state.js';
 import { TargetScanner, type Hit, type Scan } from './follow-targets.js';
 import { resolveStream } from '../readers/stream-identity.js';
+import { FollowLeases } from './follow-leases.js';
+import type { LeaseGate } from './lease-keeper.js';
 
 export { DEFAULT_FOLLOW, type FollowHooks, type FollowOptions, type FollowTotals } from './follow-options.js';
 
@@ -33,6 +39,7 @@ export class Follower {
   private readonly buf: Buffer;
   private readonly problems = new Map<string, string>();
   private lastScan: Scan | null = null;
+  private readonly leases: FollowLeases | null;
   readonly totals: FollowTotals = { lines: 0, bytes: 0, stored: 0, unparsed: 0, duplicates: 0, restarts: 0, commits: 0 };
 
   constructor(
@@ -41,8 +48,10 @@ export class Follower {
     opts: Partial<FollowOptions> = {},
     private readonly hooks: FollowHooks = {},
     private readonly now: () => number = Date.now,
+    gate: LeaseGate | null = null,
   ) {
     this.opts = { ...DEFAULT_FOLLOW, ...opts };
+    this.leases = gate ? new FollowLeases(gate) : null;
     this.scanner = new TargetScanner(roots);
     this.buf = Buffer.allocUnsafe(this.opts.readChunk);
   }
@@ -63,7 +72,7 @@ export class Follower {
   }
 
   /** Scans, observes, decides and reads; ingesters commit on their own only when a batch fills. */
-  async poll(): Promise<void> {
+  async poll(again = true): Promise<void> {
     const scan = this.scanner.scan();
     this.lastScan = scan;
     for (const [p, reason] of scan.problems) this.problem(p, reason);
@@ -71,22 +80,36 @@ export class Follower {
     for (const [id, hit] of scan.files) {
       if (!this.entries.has(id)) this.entries.set(id, newEntry(hit, now));
     }
+    await this.leases?.settle(this.entries, scan, (e) => this.flush(e, false), (e) => this.drop(e));
     // Files that are no longer at a live name first: drain the old file, then the new one.
     const order = [...this.entries.values()].sort((a, b) => rank(a, scan) - rank(b, scan));
     for (const e of order) {
       try {
         await this.step(e, scan.files.get(e.s.id) ?? null);
       } catch (err) {
+        if (err instanceof LeaseLost) {
+          this.lostLease(e, err);
+          continue;
+        }
         if (err instanceof StoreError) throw err;
         this.problem(e.hit?.path ?? e.s.id, (err as Error).message);
         this.drop(e);
       }
     }
+    // Streams seen for the first time and leased just now are read at once, not a poll later.
+    if ((await this.leases?.report(this.entries)) && again) await this.poll(false);
   }
 
   /** Commits what every stream has read: events and checkpoints in one transaction per stream. */
   async commit(): Promise<void> {
-    for (const e of this.entries.values()) await this.flush(e, false);
+    for (const e of [...this.entries.values()]) {
+      try {
+        await this.flush(e, false);
+      } catch (err) {
+        if (!(err instanceof LeaseLost)) throw err;
+        this.lostLease(e, err);
+      }
+    }
   }
 
   /** Commits and closes everything. */
@@ -102,6 +125,7 @@ export class Follower {
   abandon(): void {
     for (const e of this.entries.values()) if (e.fd !== null) closeQuietly(e.fd);
     this.entries.clear();
+    this.leases?.clear();
   }
 
   private async step(e: Entry, hit: Hit | null): Promise<void> {
@@ -111,6 +135,7 @@ export class Follower {
     }
     const obs = observeEntry(e, hit, (x, h) => this.open(x, h));
     if (!obs) return;
+    if (obs.fingerprint) this.leases?.saw(e.s.id, obs.fingerprint);
     const now = this.now();
     const d = decide(e.s, obs, now, { idleMs: this.opts.idleMs });
     e.s = observed(e.s, obs, now);
@@ -118,6 +143,11 @@ export class Follower {
       case 'wait':
         return;
       case 'identify':
+        if (!this.mayRead(obs.fingerprint)) {
+          // Another console reads it; once the file is gone for good, it is forgotten here.
+          if (!obs.path) this.drop(e);
+          return;
+        }
         await this.identify(e, obs, undefined);
         if (e.s.key && obs.size > e.s.readPos) await this.read(e);
         return;
@@ -129,8 +159,9 @@ export class Follower {
         const old = { fingerprint: e.s.fingerprint, gen: e.s.gen };
         await this.flush(e, false);
         e.ing = null;
+        this.leases?.untrack(e.s.id);
         e.s = restarted(e.s, now);
-        if (obs.fingerprint) {
+        if (obs.fingerprint && this.mayRead(obs.fingerprint)) {
           await this.identify(e, obs, obs.fingerprint === old.fingerprint ? old.gen : undefined);
           if (e.s.key && obs.size > e.s.readPos) await this.read(e);
         }
@@ -142,6 +173,7 @@ export class Follower {
         if (e.fd !== null) closeQuietly(e.fd);
         e.fd = null;
         e.ing = null;
+        this.leases?.untrack(e.s.id);
         if (d.do === 'forget') this.entries.delete(e.s.id);
         else e.s = released(e.s, d.finish);
         return;
@@ -164,6 +196,8 @@ export class Follower {
     const fp = obs.fingerprint;
     if (!fp || !e.hit) return;
     if (e.fd === null && !this.open(e, e.hit)) return;
+    const store = this.leases ? this.leases.open(e.s.id, fp, this.store) : this.store;
+    if (!store) return;
     const choice = await resolveStream(this.store, fp, { dev: e.s.dev, ino: e.s.ino, size: obs.size, tailAt: tailOf(e) }, exclude);
     const info: StreamInfo = {
       key: choice.key,
@@ -172,7 +206,7 @@ export class Follower {
       container: e.hit.container,
       source: e.hit.source,
     };
-    const ing = await StreamIngester.open(this.store, info, this.opts, { dev: e.s.dev, ino: e.s.ino, size: obs.size });
+    const ing = await StreamIngester.open(store, info, this.opts, { dev: e.s.dev, ino: e.s.ino, size: obs.size });
     e.ing = ing;
     e.info = info;
     e.committedLines = 0;
@@ -211,6 +245,18 @@ export class Follower {
   private drop(e: Entry): void {
     if (e.fd !== null) closeQuietly(e.fd);
     this.entries.delete(e.s.id);
+    this.leases?.untrack(e.s.id);
+  }
+
+  /** Without leases every stream may be read; with them, one whose lease this console holds. */
+  private mayRead(fingerprint: string | null | undefined): boolean {
+    return !this.leases || this.leases.mayRead(fingerprint);
+  }
+
+  /** A write refused: another console holds the stream now. */
+  private lostLease(e: Entry, err: LeaseLost): void {
+    this.leases?.lost(err);
+    this.drop(e);
   }
 
   private problem(p: string, reason: string): void {

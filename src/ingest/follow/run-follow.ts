@@ -8,6 +8,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { StoreError, type Store } from '../../store/store.js';
 import { Follower, type FollowHooks, type FollowOptions, type FollowTotals } from './follower.js';
+import { LeaseKeeper, type LeaseKeeperHooks, type LeaseSettings } from './lease-keeper.js';
 
 export interface RunFollowOptions extends FollowHooks {
   follow?: Partial<FollowOptions>;
@@ -21,6 +22,8 @@ export interface RunFollowOptions extends FollowHooks {
   /** After every cycle (status lines). */
   onCycle?: (totals: FollowTotals, files: number) => void;
   now?: () => number;
+  /** Read only the streams whose leases this console holds (several consoles on one store); unset: every stream. */
+  leases?: LeaseSettings & Omit<LeaseKeeperHooks, 'now'>;
 }
 
 const MAX_WATCHERS = 256;
@@ -30,7 +33,9 @@ export async function runFollow(store: Store, roots: readonly string[], o: RunFo
   const now = o.now ?? Date.now;
   const pollMs = o.follow?.pollMs ?? 250;
   const totals: FollowTotals = { lines: 0, bytes: 0, stored: 0, unparsed: 0, duplicates: 0, restarts: 0, commits: 0 };
-  const make = () => new Follower(store, roots, o.follow, { onProblem: o.onProblem, onRestart: o.onRestart }, now);
+  const keeper = o.leases ? new LeaseKeeper(store, o.leases, { onError: o.leases.onError, onRound: o.leases.onRound }) : null;
+  await keeper?.start();
+  const make = () => new Follower(store, roots, o.follow, { onProblem: o.onProblem, onRestart: o.onRestart }, now, keeper);
   const waker = new Waker(signal);
   const pruneEvery = o.pruneEveryMs ?? (o.retainMs ? Math.min(3_600_000, Math.max(60_000, o.retainMs / 10)) : 0);
   let lastPrune = -Infinity;
@@ -65,6 +70,8 @@ export async function runFollow(store: Store, roots: readonly string[], o: RunFo
   } finally {
     follower.abandon();
     waker.close();
+    // Given up only after the follower committed (or abandoned) what it read: free for other consoles at once.
+    await keeper?.stop().catch((e: unknown) => o.leases?.onError?.(e));
   }
   return sum(totals, follower.totals);
 }

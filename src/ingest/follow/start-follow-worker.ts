@@ -47,7 +47,7 @@ export function startFollowWorker(data: FollowWorkerData, redactor: Redactor, lo
   worker.onMessage((m) => {
     switch (m.type) {
       case 'started':
-        logger.info({ paths: data.roots, retain_ms: data.retainMs ?? null }, 'following log files');
+        logger.info({ paths: data.roots, retain_ms: data.retainMs ?? null, lease_holder: data.leases?.holder ?? null }, 'following log files');
         return;
       case 'status':
         state.totals = m.totals;
@@ -66,6 +66,9 @@ export function startFollowWorker(data: FollowWorkerData, redactor: Redactor, lo
         state.storeError = m.message;
         logger.error({ reason: m.reason, retry_in_ms: m.retryInMs }, `ingest paused: ${m.message}; checkpoints stay where they were`);
         return;
+      case 'lease-error':
+        logger.warn({ holder: data.leases?.holder }, `stream leases not renewed: ${m.message}`);
+        return;
       case 'pruned':
         if (m.removed) logger.info({ removed: m.removed, before: new Date(m.before).toISOString() }, 'retention removed old events');
         return;
@@ -74,6 +77,8 @@ export function startFollowWorker(data: FollowWorkerData, redactor: Redactor, lo
         return;
       case 'stopped':
         if (m.totals) state.totals = m.totals;
+        // What this console read, and how much of it another had stored already (a re-read: with leases, none).
+        if (m.totals) logger.info({ totals: m.totals, lease_holder: data.leases?.holder ?? null }, 'follow stopped');
         return;
     }
   });

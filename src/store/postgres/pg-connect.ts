@@ -5,7 +5,7 @@
  * helper that always releases its client.
  */
 import pg from 'pg';
-import { StoreError } from '../store.js';
+import { LeaseLost, StoreError } from '../store.js';
 
 export interface PgOptions {
   connectionString: string;
@@ -71,7 +71,7 @@ export function describeTarget(connectionString: string): string {
 
 /** pg's errors → StoreError with a reason (connection, disk, read-only, lock, corruption); others pass through. */
 export function mapPgError(e: unknown, context: string, target: string): Error {
-  if (e instanceof StoreError) return e;
+  if (e instanceof StoreError || e instanceof LeaseLost) return e;
   if (!(e instanceof Error)) return new Error(`${context}: ${String(e)}`);
   const code = (e as { code?: unknown }).code;
   const c = typeof code === 'string' ? code : '';

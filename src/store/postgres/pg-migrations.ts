@@ -237,6 +237,21 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE INDEX lookups_actor ON lookups (actor, time);
   CREATE INDEX lookups_org ON lookups (org, time) WHERE org IS NOT NULL;
   `,
+  // Leases on streams for several consoles on one schema (model/lease.ts); times are the server's epoch ms.
+  `
+  CREATE TABLE IF NOT EXISTS stream_leases (
+    key text COLLATE "C" PRIMARY KEY,
+    holder text NOT NULL,
+    epoch bigint NOT NULL,
+    expires_at bigint NOT NULL,
+    acquired_at bigint NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS lease_holders (
+    holder text PRIMARY KEY,
+    expires_at bigint NOT NULL,
+    started_at bigint NOT NULL
+  );
+  `,
 ];
 
 /** Creates the schema if needed and applies the missing migrations, each in the caller's transaction. */

@@ -24,6 +24,7 @@ import { checkSchemaName, createPool, describeTarget, inTransaction, mapPgError,
 import { PgEventReads } from './pg-event-reads.js';
 import { PgIncidentCounts } from './pg-incident-counts.js';
 import { PgInventory } from './pg-inventory.js';
+import { pgAcquireLeases, pgCheckFence, pgLeaseTable, pgReleaseLeases } from './pg-leases.js';
 import { pgLookups, pgPruneLookups, pgRecordLookup } from './pg-lookups.js';
 import { migrate } from './pg-migrations.js';
 import { pruneBefore } from './pg-prune.js';
@@ -84,8 +85,16 @@ export class PostgresStore {
       ...lend(new PgTransfer(q, (fn) => this.tx('copying records', fn), refs), [
         'streamLines', 'checksAfter', 'lookupsAfter', 'newestRecords', 'importLookups', 'importOperator', 'importToken', 'idempotencyAfter', 'importIdempotency',
       ]),
-      writeBatch: (batch: WriteBatch) => this.tx('writing a batch', (c) => writer.write(c, batch)),
-      writePrepared: (batch: PreparedBatch) => this.tx('writing a batch', (c) => writer.writePrepared(c, batch)),
+      writeBatch: (batch: WriteBatch) =>
+        this.tx('writing a batch', async (c) => {
+          if (batch.fence) await pgCheckFence(c, batch.fence);
+          return writer.write(c, batch);
+        }),
+      writePrepared: (batch: PreparedBatch) =>
+        this.tx('writing a batch', async (c) => {
+          if (batch.fence) await pgCheckFence(c, batch.fence);
+          return writer.writePrepared(c, batch);
+        }),
       // Nothing to set for a bulk run: its pieces go through the pool as any batch does.
       bulkSession: <T>(fn: () => Promise<T>) => fn(),
       bulkLimits: () => PG_BULK_LIMITS,
@@ -99,6 +108,9 @@ export class PostgresStore {
       lookups: (filter: LookupFilter, cursor?: string | null) => pgLookups(q, filter, cursor),
       codeByOrg: (f: { code: string; from: number; to: number }) => pgCodeByOrg(q, f),
       findRequests: (f: RequestFilter, cursor?: string | null) => findRequests(this, f, cursor),
+      acquireLeases: (holder: string, keys: readonly string[], ttlMs: number) => pgAcquireLeases(q, holder, keys, ttlMs),
+      releaseLeases: (holder: string, keys?: readonly string[]) => pgReleaseLeases(q, holder, keys),
+      leaseTable: () => pgLeaseTable(q),
       limiter: (spec: LimiterSpec) => postgresLimiter(this.pool, this.schema, spec, () => this.migrated()),
       close: async () => {
         if (this.closed) return;

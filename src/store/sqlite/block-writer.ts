@@ -13,6 +13,7 @@ import { decodeEvent } from '../event-codec.js';
 import { storedLines } from '../block-codec.js';
 import type { CidIndex } from './cid-index.js';
 import { mapSqliteError, type Db } from './open-database.js';
+import { checkFence, FENCE_SQL } from './lease-table.js';
 import { keyOwnerOrder } from '../key-owner.js';
 import { prepareBlocks, type PreparedBatch, type PreparedBlock, type PreparedStream } from '../prepared-batch.js';
 import type { Redactor } from '../../redact/redactor.js';
@@ -61,6 +62,7 @@ export class BlockWriter {
       lifecycle: db.prepare('INSERT INTO lifecycle (event_id, container_id, wok, time, state, message, blk) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       change: db.prepare('INSERT INTO wok_changes (event_id, time, cid, actor, org, wok, action, outcome, blk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
       idemGet: db.prepare('SELECT digest, result FROM idempotency WHERE key = ?'),
+      fence: db.prepare(FENCE_SQL),
       idemPut: db.prepare('INSERT INTO idempotency (key, digest, result, created_at) VALUES (?, ?, ?, ?)'),
     };
   }
@@ -74,6 +76,7 @@ export class BlockWriter {
   }
 
   private writeInTransaction(batch: PreparedBatch): WriteResult {
+    if (batch.fence) checkFence(this.s.fence, batch.fence);
     if (batch.idempotency) {
       const prior = this.s.idemGet.get(batch.idempotency.key) as { digest: string; result: string } | undefined;
       const repeat = idempotentRepeat(batch.idempotency, prior);

@@ -310,4 +310,18 @@ export const MIGRATIONS: readonly string[] = [
   DROP TABLE traffic;
   ALTER TABLE traffic_by_key RENAME TO traffic;
 `,
+  /* 8 */ `
+  CREATE TABLE IF NOT EXISTS stream_leases (
+    key TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    epoch INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    acquired_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS lease_holders (
+    holder TEXT PRIMARY KEY,
+    expires_at INTEGER NOT NULL,
+    started_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+`,
 ];

@@ -7,7 +7,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { StoreError } from '../store.js';
+import { LeaseLost, StoreError } from '../store.js';
 import { MIGRATIONS } from './migrations.js';
 
 export type Db = Database.Database;
@@ -65,7 +65,7 @@ function migrate(db: Db): void {
 
 /** better-sqlite3's SqliteError → StoreError with a reason callers can act on. */
 export function mapSqliteError(e: unknown, context: string): Error {
-  if (e instanceof StoreError) return e;
+  if (e instanceof StoreError || e instanceof LeaseLost) return e;
   const code = (e as { code?: string }).code ?? '';
   const msg = `${context}: ${(e as Error).message}`;
   if (code.startsWith('SQLITE_FULL')) return new StoreError(`${context}: the disk or database is full`, 'full', { cause: e });

@@ -26,6 +26,7 @@ import { countDistinctCids } from './distinct-cids.js';
 import { EventReads } from './event-reads.js';
 import { IncidentCounts } from './incident-counts.js';
 import { InventoryTables } from './inventory-tables.js';
+import { LeaseTable } from './lease-table.js';
 import { LookupTable } from './lookup-table.js';
 import { openDatabase, type Db, type OpenOptions } from './open-database.js';
 import { DEFAULT_REDACTOR, type Redactor } from '../../redact/redactor.js';
@@ -88,6 +89,7 @@ export class SqliteStore {
       ...lend(new InventoryTables(db, st), ['putInventory', 'keysByPrefix', 'wok', 'inventory']),
       ...lend(lookups, ['recordLookup', 'lookups']),
       ...lend(new TransferTables(db, st), ['streamLines', 'checksAfter', 'lookupsAfter', 'newestRecords', 'importLookups', 'importOperator', 'importToken', 'idempotencyAfter', 'importIdempotency']),
+      ...lend(new LeaseTable(db, st), ['acquireLeases', 'releaseLeases', 'leaseTable']),
       ...lend(new AccessTables(db, st), [
         'addOperator', 'operatorByEmail', 'operatorById', 'listOperators', 'setOperatorDisabled', 'setOperatorPassword',
         'createSession', 'session', 'deleteSession', 'deleteSessionsOf', 'createToken', 'tokenByHash', 'listTokens', 'revokeToken', 'touchToken',
