@@ -4,6 +4,7 @@
  * that error and no checkpoint past what was committed. Messages go to `say`
  * (stderr in the CLI).
  */
+import { droppedText } from '../../store/prune-summary.js';
 import type { Store } from '../../store/store.js';
 import type { FollowOptions, FollowTotals } from './follower.js';
 import { runFollow } from './run-follow.js';
@@ -33,8 +34,8 @@ export async function followUntilSignalled(store: Store, roots: readonly string[
         onStoreError: 'stop',
         onProblem: (p, reason) => o.say(`${p}: ${reason}`),
         onRestart: (p, reason) => o.say(`${p ?? 'a followed file'} was ${reason}: reading it from the start as a new stream`),
-        onPrune: (removed, before) => {
-          if (removed) o.say(`retention: removed ${removed} events older than ${new Date(before).toISOString()}`);
+        onPrune: (r, before) => {
+          if (r.events || r.droppedDays.length) o.say(`retention: removed ${r.events} events older than ${new Date(before).toISOString()}${droppedText(r.droppedDays)}`);
         },
         onCycle: (t, files) => {
           if (!o.status) return;

@@ -15,6 +15,7 @@
  */
 import { StoreError } from '../store.js';
 import type { Client } from './pg-connect.js';
+import { DAY_PARTITIONS_MIGRATION } from './pg-migration-days.js';
 
 export const PG_MIGRATIONS: readonly string[] = [
   /* 1 */ `
@@ -237,6 +238,7 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE INDEX lookups_actor ON lookups (actor, time);
   CREATE INDEX lookups_org ON lookups (org, time) WHERE org IS NOT NULL;
   `,
+  /* 5: the time-ordered tables in day partitions (pg-migration-days.ts) */ DAY_PARTITIONS_MIGRATION,
 ];
 
 /** Creates the schema if needed and applies the missing migrations, each in the caller's transaction. */
