@@ -150,6 +150,33 @@ describe('PostgreSQL day partitions', () => {
     expect(await store.stats()).toMatchObject({ events: { cp: 7, container: 1 }, requests: 7, unparsed: 1 });
   });
 
+  it('health history: pruneChecks drops its whole days, counting their rows, and deletes the rest before the cutoff', async () => {
+    const recs = [0, 1, 2].flatMap((d) => [
+      { check: 'store', status: 'pass' as const, time: D0 + d * DAY + 5, output: null },
+      { check: 'cp', status: 'warn' as const, time: D0 + d * DAY + 6, output: 'p99 1.8 s over 1 s' },
+    ]);
+    await store.recordChecks(recs);
+    expect(await novemberPartitions('checks')).toEqual(['checks_d20261124', 'checks_d20261125', 'checks_d20261126']);
+    expect(await store.pruneChecks(D0 + 2 * DAY + 6)).toBe(5);
+    expect(await novemberPartitions('checks')).toEqual(['checks_d20261126']);
+    // The events' days are not the health history's to drop.
+    expect(await novemberPartitions('events')).toEqual(['events_d20261124', 'events_d20261125', 'events_d20261126']);
+    expect(await store.checkHistory({ from: 0, to: D0 + 3 * DAY })).toEqual([recs[5]]);
+  });
+
+  it('prune waits out a read that holds the table longer than its lock timeout, and drops the day after', async () => {
+    const cp = new StreamFixture(cpStream('held'));
+    cp.request({ cid: cid('held-1'), time: D0 + 5 });
+    await store.writeBatch({ streams: [cp.batch()] });
+    // A reader in a transaction of 3 s: its lock on events stays until it ends.
+    await client.query('BEGIN');
+    await client.query(`SELECT count(*) FROM "${schema}".events`);
+    const done = new Promise((r) => setTimeout(r, 3000)).then(() => client.query('COMMIT'));
+    const r = await store.prune(D0 + DAY);
+    await done;
+    expect(r.droppedDays.map((d) => [d.day, d.events])).toEqual([['2026-11-24', 1]]);
+  });
+
   it('two stores creating the same days at once both write, and each day is made once', async () => {
     const other = await PostgresStore.open({ connectionString: PG_URL, schema });
     try {

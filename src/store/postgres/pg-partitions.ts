@@ -104,8 +104,8 @@ export function isMissingPartition(e: unknown): boolean {
 export async function createDays(c: Client, schema: string, days: readonly number[]): Promise<string[]> {
   const wanted = [...new Set(days)].filter((d) => d >= FIRST_DAY && d < END_DAY).sort((a, b) => a - b);
   if (!wanted.length) return [];
-  // A partition held up behind a long read fails the write as busy (retried) rather than queueing everyone behind it.
-  await c.query(`SET LOCAL lock_timeout = '10s'`);
+  // Held up behind a long read, the write fails as busy (ingest retries it) rather than queueing every reader behind it for long.
+  await c.query(`SET LOCAL lock_timeout = '2s'`);
   await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [partitionLock(schema)]);
   const names = wanted.flatMap((d) => PARTITIONED.map(([t]) => ({ t, d, name: partitionName(t, d) })));
   const have = await c.query<{ relname: string }>(

@@ -13,12 +13,19 @@
  * row one by one.
  */
 import { SOURCES } from '../../model/event.js';
-import type { DroppedDay } from '../store.js';
+import { StoreError, type DroppedDay } from '../store.js';
 import type { Client } from './pg-connect.js';
 import type { Query } from './pg-event-reads.js';
 import { dayLabel, dayNumber, dayOfPartition, partitionLock, RETAINED, type PartitionedTable } from './pg-partitions.js';
 
 export const PG_PRUNE_CHUNK = 5000;
+/**
+ * How long a drop waits for the tables' lock (DROP TABLE of a partition locks
+ * its parent: readers arriving meanwhile queue behind it), and how often it
+ * tries again after that much idle time before prune fails as busy.
+ */
+const LOCK_TIMEOUT_MS = 2000;
+const ATTEMPTS = 3;
 
 /** Runs one step in a transaction of its own. */
 export type Tx = <T>(fn: (c: Client) => Promise<T>) => Promise<T>;
@@ -51,7 +58,7 @@ async function partitionsBefore(q: Query, tables: readonly PartitionedTable[], b
 
 /** Drops one day's partitions and its events from the counters, in the caller's transaction. */
 async function dropDay(c: Client, schema: string, day: number, parts: Partition[]): Promise<DroppedDay> {
-  await c.query(`SET LOCAL lock_timeout = '10s'`);
+  await c.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT_MS}ms'`);
   await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [partitionLock(schema)]);
   const counted = await c.query<{ source: number; events: number }>('DELETE FROM event_days WHERE day = $1 RETURNING source, events', [day]);
   let events = 0;
@@ -65,11 +72,23 @@ async function dropDay(c: Client, schema: string, day: number, parts: Partition[
   return { day: dayLabel(day), events, otherRowsEstimate: Math.round(other), partitions: parts.map((p) => p.name).sort() };
 }
 
+/** Runs a drop, again after a pause when it could not get its lock in time (a long read held the table). */
+async function patiently<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (e) {
+      if (attempt >= ATTEMPTS || !(e instanceof StoreError) || e.reason !== 'busy') throw e;
+      await new Promise((r) => setTimeout(r, LOCK_TIMEOUT_MS));
+    }
+  }
+}
+
 /** Drops the whole days before the cutoff's day (each in its own transaction); oldest first. */
 export async function dropDaysBefore(q: Query, tx: Tx, schema: string, before: number): Promise<DroppedDay[]> {
   const dropped: DroppedDay[] = [];
   for (const [day, parts] of await partitionsBefore(q, RETAINED, dayNumber(before))) {
-    dropped.push(await tx((c) => dropDay(c, schema, day, parts)));
+    dropped.push(await patiently(() => tx((c) => dropDay(c, schema, day, parts))));
   }
   return dropped;
 }
@@ -112,18 +131,20 @@ export async function deleteBefore(q: Query, before: number): Promise<number> {
   return removed;
 }
 
+/** Drops one day of health history; answers the rows it held. */
+async function dropChecksDay(c: Client, schema: string, name: string): Promise<number> {
+  await c.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT_MS}ms'`);
+  await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [partitionLock(schema)]);
+  const r = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${name}`);
+  await c.query(`DROP TABLE IF EXISTS ${name}`);
+  return r.rows[0]!.n;
+}
+
 /** The health history's retention: whole days dropped (their rows counted first: a few thousand a day), the rest deleted. */
 export async function pruneChecksBefore(q: Query, tx: Tx, schema: string, before: number): Promise<number> {
   let n = 0;
   for (const [, parts] of await partitionsBefore(q, ['checks'], dayNumber(before))) {
-    n += await tx(async (c) => {
-      await c.query(`SET LOCAL lock_timeout = '10s'`);
-      await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [partitionLock(schema)]);
-      const [p] = parts;
-      const r = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${p!.name}`);
-      await c.query(`DROP TABLE IF EXISTS ${p!.name}`);
-      return r.rows[0]!.n;
-    });
+    for (const p of parts) n += await patiently(() => tx((c) => dropChecksDay(c, schema, p.name)));
   }
   const [r] = await q<{ n: number }>('WITH gone AS (DELETE FROM checks WHERE time < $1 RETURNING 1) SELECT count(*) AS n FROM gone', [before]);
   return n + r!.n;
