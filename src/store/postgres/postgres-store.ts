@@ -158,11 +158,14 @@ export class PostgresStore {
   }
 
   /**
-   * Runs a write whose rows fall on these days once their partitions exist.
+   * Runs a write whose rows fall on these days once their partitions exist,
+   * and those of today and the days ahead (so a store that runs for days
+   * without prune still makes each day two days early, not at its first row).
    * A write refused for want of a partition (another process dropped a day
    * this one thought was there) learns the partitions again and runs once more.
    */
   private async onDays<T>(days: Set<number>, write: () => Promise<T>): Promise<T> {
+    for (const d of daysAhead(Date.now())) days.add(d);
     await this.ensureDays(days);
     try {
       return await write();
