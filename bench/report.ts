@@ -116,7 +116,8 @@ export function renderTable(r: BenchResult): string {
     if (d) {
       row(
         `  PostgreSQL retention: prune dropping ${d.day}`,
-        `${(d.seconds * 1000).toFixed(0)} ms  (${int(d.events)} events, ~${int(d.otherRowsEstimate)} other rows, ${mib(d.bytes)}; filled in ${d.fillSeconds.toFixed(1)} s)`,
+        `${(d.seconds * 1000).toFixed(0)} ms  (${int(d.events)} events, ~${int(d.otherRowsEstimate)} other rows, ${mib(d.bytes)}; ` +
+          `slowest of ${int(d.reads)} reads meanwhile ${ms(d.slowestReadMs)}; filled in ${d.fillSeconds.toFixed(1)} s)`,
         'PostgreSQL drop of a day',
       );
     }

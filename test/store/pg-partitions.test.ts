@@ -177,6 +177,31 @@ describe('PostgreSQL day partitions', () => {
     expect(r.droppedDays.map((d) => [d.day, d.events])).toEqual([['2026-11-24', 1]]);
   });
 
+  it('a day detached by a prune that stopped before dropping it: the next prune drops it, a write to the day makes it again', async () => {
+    const cp = new StreamFixture(cpStream('detached'));
+    cp.request({ cid: cid('det-0'), time: D0 + 5 });
+    cp.request({ cid: cid('det-1'), time: D0 + DAY + 5 });
+    await store.writeBatch({ streams: [cp.batch()] });
+    const tables = ['events', 'requests', 'unparsed', 'audits', 'lifecycle', 'lookups'];
+    const detach = async (day: string) => {
+      for (const t of tables) await client.query(`ALTER TABLE "${schema}".${t} DETACH PARTITION "${schema}".${t}_d${day}`);
+    };
+    const leftovers = async () =>
+      (await client.query(`SELECT relname FROM pg_class WHERE relnamespace = $1::regnamespace AND relkind = 'r' AND NOT relispartition AND relname ~ '_d2026'`, [schema])).rows.length;
+    await detach('20261124');
+    await detach('20261125');
+    expect(await leftovers()).toBe(12);
+    // A write to the day of a leftover: the day is a partition again, with only the new row.
+    const late = cp.request({ cid: cid('det-2'), time: D0 + 9 });
+    await store.writeBatch({ streams: [cp.batch()] });
+    expect(await store.eventsByCid(cid('det-2'))).toEqual([late]);
+    expect(await placement('events')).toEqual([['events_d20261124', D0 + 9]]);
+    expect(await leftovers()).toBe(6);
+    // A prune whose cutoff drops no day still drops what an earlier one left detached.
+    expect(await store.prune(D0)).toEqual({ events: 0, droppedDays: [] });
+    expect(await leftovers()).toBe(0);
+  });
+
   it('two stores creating the same days at once both write, and each day is made once', async () => {
     const other = await PostgresStore.open({ connectionString: PG_URL, schema });
     try {

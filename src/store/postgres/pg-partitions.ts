@@ -108,16 +108,19 @@ export async function createDays(c: Client, schema: string, days: readonly numbe
   await c.query(`SET LOCAL lock_timeout = '2s'`);
   await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [partitionLock(schema)]);
   const names = wanted.flatMap((d) => PARTITIONED.map(([t]) => ({ t, d, name: partitionName(t, d) })));
-  const have = await c.query<{ relname: string }>(
-    'SELECT relname FROM pg_class WHERE relnamespace = $1::regnamespace AND relname = ANY($2::text[])',
+  const have = await c.query<{ relname: string; relispartition: boolean }>(
+    'SELECT relname, relispartition FROM pg_class WHERE relnamespace = $1::regnamespace AND relname = ANY($2::text[])',
     [schema, names.map((n) => n.name)],
   );
-  const exists = new Set(have.rows.map((r) => r.relname));
+  const exists = new Set(have.rows.filter((r) => r.relispartition).map((r) => r.relname));
   const missing = names.filter((n) => !exists.has(n.name));
   if (!missing.length) return [];
-  // Names and bounds are made here from day numbers, never from input.
+  // Names and bounds are made here from day numbers, never from input. A table of the name that is no
+  // partition is a day prune detached and had not dropped yet (pg-prune.ts): its rows are gone already.
   await c.query(
-    missing.map((n) => `CREATE TABLE IF NOT EXISTS ${n.name} PARTITION OF ${n.t} FOR VALUES FROM (${n.d * DAY_MS}) TO (${(n.d + 1) * DAY_MS})`).join(';\n'),
+    missing
+      .map((n) => `DROP TABLE IF EXISTS ${n.name}; CREATE TABLE ${n.name} PARTITION OF ${n.t} FOR VALUES FROM (${n.d * DAY_MS}) TO (${(n.d + 1) * DAY_MS})`)
+      .join(';\n'),
   );
   return missing.map((n) => n.name);
 }

@@ -1,10 +1,15 @@
 /**
  * Retention on PostgreSQL. Every day wholly older than the cutoff is dropped
- * as partitions (pg-partitions.ts): a DROP TABLE per table, as quick for a
- * day of ten million rows as of ten, one short transaction per day. The
- * events a day held come from event_days (counted at write), so the
- * per-source counters are kept in step without reading the rows; the other
- * tables' rows are reported as PostgreSQL estimates them (pg_class.reltuples).
+ * as partitions (pg-partitions.ts), one day at a time: first detached from
+ * their tables in one short transaction (catalogue changes only, as quick for
+ * a day of ten million rows as of ten: the only moment readers of the tables
+ * wait), then dropped as tables of their own, which nobody reads any more, so
+ * the files' removal (the part that grows with the day's size) holds up
+ * nobody. A day detached but not dropped (the process stopped in between) is
+ * dropped by the next prune. The events a day held come from event_days
+ * (counted at write), so the per-source counters are kept in step, in the
+ * detaching transaction, without reading the rows; the other tables' rows
+ * are reported as PostgreSQL estimates them (pg_class.reltuples).
  * What is older than the cutoff inside the cutoff's own day (and in the
  * DEFAULT partitions, times outside 2000–2099) is then deleted in chunks of
  * PG_PRUNE_CHUNK rows, as before partitions: prune answers exactly "older
@@ -16,12 +21,12 @@ import { SOURCES } from '../../model/event.js';
 import { StoreError, type DroppedDay } from '../store.js';
 import type { Client } from './pg-connect.js';
 import type { Query } from './pg-event-reads.js';
-import { dayLabel, dayNumber, dayOfPartition, partitionLock, RETAINED, type PartitionedTable } from './pg-partitions.js';
+import { dayLabel, dayNumber, dayOfPartition, partitionLock, PARTITIONED, RETAINED, type PartitionedTable } from './pg-partitions.js';
 
 export const PG_PRUNE_CHUNK = 5000;
 /**
- * How long a drop waits for the tables' lock (DROP TABLE of a partition locks
- * its parent: readers arriving meanwhile queue behind it), and how often it
+ * How long a detach waits for the tables' lock (it locks the parent: readers
+ * arriving meanwhile queue behind it), and how often it
  * tries again after that much idle time before prune fails as busy.
  */
 const LOCK_TIMEOUT_MS = 2000;
@@ -56,8 +61,8 @@ async function partitionsBefore(q: Query, tables: readonly PartitionedTable[], b
   return new Map([...out].sort((a, b) => a[0] - b[0]));
 }
 
-/** Drops one day's partitions and its events from the counters, in the caller's transaction. */
-async function dropDay(c: Client, schema: string, day: number, parts: Partition[]): Promise<DroppedDay> {
+/** Detaches one day's partitions and takes its events from the counters, in the caller's transaction. */
+async function detachDay(c: Client, schema: string, day: number, parts: Partition[]): Promise<DroppedDay> {
   await c.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT_MS}ms'`);
   await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [partitionLock(schema)]);
   const counted = await c.query<{ source: number; events: number }>('DELETE FROM event_days WHERE day = $1 RETURNING source, events', [day]);
@@ -67,7 +72,7 @@ async function dropDay(c: Client, schema: string, day: number, parts: Partition[
     await c.query('UPDATE counters SET events = events - $2 WHERE source = $1', [SOURCES[r.source], r.events]);
   }
   // Names come from the catalogue and were matched against <table>_dYYYYMMDD.
-  await c.query(parts.map((p) => `DROP TABLE IF EXISTS ${p.name}`).join(';\n'));
+  await c.query(parts.map((p) => `ALTER TABLE ${p.parent} DETACH PARTITION ${p.name}`).join(';\n'));
   const other = parts.filter((p) => p.parent !== 'events').reduce((n, p) => n + Math.max(0, p.tuples), 0);
   return { day: dayLabel(day), events, otherRowsEstimate: Math.round(other), partitions: parts.map((p) => p.name).sort() };
 }
@@ -84,11 +89,25 @@ async function patiently<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Drops the whole days before the cutoff's day (each in its own transaction); oldest first. */
+const DAY_TABLE = `^(${PARTITIONED.map(([t]) => t).join('|')})_d[0-9]{8}$`;
+
+/** Drops the day tables detached from their tables (no longer partitions): each statement its own transaction. */
+async function dropDetached(q: Query): Promise<void> {
+  const rows = await q<{ name: string }>(
+    `SELECT relname AS name FROM pg_class WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r' AND NOT relispartition AND relname ~ $1`,
+    [DAY_TABLE],
+  );
+  // Names from the catalogue, matched against <table>_dYYYYMMDD.
+  for (const r of rows) await q(`DROP TABLE IF EXISTS ${r.name}`);
+}
+
+/** Drops the whole days before the cutoff's day (each detached in its own transaction, then dropped); oldest first. */
 export async function dropDaysBefore(q: Query, tx: Tx, schema: string, before: number): Promise<DroppedDay[]> {
+  await dropDetached(q);
   const dropped: DroppedDay[] = [];
   for (const [day, parts] of await partitionsBefore(q, RETAINED, dayNumber(before))) {
-    dropped.push(await patiently(() => tx((c) => dropDay(c, schema, day, parts))));
+    dropped.push(await patiently(() => tx((c) => detachDay(c, schema, day, parts))));
+    await dropDetached(q);
   }
   return dropped;
 }
@@ -131,12 +150,12 @@ export async function deleteBefore(q: Query, before: number): Promise<number> {
   return removed;
 }
 
-/** Drops one day of health history; answers the rows it held. */
-async function dropChecksDay(c: Client, schema: string, name: string): Promise<number> {
+/** Detaches one day of health history; answers the rows it held. */
+async function detachChecksDay(c: Client, schema: string, name: string): Promise<number> {
   await c.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT_MS}ms'`);
   await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [partitionLock(schema)]);
   const r = await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${name}`);
-  await c.query(`DROP TABLE IF EXISTS ${name}`);
+  await c.query(`ALTER TABLE checks DETACH PARTITION ${name}`);
   return r.rows[0]!.n;
 }
 
@@ -144,8 +163,9 @@ async function dropChecksDay(c: Client, schema: string, name: string): Promise<n
 export async function pruneChecksBefore(q: Query, tx: Tx, schema: string, before: number): Promise<number> {
   let n = 0;
   for (const [, parts] of await partitionsBefore(q, ['checks'], dayNumber(before))) {
-    for (const p of parts) n += await patiently(() => tx((c) => dropChecksDay(c, schema, p.name)));
+    for (const p of parts) n += await patiently(() => tx((c) => detachChecksDay(c, schema, p.name)));
   }
+  await dropDetached(q);
   const [r] = await q<{ n: number }>('WITH gone AS (DELETE FROM checks WHERE time < $1 RETURNING 1) SELECT count(*) AS n FROM gone', [before]);
   return n + r!.n;
 }
