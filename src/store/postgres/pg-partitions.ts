@@ -137,10 +137,6 @@ export class KnownDays {
     for (const d of days) this.days.add(d);
   }
 
-  forget(days: Iterable<number>): void {
-    for (const d of days) this.days.delete(d);
-  }
-
   clear(): void {
     this.days.clear();
   }
