@@ -80,6 +80,19 @@ export function pruneContract(make: MakeStore): void {
       expect((await cur.store.stats()).correlationIds).toBe(1);
     });
 
+    it('retentionCut cuts no later than asked and at most a day earlier, and a prune at it keeps what is newer than asked', async () => {
+      const cp = new StreamFixture(cpStream());
+      const asked = T0 + 2 * DAY + 7 * 3_600_000;
+      for (const t of [T0, asked - 1, asked, asked + DAY]) cp.cpLine({ cid: cid(`cut-${t}`), time: t, msg: 'tick' });
+      await cur.store.writeBatch({ streams: [cp.batch()] });
+      const cut = cur.store.retentionCut(asked);
+      expect(cut).toBeLessThanOrEqual(asked);
+      expect(cut).toBeGreaterThan(asked - DAY);
+      await cur.store.prune(cut);
+      expect(await cur.store.eventsByCid(cid(`cut-${T0}`))).toEqual([]);
+      for (const t of [asked, asked + DAY]) expect(await cur.store.eventsByCid(cid(`cut-${t}`))).toHaveLength(1);
+    });
+
     it('close keeps what was written for the next open, may be called twice, and ends use of the store', async () => {
       const cp = new StreamFixture(cpStream());
       const e = cp.request({ cid: cid('persist'), time: T0 });
