@@ -20,6 +20,7 @@ import { registerStats } from './cli/commands/stats.js';
 import { registerPrune } from './cli/commands/prune.js';
 import { terminalSafe } from './cli/terminal-safe.js';
 import { registerSearch } from './cli/commands/search.js';
+import { registerCopy } from './cli/commands/copy.js';
 
 export function program(ctx: CliContext): Command {
   const p = new Command('tellwang-diag')
@@ -35,6 +36,7 @@ export function program(ctx: CliContext): Command {
   registerStats(p, ctx);
   registerPrune(p, ctx);
   registerSearch(p, ctx);
+  registerCopy(p, ctx);
   return p;
 }
 

@@ -46,6 +46,11 @@ export const DIAG_CODES = {
   DIAG_INPUT_INVALID: { http: null, exit: 1, hint: 'Name files or directories that exist and can be read (or - for standard input).' },
   DIAG_INVENTORY_INVALID: { http: null, exit: 1, hint: 'The inventory file must be JSON of the shape the README describes; the message names the field.' },
   DIAG_PG_PREFIX_INVALID: { http: null, exit: 1, hint: 'Copy log_line_prefix exactly as postgresql.conf has it, trailing space included.' },
+  DIAG_COPY_REFUSED: {
+    http: null,
+    exit: 1,
+    hint: 'copy reads an existing store (--from) into another one (--to) that is empty or holds only what an earlier copy from the same source wrote; run it again to resume.',
+  },
   DIAG_OPERATOR_REFUSED: { http: null, exit: 2, hint: 'Check the email address and the password rules; the message says which.' },
   DIAG_PASSWORD_REFUSED: { http: null, exit: 2, hint: 'Choose a password that meets the rules the message states.' },
   DIAG_TOKEN_REFUSED: { http: null, exit: 2, hint: 'Choose another token name or scope; the message says which.' },

@@ -5,6 +5,7 @@
  * WAL take on disk (PostgreSQL's files are the server's, not ours to count).
  */
 import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
 import { isPostgresTarget, postgresTarget, storeLabel } from './open-store.js';
 import { describeTarget } from './postgres/pg-connect.js';
@@ -44,4 +45,27 @@ export function storeFileBytes(target: string): number | null {
     }
   }
   return n;
+}
+
+/**
+ * Whether two targets name the same store: one SQLite file (by device and
+ * inode once it exists, so another path or a hard link to it is the same), or
+ * one PostgreSQL server, database and schema.
+ */
+export function sameStore(a: string, b: string): boolean {
+  if (isPostgresTarget(a) !== isPostgresTarget(b)) return false;
+  if (isPostgresTarget(a)) {
+    const where = (t: string): string => {
+      const { connectionString, schema } = postgresTarget(t);
+      const u = new URL(connectionString);
+      return `${u.hostname.toLowerCase()}:${u.port || '5432'}${u.pathname}?${schema}`;
+    };
+    return where(a) === where(b);
+  }
+  if (existsSync(a) && existsSync(b)) {
+    const x = statSync(a);
+    const y = statSync(b);
+    return x.dev === y.dev && x.ino === y.ino;
+  }
+  return path.resolve(a) === path.resolve(b);
 }

@@ -1,6 +1,6 @@
 /**
  * The one storage interface, made of parts (stream writes, line reads,
- * requests, activity, inventory, the lookup audit, access, health): each
+ * requests, activity, inventory, the lookup audit, access, health, transfer): each
  * backend assembles its Store from objects that implement them
  * (compose-store.ts), and a caller takes the part it uses. Async even over
  * better-sqlite3, so the PostgreSQL implementation slots in unchanged; one
@@ -182,7 +182,54 @@ export interface HealthStore {
   pruneChecks(before: number): Promise<number>;
 }
 
-export interface Store extends EventStore, AccessStore, HealthStore {
+/** One stream's stored lines from an offset on (StoreTransfer.streamLines). */
+export interface StreamLines {
+  /** In offset order. */
+  events: Event[];
+  /** In offset order. */
+  unparsed: Unparsed[];
+  /** The offset of the next stored line, event or unparsed, not in this page; null when there is none. */
+  next: number | null;
+}
+
+/**
+ * What `copy` (cli/commands/copy.ts) reads from one store and writes into
+ * another exactly as stored: a stream's lines in offset order, in bounded
+ * pages, for the target's own write path; the health history and the lookup
+ * audit in pages of whole times; operators and tokens with their hashes and
+ * times (listOperators and listTokens read them); pushed batches'
+ * Idempotency-Keys. Nothing is hashed again.
+ */
+export interface StoreTransfer {
+  /** The stream's stored events and unparsed lines with offset ≥ `from`: the first `limit` of them, and where the rest begin. */
+  streamLines(streamKey: string, from: number, limit: number): Promise<StreamLines>;
+  /** Health records with time > `after`, oldest first: about `limit`, never some of one time's records without the rest. */
+  checksAfter(after: number, limit: number): Promise<CheckRecord[]>;
+  /** Lookup audit entries with time > `after`, oldest first, paged the same way. */
+  lookupsAfter(after: number, limit: number): Promise<LookupEntry[]>;
+  /** The newest time of a health record and of a lookup entry (null: none stored). */
+  newestRecords(): Promise<{ checks: number | null; lookups: number | null }>;
+  /** Lookup entries as they were recorded elsewhere, all in one transaction. */
+  importLookups(entries: readonly LookupEntry[]): Promise<void>;
+  /** An operator as stored elsewhere (password hash, creation, disabling); false when one of that email exists here. */
+  importOperator(op: Omit<Operator, 'id'>): Promise<boolean>;
+  /** A token as stored elsewhere (digest, scope, times, revocation); false when its digest, or a live token of its name, exists here. */
+  importToken(token: Omit<ApiToken, 'id'>): Promise<boolean>;
+  /** The Idempotency-Keys of pushed batches with key > `after`, in key order, at most `limit` (keys still being written left out). */
+  idempotencyAfter(after: string, limit: number): Promise<IdempotencyEntry[]>;
+  /** Idempotency-Keys as stored elsewhere, in one transaction; a key already here is kept. Answers how many were written. */
+  importIdempotency(entries: readonly IdempotencyEntry[]): Promise<number>;
+}
+
+/** A pushed batch's Idempotency-Key as stored: the digest of its body and the answer it got (JSON). */
+export interface IdempotencyEntry {
+  key: string;
+  digest: string;
+  result: string;
+  createdAt: number;
+}
+
+export interface Store extends EventStore, AccessStore, HealthStore, StoreTransfer {
   close(): Promise<void>;
 }
 

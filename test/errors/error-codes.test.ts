@@ -21,6 +21,7 @@ import { InventoryFileError } from '../../src/ingest/inventory-file.js';
 import { PgPrefixError } from '../../src/ingest/parsers/pg-prefix.js';
 import { InputError } from '../../src/ingest/readers/discover.js';
 import { projectRoot } from '../../src/project-root.js';
+import { CopyRefused } from '../../src/store/copy-refused.js';
 import { CursorError } from '../../src/store/cursor.js';
 import { IdempotencyConflict, StoreError } from '../../src/store/store.js';
 import { fromThreadError, toThreadError } from '../../src/threads/thread-error.js';
@@ -41,6 +42,7 @@ const SAMPLES: Record<string, CodedError[]> = {
   OperatorError: [new OperatorError('no operator a@b.test')],
   PasswordError: [new PasswordError('a password needs at least 12 characters')],
   TokenError: [new TokenError("a token's scope is operator or ingest")],
+  CopyRefused: [new CopyRefused('--from and --to name the same store (./data/diag.sqlite)')],
   RebuiltError: [fromThreadError(toThreadError(new InputError('/gone: no such file or directory'))) as CodedError],
 };
 
@@ -106,7 +108,7 @@ describe('the DIAG_ code table', () => {
     expect(exits('UsageError')).toEqual([2]);
     // OperatorError and TokenError were turned into usage errors by their commands.
     expect([...exits('OperatorError'), ...exits('TokenError')]).toEqual([2, 2]);
-    for (const name of ['ConfigError', 'InputError', 'InventoryFileError', 'StoreError']) expect(exits(name), name).toEqual([1]);
+    for (const name of ['ConfigError', 'InputError', 'InventoryFileError', 'StoreError', 'CopyRefused']) expect(exits(name), name).toEqual([1]);
     for (const name of ['DiagError', 'IdempotencyConflict', 'CpDatabaseError', 'SeedFormatError']) expect(exits(name), name).toEqual(exits(name).map(() => EX_SOFTWARE));
     expect(exitCodeOf(new Error('a bug'))).toBe(EX_SOFTWARE);
     expect(exitCodeOf('thrown text')).toBe(EX_SOFTWARE);

@@ -1,5 +1,5 @@
 /** openStore: a PostgreSQL URL opens the PostgreSQL store in its schema; anything else is a SQLite file. */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, linkSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { DEFAULT_PG_SCHEMA, openStore, postgresTarget } from '../../src/store/op
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { StoreError } from '../../src/store/store.js';
+import { sameStore } from '../../src/store/store-presence.js';
 import { dropSchema, PG_URL, scratchSchemaName } from './pg-scratch.js';
 
 const schemas: string[] = [];
@@ -56,5 +57,32 @@ describe('openStore', () => {
   it('refuses a bad schema name and an unreachable server with a StoreError', async () => {
     await expect(openStore(`${PG_URL}?schema=bad-name`, { redactor: DEFAULT_REDACTOR })).rejects.toBeInstanceOf(StoreError);
     await expect(openStore('postgres://postgres@127.0.0.1:1/test?schema=x', { redactor: DEFAULT_REDACTOR })).rejects.toBeInstanceOf(StoreError);
+  });
+});
+
+describe('sameStore', () => {
+  it('is one SQLite file by any path or hard link, and one PostgreSQL server, database and schema', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'diag-same-'));
+    try {
+      const file = path.join(dir, 'diag.sqlite');
+      writeFileSync(file, '');
+      linkSync(file, path.join(dir, 'link.sqlite'));
+      writeFileSync(path.join(dir, 'other.sqlite'), '');
+      expect(sameStore(file, path.join(dir, '.', 'sub', '..', 'diag.sqlite'))).toBe(true);
+      expect(sameStore(file, path.join(dir, 'link.sqlite'))).toBe(true);
+      expect(sameStore(file, path.join(dir, 'other.sqlite'))).toBe(false);
+      // Not there yet: compared by path.
+      expect(sameStore(path.join(dir, 'new.sqlite'), path.join(dir, '.', 'new.sqlite'))).toBe(true);
+      expect(sameStore(path.join(dir, 'new.sqlite'), path.join(dir, 'new2.sqlite'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const pgUrl = 'postgres://postgres@127.0.0.1:5432/test?schema=a';
+    expect(sameStore(pgUrl, 'postgresql://other:pw@127.0.0.1/test?schema=a&sslmode=disable')).toBe(true);
+    expect(sameStore(pgUrl, 'postgres://postgres@127.0.0.1:5432/test?schema=b')).toBe(false);
+    expect(sameStore(pgUrl, 'postgres://postgres@127.0.0.1:5433/test?schema=a')).toBe(false);
+    expect(sameStore(pgUrl, 'postgres://postgres@127.0.0.1:5432/prod?schema=a')).toBe(false);
+    expect(sameStore('postgres://h/db', `postgres://h/db?schema=${DEFAULT_PG_SCHEMA}`)).toBe(true);
+    expect(sameStore(pgUrl, 'a')).toBe(false);
   });
 });

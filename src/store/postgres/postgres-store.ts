@@ -30,6 +30,7 @@ import { migrate } from './pg-migrations.js';
 import { createDays, dayNumber, DAY_MS, daysAhead, daysOf, isMissingPartition, KnownDays } from './pg-partitions.js';
 import { deleteBefore, dropDaysBefore, pruneChecksBefore, type Tx } from './pg-prune.js';
 import { RefCache } from './pg-refs.js';
+import { PgTransfer } from './pg-transfer.js';
 import { PgWriter } from './pg-writer.js';
 import { DEFAULT_REDACTOR, type Redactor } from '../../redact/redactor.js';
 
@@ -85,6 +86,7 @@ export class PostgresStore {
     const inv = new PgInventory(q);
     const tx: Tx = (fn) => this.tx('dropping old days', fn);
     const activity = new PgActivity(q);
+    const transfer = new PgTransfer(q, (fn) => this.tx('copying records', fn), refs);
     const methods = {
       redactor,
       ...lend(new PgEventReads(q, refs), ['checkpoint', 'streams', 'eventsByCid', 'eventsByCids', 'containerEvents', 'containerTail', 'unparsed', 'stats', 'search', 'codeCounts']),
@@ -97,6 +99,8 @@ export class PostgresStore {
         'addOperator', 'operatorByEmail', 'operatorById', 'listOperators', 'setOperatorDisabled', 'setOperatorPassword',
         'createSession', 'session', 'deleteSession', 'deleteSessionsOf', 'createToken', 'tokenByHash', 'listTokens', 'revokeToken', 'touchToken',
       ]),
+      ...lend(transfer, ['streamLines', 'checksAfter', 'lookupsAfter', 'newestRecords', 'importOperator', 'importToken', 'idempotencyAfter', 'importIdempotency']),
+      importLookups: (entries: readonly LookupEntry[]) => this.onDays(daysOf(entries.map((e) => e.time)), () => transfer.importLookups(entries)),
       writeBatch: (batch: WriteBatch) => this.onDays(batchDays(batch), () => this.tx('writing a batch', (c) => writer.write(c, batch))),
       writePrepared: (batch: PreparedBatch) => this.onDays(preparedDays(batch), () => this.tx('writing a batch', (c) => writer.writePrepared(c, batch))),
       // Nothing to set for a bulk run: its pieces go through the pool as any batch does.

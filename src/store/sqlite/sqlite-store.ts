@@ -5,7 +5,8 @@
  * (cid-index.ts), event reads (event-reads.ts), requests and audits
  * (request-queries.ts), lifecycle and check history (activity-queries.ts),
  * the inventory (inventory-tables.ts), access (access-tables.ts), retention
- * (prune-blocks.ts). Reads are short indexed lookups safe on a request path;
+ * (prune-blocks.ts), and what a copy into another store reads and writes as
+ * stored (transfer-tables.ts). Reads are short indexed lookups safe on a request path;
  * writes (writeBatch, prune, compaction) are meant for an ingest worker with
  * its own connection.
  */
@@ -31,6 +32,7 @@ import { DEFAULT_REDACTOR, type Redactor } from '../../redact/redactor.js';
 import { pruneBefore } from './prune-blocks.js';
 import { RequestQueries } from './request-queries.js';
 import { Statements } from './statements.js';
+import { TransferTables } from './transfer-tables.js';
 
 /** The Store's methods, assembled in the constructor from the parts above (compose-store.ts). */
 export interface SqliteStore extends Store {}
@@ -85,6 +87,7 @@ export class SqliteStore {
       ...lend(new ActivityQueries(db, st), ['lifecycle', 'containers', 'recordChecks', 'checkHistory', 'pruneChecks']),
       ...lend(new InventoryTables(db, st), ['putInventory', 'keysByPrefix', 'wok', 'inventory']),
       ...lend(lookups, ['recordLookup', 'lookups']),
+      ...lend(new TransferTables(db, st), ['streamLines', 'checksAfter', 'lookupsAfter', 'newestRecords', 'importLookups', 'importOperator', 'importToken', 'idempotencyAfter', 'importIdempotency']),
       ...lend(new AccessTables(db, st), [
         'addOperator', 'operatorByEmail', 'operatorById', 'listOperators', 'setOperatorDisabled', 'setOperatorPassword',
         'createSession', 'session', 'deleteSession', 'deleteSessionsOf', 'createToken', 'tokenByHash', 'listTokens', 'revokeToken', 'touchToken',
