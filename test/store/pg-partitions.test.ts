@@ -202,6 +202,30 @@ describe('PostgreSQL day partitions', () => {
     expect(await leftovers()).toBe(0);
   });
 
+  it('lookups copied in from another store, on a day with no partition yet, make it first', async () => {
+    const time = Date.parse('2024-03-03T10:00:00Z');
+    await store.importLookups([{ time, actorKind: 'operator', actor: 'ana@example.com', org: null, kind: 'ticket', target: cid('copied'), address: null }]);
+    expect((await store.lookups({})).items.map((r) => r.target)).toEqual([cid('copied')]);
+    expect(await placement('lookups')).toEqual([['lookups_d20240303', time]]);
+  });
+
+  it('a week and more of days to drop: detached a week at a time, every day dropped and said', async () => {
+    const cp = new StreamFixture(cpStream('backlog'));
+    for (let d = 0; d < 16; d++) cp.request({ cid: cid(`bl-${d}`), time: D0 + d * DAY + 5 });
+    await store.writeBatch({ streams: [cp.batch()] });
+    const r = await store.prune(D0 + 15 * DAY);
+    expect(r.droppedDays.map((d) => [d.day, d.events])).toEqual(Array.from({ length: 15 }, (_, d) => [new Date(D0 + d * DAY).toISOString().slice(0, 10), 1]));
+    expect(r.events).toBe(15);
+    expect(await store.stats()).toMatchObject({ events: { cp: 1 }, requests: 1 });
+    // Nothing detached is left behind.
+    const left = await client.query(
+      `SELECT count(*)::int AS n FROM pg_class WHERE relnamespace = $1::regnamespace AND relkind = 'r' AND NOT relispartition AND relname ~ '_d[0-9]{8}$'`,
+      [schema],
+    );
+    expect(left.rows[0].n).toBe(0);
+    expect(await placement('events')).toEqual([['events_d20261209', D0 + 15 * DAY + 5]]);
+  });
+
   it('two stores creating the same days at once both write, and each day is made once', async () => {
     const other = await PostgresStore.open({ connectionString: PG_URL, schema });
     try {

@@ -31,6 +31,8 @@ export const PG_PRUNE_CHUNK = 5000;
  */
 const LOCK_TIMEOUT_MS = 2000;
 const ATTEMPTS = 3;
+/** Days detached in one transaction when prune has a backlog of them. */
+const DAYS_PER_DETACH = 7;
 
 /** Runs one step in a transaction of its own. */
 export type Tx = <T>(fn: (c: Client) => Promise<T>) => Promise<T>;
@@ -61,10 +63,16 @@ async function partitionsBefore(q: Query, tables: readonly PartitionedTable[], b
   return new Map([...out].sort((a, b) => a[0] - b[0]));
 }
 
-/** Detaches one day's partitions and takes its events from the counters, in the caller's transaction. */
-async function detachDay(c: Client, schema: string, day: number, parts: Partition[]): Promise<DroppedDay> {
+/** Detaches some days' partitions and takes their events from the counters, in the caller's transaction. */
+async function detachDays(c: Client, schema: string, days: [number, Partition[]][]): Promise<DroppedDay[]> {
   await c.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT_MS}ms'`);
   await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [partitionLock(schema)]);
+  const out: DroppedDay[] = [];
+  for (const [day, parts] of days) out.push(await detachDay(c, day, parts));
+  return out;
+}
+
+async function detachDay(c: Client, day: number, parts: Partition[]): Promise<DroppedDay> {
   const counted = await c.query<{ source: number; events: number }>('DELETE FROM event_days WHERE day = $1 RETURNING source, events', [day]);
   let events = 0;
   for (const r of counted.rows) {
@@ -101,12 +109,18 @@ async function dropDetached(q: Query): Promise<void> {
   if (rows.length) await q(`DROP TABLE IF EXISTS ${rows.map((r) => r.name).join(', ')}`);
 }
 
-/** Drops the whole days before the cutoff's day (each detached in its own transaction, then dropped); oldest first. */
+/**
+ * Drops the whole days before the cutoff's day, oldest first: detached a
+ * week at a time (a backlog of days costs a transaction a week, not one a
+ * day, and readers wait for the week's catalogue changes only), then dropped.
+ */
 export async function dropDaysBefore(q: Query, tx: Tx, schema: string, before: number): Promise<DroppedDay[]> {
   await dropDetached(q);
+  const days = [...(await partitionsBefore(q, RETAINED, dayNumber(before)))];
   const dropped: DroppedDay[] = [];
-  for (const [day, parts] of await partitionsBefore(q, RETAINED, dayNumber(before))) {
-    dropped.push(await patiently(() => tx((c) => detachDay(c, schema, day, parts))));
+  for (let i = 0; i < days.length; i += DAYS_PER_DETACH) {
+    const some = days.slice(i, i + DAYS_PER_DETACH);
+    dropped.push(...(await patiently(() => tx((c) => detachDays(c, schema, some)))));
     await dropDetached(q);
   }
   return dropped;
