@@ -5,7 +5,7 @@
  * same files, the floor no per-line ingest can beat (floor.ts), the database size, ticket lookups in-process, over HTTP and by
  * rg / grep, /v1/diag under 100 clients and redaction on hostile text; with
  * --pg URL also the ingest of the same corpus into PostgreSQL (pg-ingest.ts)
- * and its ratio to SQLite's. Prints a table with each target and whether it
+ * and its ratio to SQLite's, and the drop of a day holding as many rows (pg-partition-drop.ts). Prints a table with each target and whether it
  * is met, or with --json one object. When lnav is on PATH it opens the same
  * files, timed beside our ingest (lnav-peer.ts).
  *
@@ -227,6 +227,7 @@ export async function runBench(argv: string[]): Promise<BenchResult> {
     result.targets.push(target('ingest ratio', Number(result.ratio.toFixed(3)), '×', 1.0, false));
     if (result.lnav?.installed) result.targets.push(target('ingest / lnav open', Number(result.lnav.ratio.toFixed(3)), '×', 1.5, true));
     if (pgResult) result.targets.push(target('PostgreSQL / SQLite ingest', Number(pgResult.ratio.toFixed(3)), '×', 0.7, false));
+    if (pgResult?.dayDrop) result.targets.push(target('PostgreSQL drop of a day', Number(pgResult.dayDrop.seconds.toFixed(3)), 's', 1, true));
     result.targets.push(target('lookup p99 in-process', Number(inProcess.p99.toFixed(3)), 'ms', 5, true, at5m));
     if (http) result.targets.push(target('lookup p99 HTTP', Number(http.p99.toFixed(3)), 'ms', 15, true, at5m));
     result.targets.push(target('peak RSS', ing.peakRssBytes === null ? NaN : Number((ing.peakRssBytes / MIB).toFixed(1)), 'MiB', 256, true));

@@ -1,13 +1,15 @@
 /**
  * The bench's optional PostgreSQL figure (`--pg URL`): the same corpus
  * ingested by the real CLI into a fresh schema of that database, timed as
- * the SQLite ingest is, and compared with it. The schema is dropped after.
+ * the SQLite ingest is, and compared with it; then, in the same schema, a day
+ * of the corpus's size dropped by prune (pg-partition-drop.ts). The schema is dropped after.
  * A server that does not answer is reported and skipped, not a failure of
  * the bench.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { runMeasured } from './measured-process.js';
+import { pgPartitionDrop, type PartitionDropResult } from './pg-partition-drop.js';
 
 export interface PgIngestResult {
   /** Where, without a password: host, port and database. */
@@ -22,6 +24,8 @@ export interface PgIngestResult {
   cpuSeconds: number | null;
   otherCpuSeconds: number | null;
   peakRssBytes: number | null;
+  /** A day holding a copy of the whole corpus, dropped by prune; null when that failed (said why). */
+  dayDrop: PartitionDropResult | null;
 }
 
 /** `url` with `schema` set to a fresh name; the name too. */
@@ -75,6 +79,10 @@ export async function pgIngest(cli: string, corpusDir: string, url: string, sqli
     if (run.code !== 0) throw new Error(`the PostgreSQL ingest exited with ${run.code ?? run.signal}`);
     const report = JSON.parse(run.stdout) as { lines: number; stored: number };
     const linesPerSecond = report.lines / run.wallSeconds;
+    const dayDrop = await pgPartitionDrop(t.connectionString, t.schema, say).catch((e: unknown) => {
+      say(`the drop of a day failed: ${(e as Error).message}`);
+      return null;
+    });
     return {
       server: t.server,
       lines: report.lines,
@@ -85,6 +93,7 @@ export async function pgIngest(cli: string, corpusDir: string, url: string, sqli
       cpuSeconds: run.cpuSeconds,
       otherCpuSeconds: run.cpuSeconds !== null && run.machineBusySeconds !== null ? Math.max(0, run.machineBusySeconds - run.cpuSeconds) : null,
       peakRssBytes: run.peakRssBytes,
+      dayDrop,
     };
   } finally {
     await dropSchema(t.connectionString, t.schema);

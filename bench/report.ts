@@ -112,6 +112,15 @@ export function renderTable(r: BenchResult): string {
     const cpu = p.cpuSeconds === null ? '' : `; CPU: ingest ${p.cpuSeconds.toFixed(1)} s${p.otherCpuSeconds === null ? '' : `, PostgreSQL and others ${p.otherCpuSeconds.toFixed(1)} s`}`;
     row(`  into PostgreSQL at ${p.server} (CLI child, wall time)`, `${int(p.linesPerSecond)} lines/s  (${p.wallSeconds.toFixed(2)} s, ${int(p.stored)} stored${cpu})`);
     row('  PostgreSQL / SQLite', `${p.ratio.toFixed(2)}×`, 'PostgreSQL / SQLite ingest');
+    const d = p.dayDrop;
+    if (d) {
+      row(
+        `  PostgreSQL retention: prune dropping ${d.day}`,
+        `${(d.seconds * 1000).toFixed(0)} ms  (${int(d.events)} events, ~${int(d.otherRowsEstimate)} other rows, ${mib(d.bytes)}; ` +
+          `slowest of ${int(d.reads)} reads meanwhile ${ms(d.slowestReadMs)}; filled in ${d.fillSeconds.toFixed(1)} s)`,
+        'PostgreSQL drop of a day',
+      );
+    }
   }
   head('size');
   row('  raw logs', mib(r.database.rawBytes));

@@ -24,6 +24,26 @@ export interface WriteBatch {
   fence?: LeaseFence;
 }
 
+/** A day of history prune dropped whole (PostgreSQL's day partitions). */
+export interface DroppedDay {
+  /** The UTC day, 2026-11-24. */
+  day: string;
+  /** The events it held, exactly (counted as they were written). */
+  events: number;
+  /** The rows of the other tables (requests, unparsed, audit, lifecycle, lookups), as the database estimates them. */
+  otherRowsEstimate: number;
+  /** The partitions dropped. */
+  partitions: string[];
+}
+
+/** What prune removed. */
+export interface PruneResult {
+  /** Events removed, exactly: in the days dropped and deleted one by one. */
+  events: number;
+  /** Days dropped whole, oldest first; always empty where the store deletes rows (SQLite). */
+  droppedDays: DroppedDay[];
+}
+
 export interface WriteResult {
   events: number;
   unparsed: number;

@@ -30,6 +30,7 @@ import type {
   IncidentCount,
   OrgCodeCount,
   Page,
+  PruneResult,
   RequestCounts,
   SearchFilter,
   Stats,
@@ -63,8 +64,15 @@ export interface StreamWrites {
   /** The most a bulk ingest may hand this store at once, or null when it sets no bound of its own. */
   bulkLimits(): BulkLimits | null;
   checkpoint(streamKey: string): Promise<Checkpoint | null>;
-  /** Deletes what is older than `before` (epoch ms), in bounded batches; returns the number of events removed. */
-  prune(before: number): Promise<number>;
+  /** Deletes what is older than `before` (epoch ms), in bounded batches or whole days; says what it removed. */
+  prune(before: number): Promise<PruneResult>;
+  /**
+   * The cutoff a retention period ending at `before` uses: the time itself
+   * (SQLite), or the UTC midnight at or before it where history is kept in
+   * day partitions (PostgreSQL), so retention drops whole days and deletes no
+   * row one by one (a day is kept until all of it is past the period).
+   */
+  retentionCut(before: number): number;
 }
 
 /** The stored lines: by correlation id, by container, around one line, those that did not parse, and the streams they came from. */

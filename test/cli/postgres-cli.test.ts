@@ -91,7 +91,18 @@ describe('the CLI with a postgres:// store', () => {
 
     const prune = await cli(['prune', '--db', URL_WITH_PASSWORD, '--before', '1000', '--json']);
     expect(prune.code).toBe(0);
-    expect(JSON.parse(prune.out)).toMatchObject({ removed_events: 0, db_bytes_before: null, db_bytes_after: null });
+    expect(JSON.parse(prune.out)).toMatchObject({ removed_events: 0, dropped_days: [], db_bytes_before: null, db_bytes_after: null });
+    // A cutoff at a midnight after every line: their days are dropped whole, and said.
+    const midnight = (Math.floor(Date.now() / 86_400_000) + 1) * 86_400_000;
+    const drop = await cli(['prune', '--db', URL_WITH_PASSWORD, '--before', new Date(midnight).toISOString(), '--json']);
+    expect(drop.code).toBe(0);
+    const dropped = JSON.parse(drop.out) as { removed_events: number; dropped_days: { day: string; events: number; partitions: string[] }[] };
+    expect(dropped.removed_events).toBe(run.lines.length + 1);
+    expect(dropped.dropped_days.reduce((n, d) => n + d.events, 0)).toBe(run.lines.length + 1);
+    for (const d of dropped.dropped_days) {
+      expect(Date.parse(`${d.day}T00:00:00Z`)).toBeLessThan(midnight);
+      expect(d.partitions).toContain(`events_d${d.day.replaceAll('-', '')}`);
+    }
   });
 
   it('serve --follow on the URL: an operator token made by the CLI reads a ticket for a line appended after the start; SIGTERM at once after the banner still exits 0', async () => {

@@ -164,7 +164,7 @@ describe('Follower', () => {
     writeFileSync(log, old(0) + old(1) + fresh(2) + fresh(3));
     const ac = new AbortController();
     const pruned: number[] = [];
-    await runFollow(store, [log], { retainMs: 14 * 86_400_000, onPrune: (n) => (pruned.push(n), ac.abort()) }, ac.signal);
+    await runFollow(store, [log], { retainMs: 14 * 86_400_000, onPrune: (r) => (pruned.push(r.events), ac.abort()) }, ac.signal);
     expect(pruned).toEqual([2]);
     expect((await store.stats()).events.cp).toBe(2);
     expect(await store.eventsByCid(cidOf(0))).toHaveLength(0);

@@ -101,7 +101,7 @@ describe('SQLite blocks written before blocks were packed', () => {
       expect(a).toEqual([...packed.a, ...more].sort((x, y) => x.time - y.time));
       const after = await store.aroundEvent(events[db.key]![5]!.id, 2);
       expect(after?.after.map((e) => e.message)).toEqual(['late warning']);
-      expect(await store.prune(T0 + 150)).toBe(13);
+      expect((await store.prune(T0 + 150)).events).toBe(13);
       expect(await store.eventsByCid(A)).toEqual(more);
     } finally {
       await store.close();

@@ -3,10 +3,14 @@
  * their summaries, unparsed lines and index entries) older than the cut, in
  * bounded batches so readers are never blocked for long, then checkpoints the
  * WAL so the file set shrinks back (SQLite; with a postgres:// --db the sizes
- * of files are not ours to report, so they are left out).
+ * of files are not ours to report, so they are left out). On PostgreSQL whole
+ * days go as dropped partitions, listed in the output; `--retain` there cuts
+ * at the UTC midnight before the period's start (Store.retentionCut), so it
+ * drops days and deletes no row one by one, while `--before` cuts exactly.
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { dbPath } from '../../config.js';
+import { droppedText } from '../../store/prune-summary.js';
 import { storeFileBytes } from '../../store/store-presence.js';
 import { DB_OPTION, UsageError, withExistingStore, type CliContext } from '../context.js';
 import { terminalJsonLine } from '../terminal-json.js';
@@ -44,18 +48,25 @@ export function registerPrune(p: Command, ctx: CliContext): void {
     .option('--json', 'print the result as JSON')
     .action(async (o: { db?: string; retain?: number; before?: number; json?: boolean }) => {
       if ((o.retain === undefined) === (o.before === undefined)) throw new UsageError('prune needs exactly one of --retain DURATION or --before TIME');
-      const before = o.before ?? Date.now() - o.retain!;
       const target = dbPath(o.db, ctx.env);
       const sizeBefore = storeFileBytes(target);
       const started = performance.now();
-      const removed = await withExistingStore(o.db, ctx, (store) => store.prune(before));
+      let before = 0;
+      const result = await withExistingStore(o.db, ctx, (store) => {
+        before = o.before ?? store.retentionCut(Date.now() - o.retain!);
+        return store.prune(before);
+      });
+      const removed = result.events;
       const seconds = (performance.now() - started) / 1000;
       const sizeAfter = storeFileBytes(target);
       if (o.json) {
-        process.stdout.write(terminalJsonLine({ before: new Date(before).toISOString(), removed_events: removed, seconds: Number(seconds.toFixed(3)), db_bytes_before: sizeBefore, db_bytes_after: sizeAfter }));
+        const dropped = result.droppedDays.map((d) => ({ day: d.day, events: d.events, other_rows_estimate: d.otherRowsEstimate, partitions: d.partitions }));
+        process.stdout.write(
+          terminalJsonLine({ before: new Date(before).toISOString(), removed_events: removed, dropped_days: dropped, seconds: Number(seconds.toFixed(3)), db_bytes_before: sizeBefore, db_bytes_after: sizeAfter }),
+        );
       } else {
         const sizes = sizeBefore === null ? '' : `; store and WAL ${sizeBefore} → ${sizeAfter} bytes`;
-        process.stdout.write(`removed ${removed} events older than ${new Date(before).toISOString()} in ${seconds.toFixed(2)} s${sizes}\n`);
+        process.stdout.write(`removed ${removed} events older than ${new Date(before).toISOString()} in ${seconds.toFixed(2)} s${droppedText(result.droppedDays)}${sizes}\n`);
       }
     });
 }

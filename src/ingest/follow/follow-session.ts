@@ -4,6 +4,7 @@
  * that error and no checkpoint past what was committed. Messages go to `say`
  * (stderr in the CLI).
  */
+import { droppedText } from '../../store/prune-summary.js';
 import type { Store } from '../../store/store.js';
 import type { FollowOptions, FollowTotals } from './follower.js';
 import type { LeaseSettings } from './lease-keeper.js';
@@ -37,8 +38,8 @@ export async function followUntilSignalled(store: Store, roots: readonly string[
         ...(o.leases ? { leases: { ...o.leases, onError: (e: unknown) => o.say(`stream leases not renewed: ${e instanceof Error ? e.message : String(e)}`) } } : {}),
         onProblem: (p, reason) => o.say(`${p}: ${reason}`),
         onRestart: (p, reason) => o.say(`${p ?? 'a followed file'} was ${reason}: reading it from the start as a new stream`),
-        onPrune: (removed, before) => {
-          if (removed) o.say(`retention: removed ${removed} events older than ${new Date(before).toISOString()}`);
+        onPrune: (r, before) => {
+          if (r.events || r.droppedDays.length) o.say(`retention: removed ${r.events} events older than ${new Date(before).toISOString()}${droppedText(r.droppedDays)}`);
         },
         onCycle: (t, files) => {
           if (!o.status) return;

@@ -33,7 +33,7 @@ export type FollowWorkerMessage =
   | { type: 'problem'; path: string; reason: string }
   | { type: 'restart'; path: string | null; reason: string }
   | { type: 'store-error'; message: string; reason: string; retryInMs: number }
-  | { type: 'pruned'; removed: number; before: number }
+  | { type: 'pruned'; removed: number; before: number; droppedDays: string[] }
   | { type: 'lease-error'; message: string }
   | { type: 'fatal'; error: ThreadError }
   | { type: 'stopped'; totals: FollowTotals | null };
@@ -67,7 +67,7 @@ try {
       onProblem: (path, reason) => post({ type: 'problem', path, reason }),
       onRestart: (path, reason) => post({ type: 'restart', path, reason }),
       onStoreError: (e, retryInMs) => post({ type: 'store-error', message: e.message, reason: e.reason, retryInMs }),
-      onPrune: (removed, before) => post({ type: 'pruned', removed, before }),
+      onPrune: (r, before) => post({ type: 'pruned', removed: r.events, before, droppedDays: r.droppedDays.map((d) => d.day) }),
       ...(data.leases ? { leases: { ...data.leases, onError: (e: unknown) => post({ type: 'lease-error', message: e instanceof Error ? e.message : String(e) }) } } : {}),
       onCycle: (t, files) => {
         const now = Date.now();

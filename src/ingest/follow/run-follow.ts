@@ -6,19 +6,19 @@
  * checkpoints after a growing pause (the server, where reads keep working).
  */
 import { watch, type FSWatcher } from 'node:fs';
-import { StoreError, type Store } from '../../store/store.js';
+import { StoreError, type PruneResult, type Store } from '../../store/store.js';
 import { Follower, type FollowHooks, type FollowOptions, type FollowTotals } from './follower.js';
 import { LeaseKeeper, type LeaseKeeperHooks, type LeaseSettings } from './lease-keeper.js';
 
 export interface RunFollowOptions extends FollowHooks {
   follow?: Partial<FollowOptions>;
-  /** Delete events older than this (ms); null keeps everything. */
+  /** Delete events older than this (ms; on PostgreSQL whole UTC days, Store.retentionCut); null keeps everything. */
   retainMs?: number | null;
   /** How often retention runs (default: a tenth of the retention, between 1 minute and 1 hour). */
   pruneEveryMs?: number;
   /** 'stop': a store error ends the loop with that error; 'retry': it is reported and ingest starts over later. */
   onStoreError?: 'stop' | ((e: StoreError, retryInMs: number) => void);
-  onPrune?: (removed: number, before: number) => void;
+  onPrune?: (result: PruneResult, before: number) => void;
   /** After every cycle (status lines). */
   onCycle?: (totals: FollowTotals, files: number) => void;
   now?: () => number;
@@ -48,9 +48,8 @@ export async function runFollow(store: Store, roots: readonly string[], o: RunFo
         backoff = 0;
         if (o.retainMs && now() - lastPrune >= pruneEvery) {
           lastPrune = now();
-          const before = now() - o.retainMs;
-          const removed = await store.prune(before);
-          o.onPrune?.(removed, before);
+          const before = store.retentionCut(now() - o.retainMs);
+          o.onPrune?.(await store.prune(before), before);
         }
       } catch (e) {
         follower.abandon();

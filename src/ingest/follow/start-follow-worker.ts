@@ -70,7 +70,9 @@ export function startFollowWorker(data: FollowWorkerData, redactor: Redactor, lo
         logger.warn({ holder: data.leases?.holder }, `stream leases not renewed: ${m.message}`);
         return;
       case 'pruned':
-        if (m.removed) logger.info({ removed: m.removed, before: new Date(m.before).toISOString() }, 'retention removed old events');
+        if (m.removed || m.droppedDays.length) {
+          logger.info({ removed: m.removed, before: new Date(m.before).toISOString(), dropped_days: m.droppedDays }, 'retention removed old events');
+        }
         return;
       case 'fatal':
         logger.error({ message: m.error.message, code: m.error.code }, 'follow worker stopped on an error');

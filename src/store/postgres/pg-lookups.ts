@@ -20,7 +20,3 @@ export async function pgLookups(q: Query, f: LookupFilter, cursor?: string | nul
   const { sql, args, limit } = lookupsQuery('postgres', f, cursor);
   return pageOf(await q<LookupRow>(sql, args), limit);
 }
-
-export async function pgPruneLookups(q: Query, before: number): Promise<void> {
-  await q('DELETE FROM lookups WHERE time < $1', [before]);
-}

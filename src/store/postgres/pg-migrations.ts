@@ -15,6 +15,7 @@
  */
 import { StoreError } from '../store.js';
 import type { Client } from './pg-connect.js';
+import { DAY_PARTITIONS_MIGRATION } from './pg-migration-days.js';
 
 export const PG_MIGRATIONS: readonly string[] = [
   /* 1 */ `
@@ -237,7 +238,8 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE INDEX lookups_actor ON lookups (actor, time);
   CREATE INDEX lookups_org ON lookups (org, time) WHERE org IS NOT NULL;
   `,
-  // Leases on streams for several consoles on one schema (model/lease.ts); times are the server's epoch ms.
+  /* 5: the time-ordered tables in day partitions (pg-migration-days.ts) */ DAY_PARTITIONS_MIGRATION,
+  /* 6 */ // Leases on streams for several consoles on one schema (model/lease.ts); times are the server's epoch ms.
   `
   CREATE TABLE IF NOT EXISTS stream_leases (
     key text COLLATE "C" PRIMARY KEY,

@@ -20,6 +20,7 @@ import { counterRows, countSource, freshFilter, idempotentRepeat, markAfter, mer
 import type { Client } from './pg-connect.js';
 import { insertActivity, pgText, upsertContainers, type Stored } from './pg-derived-rows.js';
 import { refJson, type RefCache } from './pg-refs.js';
+import { dayNumber } from './pg-partitions.js';
 import { Staging } from './pg-staging.js';
 
 /** A locked streams row: the stored stream and its id. */
@@ -57,7 +58,7 @@ async function insertEvents(c: Client, staging: Staging, rows: Stored[], refs: M
     `WITH ins AS (
        INSERT INTO events (stream, off, time, source, cid, wok, ref, notable, data)
        SELECT stream, off, time, source, cid, wok, ref, notable, data FROM pg_temp.events_in WHERE ord >= $1
-       ON CONFLICT (stream, off) DO NOTHING RETURNING stream, off
+       ON CONFLICT (stream, off, time) DO NOTHING RETURNING stream, off
      )
      SELECT s.ord FROM pg_temp.events_in s WHERE s.ord >= $1 AND NOT EXISTS (SELECT 1 FROM ins WHERE ins.stream = s.stream AND ins.off = s.off)`,
     [first],
@@ -88,6 +89,20 @@ async function lockStreams(c: Client, batches: StreamBatch[], now: number): Prom
     [keys],
   );
   return new Map(r.rows.map(({ key, ahead, ...row }) => [key, { ...row, ahead: ahead ?? [] }]));
+}
+
+/**
+ * Adds a batch's events to event_days (per UTC day and source, keys "day
+ * source"), in key order so two writers lock the rows in the same order.
+ */
+async function countDays(c: Client, perDay: Map<string, number>): Promise<void> {
+  if (!perDay.size) return;
+  const rows = [...perDay].map(([k, n]) => [...k.split(' ').map(Number), n] as [number, number, number]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  await c.query(
+    `INSERT INTO event_days (day, source, events) SELECT * FROM unnest($1::bigint[], $2::smallint[], $3::bigint[])
+     ON CONFLICT (day, source) DO UPDATE SET events = event_days.events + EXCLUDED.events`,
+    [rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2])],
+  );
 }
 
 export class PgWriter {
@@ -180,10 +195,14 @@ export class PgWriter {
 
     const perStream = new Map<number, number>();
     const counts: SourceCounts = {};
+    const perDay = new Map<string, number>();
     for (const { e, stream } of stored) {
       perStream.set(stream, (perStream.get(stream) ?? 0) + 1);
       countSource(counts, e.source, 1);
+      const k = `${dayNumber(e.time)} ${SOURCES.indexOf(e.source)}`;
+      perDay.set(k, (perDay.get(k) ?? 0) + 1);
     }
+    await countDays(c, perDay);
     let unparsed = 0;
     const up = plan.flatMap((p) => p.keptUnparsed.map((u) => ({ u, stream: p.id })));
     if (up.length) {
@@ -191,7 +210,7 @@ export class PgWriter {
         `INSERT INTO unparsed (stream, off, line, reason, head, time)
          SELECT stream, off, line, reason, head, time FROM unnest($1::int[], $2::bigint[], $3::bigint[], $4::text[], $5::bytea[], $6::bigint[]) WITH ORDINALITY
               AS u(stream, off, line, reason, head, time, ord) ORDER BY ord
-         ON CONFLICT (stream, off) DO NOTHING`,
+         ON CONFLICT (stream, off, time) DO NOTHING`,
         [up.map((x) => x.stream), up.map((x) => x.u.offset), up.map((x) => x.u.line), up.map((x) => pgText(x.u.reason)), up.map((x) => Buffer.from(x.u.head, 'utf8')), up.map((x) => x.u.time)],
       );
       unparsed = r.rowCount ?? 0;

@@ -9,12 +9,13 @@
  */
 import type pg from 'pg';
 import type { LimiterSpec } from '../../model/access.js';
+import type { CheckRecord } from '../../model/health.js';
 import type { LookupEntry, LookupFilter } from '../../model/lookup.js';
 import type { Inventory } from '../../model/inventory.js';
 import { lend } from '../compose-store.js';
 import type { PreparedBatch } from '../prepared-batch.js';
 import { findRequests, type RequestFilter } from '../search-filter.js';
-import type { BulkLimits, Store, WriteBatch } from '../store.js';
+import type { BulkLimits, PruneResult, Store, WriteBatch } from '../store.js';
 import { postgresLimiter } from '../store-limiter.js';
 import { PgAccess } from './pg-access.js';
 import { PgActivity } from './pg-activity.js';
@@ -25,15 +26,26 @@ import { PgEventReads } from './pg-event-reads.js';
 import { PgIncidentCounts } from './pg-incident-counts.js';
 import { PgInventory } from './pg-inventory.js';
 import { pgAcquireLeases, pgCheckFence, pgLeaseTable, pgReleaseLeases } from './pg-leases.js';
-import { pgLookups, pgPruneLookups, pgRecordLookup } from './pg-lookups.js';
+import { pgLookups, pgRecordLookup } from './pg-lookups.js';
 import { migrate } from './pg-migrations.js';
-import { pruneBefore } from './pg-prune.js';
+import { createDays, dayNumber, DAY_MS, daysAhead, daysOf, isMissingPartition, KnownDays } from './pg-partitions.js';
+import { deleteBefore, dropDaysBefore, pruneChecksBefore, type Tx } from './pg-prune.js';
 import { RefCache } from './pg-refs.js';
 import { PgTransfer } from './pg-transfer.js';
 import { PgWriter } from './pg-writer.js';
 import { DEFAULT_REDACTOR, type Redactor } from '../../redact/redactor.js';
 
 export type { PgOptions } from './pg-connect.js';
+
+/** The times a batch's rows are partitioned on: its events' and unparsed lines' (the derived rows take their event's). */
+function batchDays(batch: WriteBatch): Set<number> {
+  return daysOf(batch.streams.flatMap((sb) => [...sb.events.map((e) => e.time), ...sb.unparsed.map((u) => u.time)]));
+}
+
+/** …and a prepared batch's: each block spans at most BLOCK_SPAN_MS, so its first and last times give its days. */
+function preparedDays(batch: PreparedBatch): Set<number> {
+  return daysOf(batch.streams.flatMap((sb) => [...sb.blocks.flatMap((b) => [b.t0, b.t1]), ...sb.unparsed.map((u) => u.time)]));
+}
 
 export interface PostgresStoreOptions extends PgOptions {
   /** Removes secrets from what is written; the built-in rules only (DEFAULT_REDACTOR) when left out. */
@@ -62,6 +74,7 @@ export class PostgresStore {
   private readonly target: string;
   private ready: Promise<void> | null = null;
   private closed = false;
+  private readonly known = new KnownDays();
 
   constructor(opts: PostgresStoreOptions) {
     const redactor = opts.redactor ?? DEFAULT_REDACTOR;
@@ -72,39 +85,44 @@ export class PostgresStore {
     const refs = new RefCache();
     const writer = new PgWriter(refs, redactor);
     const inv = new PgInventory(q);
+    const tx: Tx = (fn) => this.tx('dropping old days', fn);
+    const activity = new PgActivity(q);
+    const transfer = new PgTransfer(q, (fn) => this.tx('copying records', fn), refs);
     const methods = {
       redactor,
       ...lend(new PgEventReads(q, refs), ['checkpoint', 'streams', 'eventsByCid', 'eventsByCids', 'containerEvents', 'containerTail', 'unparsed', 'stats', 'search', 'codeCounts']),
-      ...lend(new PgActivity(q), ['requestCounts', 'requestTotal', 'audits', 'wokChanges', 'lifecycle', 'containers', 'recordChecks', 'checkHistory', 'pruneChecks']),
+      ...lend(activity, ['requestCounts', 'requestTotal', 'audits', 'wokChanges', 'lifecycle', 'containers', 'checkHistory']),
+      recordChecks: (records: CheckRecord[]) => this.onDays(daysOf(records.map((r) => r.time)), () => activity.recordChecks(records)),
+      pruneChecks: (before: number) => this.afterDrop(pruneChecksBefore(q, tx, this.schema, before)),
       ...lend(new PgIncidentCounts(q), ['incidentCounts', 'affectedOrgs']),
       ...lend(inv, ['keysByPrefix', 'wok', 'inventory']),
       ...lend(new PgAccess(q, (fn) => this.tx('updating an operator', fn)), [
         'addOperator', 'operatorByEmail', 'operatorById', 'listOperators', 'setOperatorDisabled', 'setOperatorPassword',
         'createSession', 'session', 'deleteSession', 'deleteSessionsOf', 'createToken', 'tokenByHash', 'listTokens', 'revokeToken', 'touchToken',
       ]),
-      ...lend(new PgTransfer(q, (fn) => this.tx('copying records', fn), refs), [
-        'streamLines', 'checksAfter', 'lookupsAfter', 'newestRecords', 'importLookups', 'importOperator', 'importToken', 'idempotencyAfter', 'importIdempotency',
-      ]),
-      writeBatch: (batch: WriteBatch) =>
-        this.tx('writing a batch', async (c) => {
+      ...lend(transfer, ['streamLines', 'checksAfter', 'lookupsAfter', 'newestRecords', 'importOperator', 'importToken', 'idempotencyAfter', 'importIdempotency']),
+      importLookups: (entries: readonly LookupEntry[]) => this.onDays(daysOf(entries.map((e) => e.time)), () => transfer.importLookups(entries)),
+      writeBatch: (batch: WriteBatch) => this.onDays(batchDays(batch), () => this.tx('writing a batch', async (c) => {
           if (batch.fence) await pgCheckFence(c, batch.fence);
           return writer.write(c, batch);
-        }),
-      writePrepared: (batch: PreparedBatch) =>
-        this.tx('writing a batch', async (c) => {
+        })),
+      writePrepared: (batch: PreparedBatch) => this.onDays(preparedDays(batch), () => this.tx('writing a batch', async (c) => {
           if (batch.fence) await pgCheckFence(c, batch.fence);
           return writer.writePrepared(c, batch);
-        }),
+        })),
       // Nothing to set for a bulk run: its pieces go through the pool as any batch does.
       bulkSession: <T>(fn: () => Promise<T>) => fn(),
       bulkLimits: () => PG_BULK_LIMITS,
       putInventory: (i: Inventory) => this.tx('importing the inventory', (c) => inv.put(c, i)),
-      prune: async (before: number) => {
-        await pgPruneLookups(q, before);
-        return pruneBefore(q, before);
+      prune: async (before: number): Promise<PruneResult> => {
+        const droppedDays = await this.afterDrop(dropDaysBefore(q, tx, this.schema, before));
+        const events = await deleteBefore(q, before);
+        await this.ensureDays(daysAhead(Date.now()));
+        return { events: events + droppedDays.reduce((n, d) => n + d.events, 0), droppedDays };
       },
+      retentionCut: (before: number) => dayNumber(before) * DAY_MS,
       aroundEvent: (id: string, n: number) => pgAroundEvent(q, refs, id, n),
-      recordLookup: (entry: LookupEntry) => pgRecordLookup(q, entry),
+      recordLookup: (entry: LookupEntry) => this.onDays(daysOf([entry.time]), () => pgRecordLookup(q, entry)),
       lookups: (filter: LookupFilter, cursor?: string | null) => pgLookups(q, filter, cursor),
       codeByOrg: (f: { code: string; from: number; to: number }) => pgCodeByOrg(q, f),
       findRequests: (f: RequestFilter, cursor?: string | null) => findRequests(this, f, cursor),
@@ -134,11 +152,52 @@ export class PostgresStore {
   }
 
   private migrated(): Promise<void> {
-    this.ready ??= inTransaction(this.pool, (e) => this.fail(e, `opening schema "${this.schema}"`), (c) => migrate(c, this.schema)).catch((e: unknown) => {
-      this.ready = null;
-      throw e;
-    });
+    const fail = (e: unknown) => this.fail(e, `opening schema "${this.schema}"`);
+    this.ready ??= inTransaction(this.pool, fail, (c) => migrate(c, this.schema))
+      .then(() => inTransaction(this.pool, fail, (c) => createDays(c, this.schema, daysAhead(Date.now()))))
+      .then(() => this.known.add(daysAhead(Date.now())))
+      .catch((e: unknown) => {
+        this.ready = null;
+        throw e;
+      });
     return this.ready;
+  }
+
+  /** Creates the partitions of these days not known to exist, in a transaction of their own (pg-partitions.ts). */
+  private async ensureDays(days: Iterable<number>): Promise<void> {
+    const missing = this.known.missing(days);
+    if (!missing.length) return;
+    await this.tx('creating day partitions', (c) => createDays(c, this.schema, missing));
+    this.known.add(missing);
+  }
+
+  /**
+   * Runs a write whose rows fall on these days once their partitions exist,
+   * and those of today and the days ahead (so a store that runs for days
+   * without prune still makes each day two days early, not at its first row).
+   * A write refused for want of a partition (another process dropped a day
+   * this one thought was there) learns the partitions again and runs once more.
+   */
+  private async onDays<T>(days: Set<number>, write: () => Promise<T>): Promise<T> {
+    for (const d of daysAhead(Date.now())) days.add(d);
+    await this.ensureDays(days);
+    try {
+      return await write();
+    } catch (e) {
+      if (!isMissingPartition(e)) throw e;
+      this.known.clear();
+      await this.ensureDays(days);
+      return write();
+    }
+  }
+
+  /** Runs a prune step that drops days; forgets the partitions it knew of (they are learnt again as needed). */
+  private async afterDrop<T>(drop: Promise<T>): Promise<T> {
+    try {
+      return await drop;
+    } finally {
+      this.known.clear();
+    }
   }
 
   private async query<T extends object>(sql: string, params?: unknown[]): Promise<T[]> {

@@ -108,8 +108,10 @@ export class SqliteStore {
       limiter: (spec: LimiterSpec) => sqliteLimiter(db, spec),
       prune: async (before: number) => {
         lookups.prune(before);
-        return pruneBefore(db, st, cids, before);
+        return { events: pruneBefore(db, st, cids, before), droppedDays: [] };
       },
+      // Blocks are deleted by their own times: retention cuts where it is asked to.
+      retentionCut: (before: number) => before,
       close: async () => {
         if (!db.open) return;
         try {

@@ -37,7 +37,7 @@ export function pruneContract(make: MakeStore): void {
       const cutoff = T0 + 5 * DAY;
       expect((await cur.store.stats()).events).toEqual({ cp: 100, container: 53, audit: 50 });
 
-      expect(await cur.store.prune(cutoff)).toBe(30 * 4 + 1 + 1);
+      expect((await cur.store.prune(cutoff)).events).toBe(30 * 4 + 1 + 1);
       expect(await cur.store.eventsByCid(cid('old-0'))).toEqual([]);
       expect(await cur.store.eventsByCid(cid('old-29'))).toEqual([]);
       expect(await cur.store.eventsByCid(cid('new-0'))).toHaveLength(4);
@@ -57,7 +57,7 @@ export function pruneContract(make: MakeStore): void {
       expect((await cur.store.unparsed()).items.map((u) => u.head)).toEqual(['junk of day 10']);
       // Checkpoints stay: a re-read of the pruned range stores nothing again.
       expect((await cur.store.checkpoint(cp.key))?.offset).toBe(cp.offset);
-      expect(await cur.store.prune(cutoff)).toBe(0);
+      expect((await cur.store.prune(cutoff)).events).toBe(0);
     });
 
     it('prune works through more than one bounded batch', async () => {
@@ -71,13 +71,26 @@ export function pruneContract(make: MakeStore): void {
       cp.cpLine({ cid: cid('old-in-last'), time: T0 + 89 * DAY, msg: 'old' });
       const keep = cp.cpLine({ cid: cid('keeper'), time: T0 + 100 * DAY, msg: 'kept' });
       await cur.store.writeBatch({ streams: [cp.batch()] });
-      expect(await cur.store.prune(T0 + 90 * DAY)).toBe(6001);
+      expect((await cur.store.prune(T0 + 90 * DAY)).events).toBe(6001);
       expect(await cur.store.eventsByCid(cid('keeper'))).toEqual([keep]);
       expect(await cur.store.eventsByCid(cid('old-in-last'))).toEqual([]);
       expect(await cur.store.eventsByCid(cid('bulk-2-1999'))).toEqual([]);
       expect(await cur.store.stats()).toMatchObject({ events: { cp: 1 }, correlationIds: 1 });
-      expect(await cur.store.prune(T0 + 90 * DAY)).toBe(0);
+      expect((await cur.store.prune(T0 + 90 * DAY)).events).toBe(0);
       expect((await cur.store.stats()).correlationIds).toBe(1);
+    });
+
+    it('retentionCut cuts no later than asked and at most a day earlier, and a prune at it keeps what is newer than asked', async () => {
+      const cp = new StreamFixture(cpStream());
+      const asked = T0 + 2 * DAY + 7 * 3_600_000;
+      for (const t of [T0, asked - 1, asked, asked + DAY]) cp.cpLine({ cid: cid(`cut-${t}`), time: t, msg: 'tick' });
+      await cur.store.writeBatch({ streams: [cp.batch()] });
+      const cut = cur.store.retentionCut(asked);
+      expect(cut).toBeLessThanOrEqual(asked);
+      expect(cut).toBeGreaterThan(asked - DAY);
+      await cur.store.prune(cut);
+      expect(await cur.store.eventsByCid(cid(`cut-${T0}`))).toEqual([]);
+      for (const t of [asked, asked + DAY]) expect(await cur.store.eventsByCid(cid(`cut-${t}`))).toHaveLength(1);
     });
 
     it('close keeps what was written for the next open, may be called twice, and ends use of the store', async () => {
