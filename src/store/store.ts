@@ -193,7 +193,8 @@ export class StoreError extends CodedError {
   readonly code = 'DIAG_STORE_UNAVAILABLE' satisfies DiagCode;
   constructor(
     message: string,
-    readonly reason: 'full' | 'readonly' | 'busy' | 'corrupt' | 'other',
+    /** 'unavailable': the server cannot be reached or used right now (down, restarting, failing over). */
+    readonly reason: 'unavailable' | 'full' | 'readonly' | 'busy' | 'corrupt' | 'other',
     options?: { cause?: unknown },
   ) {
     super(message, options);

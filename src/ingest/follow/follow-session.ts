@@ -1,8 +1,10 @@
 /**
  * `ingest --follow` in the foreground: follows until SIGINT or SIGTERM, then
- * commits and returns the totals. A store error (full, read-only) ends it with
- * that error and no checkpoint past what was committed. Messages go to `say`
- * (stderr in the CLI).
+ * commits and returns the totals. A store error that waiting can fix (the
+ * database restarting or failing over, busy, full: store-outage.ts) pauses
+ * it, says so, and it reads on from the committed checkpoints once the store
+ * answers again; any other ends it with that error and no checkpoint past
+ * what was committed. Messages go to `say` (stderr in the CLI).
  */
 import type { Store } from '../../store/store.js';
 import type { FollowOptions, FollowTotals } from './follower.js';
@@ -30,7 +32,8 @@ export async function followUntilSignalled(store: Store, roots: readonly string[
       {
         follow: o.follow,
         retainMs: o.retainMs ?? null,
-        onStoreError: 'stop',
+        onStoreError: (e, retryInMs) => o.say(`ingest paused: ${e.message}; checkpoints stay where they were; trying again in ${Math.round(retryInMs / 1000)} s`),
+        onResume: (pausedMs) => o.say(`ingest resumed after ${(pausedMs / 1000).toFixed(1)} s paused: reading on from the committed checkpoints`),
         onProblem: (p, reason) => o.say(`${p}: ${reason}`),
         onRestart: (p, reason) => o.say(`${p ?? 'a followed file'} was ${reason}: reading it from the start as a new stream`),
         onPrune: (removed, before) => {
