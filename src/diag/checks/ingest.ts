@@ -4,13 +4,16 @@
  * is never mistaken for "no data" — plus the bytes not read yet behind all
  * streams and the share of lines that parsed as nothing. `lag` and
  * `unparsed` are the totals; `streamLag` and `streamUnparsed` (with
- * ?verbose) one reading per stream.
+ * ?verbose) one reading per stream. `writes`: whether this server's own
+ * follow thread is writing or paused on store errors (ingest-writes.ts),
+ * also read when the store cannot be.
  */
 import type { Source } from '../../model/event.js';
 import type { StreamState } from '../../model/stream.js';
 import type { CheckDefinition, CheckDeps, CheckResult, Measurement } from '../check.js';
 import { streamLag } from '../../ingest/readers/stream-lag.js';
 import { span } from '../diag-config.js';
+import { ingestWrites } from './ingest-writes.js';
 
 const UNPARSED_LINK = { rel: 'related' as const, href: '/unparsed', title: 'unparsed lines' };
 
@@ -88,14 +91,25 @@ function unparsed(deps: CheckDeps, streams: StreamState[]): Measurement[] {
 
 async function run(deps: CheckDeps): Promise<CheckResult> {
   const now = deps.clock.now();
-  // streams() reads the streams table alone; stats() would also count distinct ids over the whole cid index.
-  const streams = await deps.store.streams();
-  const t = await newest(deps, streams, now);
+  const writes = ingestWrites(deps.ingest?.() ?? null, now);
+  let streams: StreamState[];
+  let t: Record<Source, number | null>;
+  try {
+    // streams() reads the streams table alone; stats() would also count distinct ids over the whole cid index.
+    streams = await deps.store.streams();
+    t = await newest(deps, streams, now);
+  } catch (e) {
+    if (!writes.length) throw e;
+    // The database is away: say so, and what the follow thread is doing about it.
+    const output = `cannot read the store: ${e instanceof Error ? e.message : String(e)}`;
+    return { measurements: [{ measurement: 'lastLine', componentType: 'component', status: 'fail', output }, ...writes] };
+  }
   return {
     measurements: [
       lastLine(deps, 'cp', t.cp, now),
       lastLine(deps, 'container', t.container, now),
       lastLine(deps, 'audit', t.audit, now),
+      ...writes,
       ...lag(deps, streams),
       ...unparsed(deps, streams),
     ],
@@ -106,6 +120,6 @@ export const ingestCheck: CheckDefinition = {
   name: 'ingest',
   componentType: 'component',
   primary: 'lastLine',
-  description: "The console's own intake: newest line per source (silent is warn), unread bytes, unparsed share.",
+  description: "The console's own intake: newest line per source (silent is warn), whether its follow thread writes (paused on database errors is warn, then fail), unread bytes, unparsed share.",
   run,
 };

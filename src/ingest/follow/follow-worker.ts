@@ -2,9 +2,11 @@
  * The follower inside the server, on a worker thread with its own store
  * connection to the same store (the SQLite file, or the PostgreSQL schema of
  * a postgres:// target, through a pool of its own): tailing, parsing, committing and retention
- * never run on the thread that answers HTTP. A store error (full, read-only)
- * is reported and ingest starts over from the committed checkpoints after a
- * pause, while the server keeps answering reads.
+ * never run on the thread that answers HTTP. A store error that waiting can
+ * fix (store-outage.ts) is reported and ingest starts over from the committed
+ * checkpoints after a pause, while the server keeps answering reads; any
+ * other is reported as fatal and ends the thread (start-follow-worker.ts
+ * starts it again, a few times).
  */
 import { openStore } from '../../store/open-store.js';
 import type { Store } from '../../store/store.js';
@@ -30,6 +32,7 @@ export type FollowWorkerMessage =
   | { type: 'problem'; path: string; reason: string }
   | { type: 'restart'; path: string | null; reason: string }
   | { type: 'store-error'; message: string; reason: string; retryInMs: number }
+  | { type: 'resumed'; pausedMs: number }
   | { type: 'pruned'; removed: number; before: number }
   | { type: 'fatal'; error: ThreadError }
   | { type: 'stopped'; totals: FollowTotals | null };
@@ -63,6 +66,7 @@ try {
       onProblem: (path, reason) => post({ type: 'problem', path, reason }),
       onRestart: (path, reason) => post({ type: 'restart', path, reason }),
       onStoreError: (e, retryInMs) => post({ type: 'store-error', message: e.message, reason: e.reason, retryInMs }),
+      onResume: (pausedMs) => post({ type: 'resumed', pausedMs }),
       onPrune: (removed, before) => post({ type: 'pruned', removed, before }),
       onCycle: (t, files) => {
         const now = Date.now();
