@@ -81,8 +81,11 @@ export async function serve(o: ServeOptions): Promise<void> {
   // The follow thread starts once the server listens; the `ingest` check reads its state from then on.
   let follower: FollowWorkerHandle | null = null;
   const diag = createDiagServices({ store, inventory, catalog, clock: systemClock, config: ds.config, cp, ingest: () => follower?.status() ?? null });
+  let stopping = false;
+  // A thread that keeps stopping (thread-supervisor.ts) takes the server down, non-zero: it never answers on without it.
+  const giveUp = (reason: string) => void stop('thread failure', 1, reason);
   // Pushed batches are parsed and written on a thread of their own, never on the one answering HTTP.
-  const pusher = await startPushWorker({ db: o.db, pgLogLinePrefix: pgLogLinePrefix(o.env) }, o.redactor, logger);
+  const pusher = await startPushWorker({ db: o.db, pgLogLinePrefix: pgLogLinePrefix(o.env) }, o.redactor, logger, giveUp);
   const app = createApp({
     store,
     redactor: o.redactor,
@@ -102,9 +105,6 @@ export async function serve(o: ServeOptions): Promise<void> {
   // Off the request path: run every check periodically and keep the history (bounded retention).
   const healthLoop = startHealthLoop({ runner: diag.runner, store, logger, intervalMs: ds.config.intervalMs, retentionMs: ds.config.retentionMs });
   const s = await listen(app, o.port, o.host);
-  let stopping = false;
-  // A thread that keeps stopping (thread-supervisor.ts) takes the server down, non-zero: it never answers on without it.
-  const giveUp = (reason: string) => void stop('thread failure', 1, reason);
   follower = roots.length || o.retainMs ? startFollowWorker({ db: o.db, roots, retainMs: o.retainMs ?? null, follow: { pgLogLinePrefix: pgLogLinePrefix(o.env) } }, o.redactor, logger, giveUp) : null;
   const stop = async (signal: string, code = 0, reason?: string) => {
     if (stopping) return;

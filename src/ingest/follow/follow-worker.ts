@@ -8,8 +8,8 @@
  * other is reported as fatal and ends the thread (start-follow-worker.ts
  * starts it again, a few times).
  */
-import { openStore } from '../../store/open-store.js';
-import type { Store } from '../../store/store.js';
+import { openStoreWaiting } from '../../store/open-store-waiting.js';
+import type { Store, StoreError } from '../../store/store.js';
 import { toThreadError, type ThreadError } from '../../threads/thread-error.js';
 import { openThreadPort } from '../../threads/thread-port.js';
 import type { ThreadProtocol } from '../../threads/typed-worker.js';
@@ -52,8 +52,18 @@ port.unref();
 
 let totals: FollowTotals | null = null;
 let store: Store | null = null;
+/** Told to stop while waiting for the database: no error to report. */
+const STOPPED_WAITING = new Error('stopped while waiting for the store');
 try {
-  store = await openStore(data.db, { redactor: port.redactor });
+  // Started again while the database is away, it waits for it (paused, as after a failed write).
+  let waitingSince: number | null = null;
+  const onWait = (e: StoreError, retryInMs: number) => {
+    waitingSince ??= Date.now();
+    post({ type: 'store-error', message: e.message, reason: e.reason, retryInMs });
+  };
+  store = await openStoreWaiting(data.db, { redactor: port.redactor }, { signal: ac.signal, onWait });
+  if (!store) throw STOPPED_WAITING;
+  if (waitingSince !== null) post({ type: 'resumed', pausedMs: Date.now() - waitingSince });
   post({ type: 'started' });
   let lastStatus = 0;
   const every = data.statusEveryMs ?? 1000;
@@ -78,7 +88,7 @@ try {
     ac.signal,
   );
 } catch (e) {
-  post({ type: 'fatal', error: toThreadError(e) });
+  if (e !== STOPPED_WAITING) post({ type: 'fatal', error: toThreadError(e) });
 } finally {
   await store?.close();
   post({ type: 'stopped', totals });

@@ -51,6 +51,7 @@ export function startFollowWorker(data: FollowWorkerData, redactor: Redactor, lo
   const state: FollowWorkerState = { running: true, files: 0, totals: null, storeError: null, pausedSince: null, retryAt: null, lastStoreError: null, restarts: 0, problems: new Map() };
   let markReady: () => void = () => {};
   const ready = new Promise<void>((r) => (markReady = r));
+  let starts = 0;
   const thread = superviseThread<FollowThread>({
     name: 'follow thread',
     logger,
@@ -60,9 +61,9 @@ export function startFollowWorker(data: FollowWorkerData, redactor: Redactor, lo
       onGiveUp(reason);
     },
     start: () => {
+      state.restarts = starts++;
       const worker = startThread(FOLLOW_THREAD, data, { redactor });
       worker.onError((err) => logger.error({ err }, 'follow worker failed'));
-      worker.onceExit(() => (state.restarts = thread.restarts));
       worker.onMessage(onMessage);
       return worker;
     },
