@@ -1,6 +1,7 @@
 /**
  * The one storage interface, made of parts (stream writes, line reads,
- * requests, activity, inventory, the lookup audit, access, health): each
+ * requests, activity, inventory, the lookup audit, access, health, the
+ * ingesters' notes): each
  * backend assembles its Store from objects that implement them
  * (compose-store.ts), and a caller takes the part it uses. Async even over
  * better-sqlite3, so the PostgreSQL implementation slots in unchanged; one
@@ -16,6 +17,7 @@ import type { AuditRecord, LifecycleRecord } from '../model/activity.js';
 import type { Event, Unparsed } from '../model/event.js';
 import type { Redactor } from '../redact/redactor.js';
 import type { CheckRecord } from '../model/health.js';
+import type { IngestNote } from '../model/ingest-note.js';
 import type { Inventory, InventoryKey, InventoryWok } from '../model/inventory.js';
 import type { RequestSummary } from '../model/request.js';
 import type { PreparedBatch } from './prepared-batch.js';
@@ -174,7 +176,15 @@ export interface HealthStore {
   pruneChecks(before: number): Promise<number>;
 }
 
-export interface Store extends EventStore, AccessStore, HealthStore {
+/** What long-running ingesters say of themselves (ingest-note.ts): one note per ingester, the newest. */
+export interface IngestNotes {
+  /** Replaces the ingester's note; notes not seen for a week are dropped. */
+  noteIngest(note: IngestNote): Promise<void>;
+  /** Every ingester's note, most recently seen first. */
+  ingestNotes(): Promise<IngestNote[]>;
+}
+
+export interface Store extends EventStore, AccessStore, HealthStore, IngestNotes {
   close(): Promise<void>;
 }
 

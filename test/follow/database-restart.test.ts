@@ -179,10 +179,28 @@ describe('a PostgreSQL restart under ingest --follow and serve --follow', () => 
     const writes = checks.map((c) => (JSON.parse(c) as { checks: Record<string, { status: string }[]> }).checks['ingest:writes']?.[0]?.status ?? 'none');
     expect(writes.filter((w) => w === 'warn' || w === 'fail').length, checks.join('\n')).toBeGreaterThan(0);
 
+    // `stats` shows each one writing again, and the outage it rode out: the error and how long ingest was paused.
+    type Ingester = { ingester: string; state: string; last_store_error: { message: string; paused_ms: number | null } | null };
+    const ingesters = async (url: string) => {
+      const r = await runCli(['stats', '--json', '--db', url]);
+      expect(r.code, r.err).toBe(0);
+      return (JSON.parse(r.out) as { ingesters: Ingester[] }).ingesters;
+    };
+    for (const [url, command] of [[ingestDb, 'ingest --follow'], [serveDb, 'serve --follow']] as const) {
+      const [i, ...others] = await ingesters(url);
+      expect(others).toEqual([]);
+      expect(i).toMatchObject({ state: 'writing', last_store_error: { message: expect.stringMatching(/cannot reach PostgreSQL|cannot serve now/) as unknown } });
+      expect(i!.ingester.startsWith(`${command} on `)).toBe(true);
+      expect(i!.last_store_error!.paused_ms).toBeGreaterThan(1000);
+    }
+    const text = await runCli(['stats', '--db', ingestDb]);
+    expect(text.out).toMatch(/^ingest {7}ingest --follow on .*: writing since \S+\n {13}last store error \S+ \(paused \d+\.\d s\): /m);
+
     ingest.kill('SIGTERM');
     const ended = await new Promise<number | null>((r) => ingest!.once('exit', (code) => r(code)));
     expect(ended).toBe(0);
     expect(await server.stop()).toEqual({ code: 0, signal: null });
     server = null;
+    for (const url of [ingestDb, serveDb]) expect((await ingesters(url)).map((i) => i.state)).toEqual(['stopped']);
   }, 240_000);
 });

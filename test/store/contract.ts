@@ -20,6 +20,7 @@ import { aroundContract } from './contract/around.js';
 import { lookupsContract } from './contract/lookups.js';
 import { incidentsContract } from './contract/incidents.js';
 import { hostileTextContract } from './contract/hostile-text.js';
+import { ingestNotesContract } from './contract/ingest-notes.js';
 
 export interface StoreHandle {
   store: Store;
@@ -47,5 +48,6 @@ export function storeContract(name: string, make: MakeStore): void {
     incidentsContract(make);
     searchFiltersContract(make);
     hostileTextContract(make);
+    ingestNotesContract(make);
   });
 }

@@ -1,12 +1,17 @@
 /**
  * What the store holds, as JSON: the same object for `tellwang-diag stats
  * --json` and GET /v1/stats — events per source, unparsed lines, correlation
- * ids, requests, and per file its offset, lag and newest line.
+ * ids, requests, per file its offset, lag and newest line, and what each
+ * long-running ingester last said of itself (writing, paused or stopped, and
+ * its last store error: ingest-note.ts).
  */
 import type { StreamLag } from '../../ingest/readers/stream-lag.js';
+import type { IngestNote } from '../../model/ingest-note.js';
 import type { Stats } from '../../store/store.js';
 
-export function statsJson(st: Stats, lags: StreamLag[]) {
+const iso = (t: number) => new Date(t).toISOString();
+
+export function statsJson(st: Stats, lags: StreamLag[], notes: IngestNote[]) {
   const files = lags.filter((l) => l.stream.kind === 'file' || l.stream.kind === 'docker');
   const other = lags.filter((l) => l.stream.kind !== 'file' && l.stream.kind !== 'docker');
   return {
@@ -38,5 +43,13 @@ export function statsJson(st: Stats, lags: StreamLag[]) {
     },
     // Per journald sequence read through stdin, the place (cursor `i=`) of the next entry not stored yet.
     journal_sequences: other.filter((l) => l.stream.kind === 'journal').map((l) => ({ sequence: (l.stream.path ?? '').replace(/^journal:/, ''), next_entry: l.stream.offset })),
+    // `seen`: when the ingester last wrote its note (every 30 s while it writes); much older means it ended without a word.
+    ingesters: notes.map((n) => ({
+      ingester: n.ingester,
+      state: n.state,
+      since: iso(n.since),
+      seen: iso(n.seen),
+      last_store_error: n.lastError ? { message: n.lastError.message, at: iso(n.lastError.at), paused_ms: n.lastError.pausedMs } : null,
+    })),
   };
 }

@@ -8,6 +8,7 @@
  */
 import type { Store } from '../../store/store.js';
 import type { FollowOptions, FollowTotals } from './follower.js';
+import { IngestNoter } from './ingest-noter.js';
 import { runFollow } from './run-follow.js';
 
 export interface FollowSessionOptions {
@@ -25,11 +26,13 @@ export async function followUntilSignalled(store: Store, roots: readonly string[
   process.once('SIGTERM', stop);
   const started = performance.now();
   let lastStatus = 0;
+  // Whether it writes or is paused, and its last store error, noted in the store for `stats`.
+  const notes = new IngestNoter(store, 'ingest --follow');
   try {
     return await runFollow(
       store,
       roots,
-      {
+      notes.wrap({
         follow: o.follow,
         retainMs: o.retainMs ?? null,
         onStoreError: (e, retryInMs) => o.say(`ingest paused: ${e.message}; checkpoints stay where they were; trying again in ${Math.round(retryInMs / 1000)} s`),
@@ -47,10 +50,11 @@ export async function followUntilSignalled(store: Store, roots: readonly string[
           const secs = (now - started) / 1000;
           o.status(`${files} files · ${t.lines} lines · ${(t.bytes / 1048576).toFixed(1)} MiB · ${Math.round(t.lines / Math.max(secs, 0.001))} lines/s · ${t.stored} stored · ${t.unparsed} unparsed`);
         },
-      },
+      }),
       ac.signal,
     );
   } finally {
+    await notes.stopped();
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }

@@ -14,6 +14,7 @@ import { toThreadError, type ThreadError } from '../../threads/thread-error.js';
 import { openThreadPort } from '../../threads/thread-port.js';
 import type { ThreadProtocol } from '../../threads/typed-worker.js';
 import type { FollowOptions, FollowTotals } from './follower.js';
+import { IngestNoter } from './ingest-noter.js';
 import { runFollow } from './run-follow.js';
 
 export interface FollowWorkerData {
@@ -52,6 +53,7 @@ port.unref();
 
 let totals: FollowTotals | null = null;
 let store: Store | null = null;
+let notes: IngestNoter | null = null;
 /** Told to stop while waiting for the database: no error to report. */
 const STOPPED_WAITING = new Error('stopped while waiting for the store');
 try {
@@ -67,10 +69,12 @@ try {
   post({ type: 'started' });
   let lastStatus = 0;
   const every = data.statusEveryMs ?? 1000;
+  // Whether it writes or is paused, and its last store error, noted in the store for `stats`.
+  notes = new IngestNoter(store, 'serve --follow');
   totals = await runFollow(
     store,
     data.roots,
-    {
+    notes.wrap({
       follow: data.follow,
       retainMs: data.retainMs ?? null,
       onProblem: (path, reason) => post({ type: 'problem', path, reason }),
@@ -84,12 +88,13 @@ try {
         lastStatus = now;
         post({ type: 'status', totals: t, files });
       },
-    },
+    }),
     ac.signal,
   );
 } catch (e) {
   if (e !== STOPPED_WAITING) post({ type: 'fatal', error: toThreadError(e) });
 } finally {
+  await notes?.stopped();
   await store?.close();
   post({ type: 'stopped', totals });
 }

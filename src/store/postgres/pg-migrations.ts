@@ -237,6 +237,10 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE INDEX lookups_actor ON lookups (actor, time);
   CREATE INDEX lookups_org ON lookups (org, time) WHERE org IS NOT NULL;
   `,
+  /* 5 */ `
+  -- what long-running ingesters say of themselves (pg-ingest-notes.ts): one JSON note per ingester
+  CREATE TABLE ingesters (name text COLLATE "C" PRIMARY KEY, note text NOT NULL, seen bigint NOT NULL);
+  `,
 ];
 
 /** Creates the schema if needed and applies the missing migrations, each in the caller's transaction. */

@@ -25,6 +25,8 @@ import { PgEventReads } from './pg-event-reads.js';
 import { PgIncidentCounts } from './pg-incident-counts.js';
 import { PgInventory } from './pg-inventory.js';
 import { pgLookups, pgPruneLookups, pgRecordLookup } from './pg-lookups.js';
+import { pgIngestNotes, pgNoteIngest } from './pg-ingest-notes.js';
+import type { IngestNote } from '../../model/ingest-note.js';
 import { migrate } from './pg-migrations.js';
 import { pruneBefore } from './pg-prune.js';
 import { RefCache } from './pg-refs.js';
@@ -93,6 +95,8 @@ export class PostgresStore {
       aroundEvent: (id: string, n: number) => pgAroundEvent(q, refs, id, n),
       recordLookup: (entry: LookupEntry) => pgRecordLookup(q, entry),
       lookups: (filter: LookupFilter, cursor?: string | null) => pgLookups(q, filter, cursor),
+      noteIngest: (note: IngestNote) => pgNoteIngest(q, note),
+      ingestNotes: () => pgIngestNotes(q),
       codeByOrg: (f: { code: string; from: number; to: number }) => pgCodeByOrg(q, f),
       findRequests: (f: RequestFilter, cursor?: string | null) => findRequests(this, f, cursor),
       limiter: (spec: LimiterSpec) => postgresLimiter(this.pool, this.schema, spec, () => this.migrated()),

@@ -310,4 +310,8 @@ export const MIGRATIONS: readonly string[] = [
   DROP TABLE traffic;
   ALTER TABLE traffic_by_key RENAME TO traffic;
 `,
+  /* 8 */ `
+  -- what long-running ingesters say of themselves (ingest-notes.ts): one JSON note per ingester
+  CREATE TABLE ingesters (name TEXT PRIMARY KEY, note TEXT NOT NULL, seen INTEGER NOT NULL);
+  `,
 ];

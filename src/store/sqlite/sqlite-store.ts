@@ -26,6 +26,7 @@ import { EventReads } from './event-reads.js';
 import { IncidentCounts } from './incident-counts.js';
 import { InventoryTables } from './inventory-tables.js';
 import { LookupTable } from './lookup-table.js';
+import { IngestNoteTable } from './ingest-notes.js';
 import { openDatabase, type Db, type OpenOptions } from './open-database.js';
 import { DEFAULT_REDACTOR, type Redactor } from '../../redact/redactor.js';
 import { pruneBefore } from './prune-blocks.js';
@@ -85,6 +86,7 @@ export class SqliteStore {
       ...lend(new ActivityQueries(db, st), ['lifecycle', 'containers', 'recordChecks', 'checkHistory', 'pruneChecks']),
       ...lend(new InventoryTables(db, st), ['putInventory', 'keysByPrefix', 'wok', 'inventory']),
       ...lend(lookups, ['recordLookup', 'lookups']),
+      ...lend(new IngestNoteTable(st), ['noteIngest', 'ingestNotes']),
       ...lend(new AccessTables(db, st), [
         'addOperator', 'operatorByEmail', 'operatorById', 'listOperators', 'setOperatorDisabled', 'setOperatorPassword',
         'createSession', 'session', 'deleteSession', 'deleteSessionsOf', 'createToken', 'tokenByHash', 'listTokens', 'revokeToken', 'touchToken',
