@@ -10,7 +10,7 @@
  *
  * At the end both are still running, every line is in each store exactly
  * once (by correlation id, each line has its own), the server answers
- * /healthz and a ticket, both logged the pause and the resume, the server's
+ * /healthz and a ticket and takes a pushed batch, both logged the pause and the resume, the server's
  * `ingest` check said it was paused during an outage, and `stats` names the
  * last outage. Needs `npx tsc -p tsconfig.json` first (it runs dist/).
  */
@@ -29,6 +29,7 @@ import { BASE_TIME, cidOf, lineText } from './follow-model.js';
 const CP_LINES = 8000;
 const FN_LINES = 900;
 const FN_BASE = 500_000;
+const PUSHED = 900_000;
 const RESTARTS = 3;
 const CONTAINER = 'fe'.repeat(32);
 
@@ -166,6 +167,10 @@ describe('a PostgreSQL restart under ingest --follow and serve --follow', () => 
     expect(ticket.status).toBe(200);
     const fnTicket = (await (await fetch(`${server.url}/v1/tickets/${cidOf(FN_BASE + FN_LINES - 1)}`, { headers: auth })).json()) as { events: { source: string }[] };
     expect(fnTicket.events.map((e) => e.source)).toEqual(['container']);
+    // The push thread, whose connections the restarts cut too, still takes a batch.
+    const pushed = await fetch(`${server.url}/v1/ingest`, { method: 'POST', headers: { ...auth, 'content-type': 'application/x-ndjson' }, body: lineText(PUSHED) + '\n' });
+    expect([pushed.status, await pushed.json()]).toMatchObject([200, { accepted: 1 }]);
+    expect((await fetch(`${server.url}/v1/tickets/${cidOf(PUSHED)}`, { headers: auth })).status).toBe(200);
 
     // Both said they paused and resumed; at least one pause cut a write in flight.
     const serverLog = server.output();
