@@ -64,7 +64,7 @@ export async function startPushWorker(data: PushWorkerData, redactor: Redactor, 
       worker.onError((err) => logger.error({ err }, 'push thread failed'));
       worker.onceExit(() => {
         live = false;
-        failAll(new StoreError('the push thread stopped before answering; the batch was not stored (send it again)', 'unavailable'));
+        failAll(new StoreError('the push thread stopped before answering; send the batch again (a repeat is stored once)', 'unavailable'));
         started?.reject(new Error('the push thread stopped before it was ready'));
       });
       return worker;
