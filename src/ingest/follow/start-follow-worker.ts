@@ -71,6 +71,8 @@ export function startFollowWorker(data: FollowWorkerData, redactor: Redactor, lo
   function onMessage(m: FollowWorkerMessage): void {
     switch (m.type) {
       case 'started':
+        // A thread started again with the store open: whatever paused the one before is over.
+        if (state.pausedSince !== null) onMessage({ type: 'resumed', pausedMs: Date.now() - state.pausedSince });
         logger.info({ paths: data.roots, retain_ms: data.retainMs ?? null }, 'following log files');
         return;
       case 'status':
