@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What `npm test` needs besides node_modules, set up before anything is built:
-#  - PostgreSQL answering at 127.0.0.1:5432 (the store contract and cp database tests use it for real);
+#  - PostgreSQL answering at 127.0.0.1:5432 (the store contract and cp database tests use it for real),
+#    and its server binaries (initdb, pg_ctl), with which the database restart test runs a cluster of its own;
 #  - Debian's Chromium at /usr/bin/chromium (the browser tests drive it; no browser is ever downloaded).
 # Each is started or installed when this user can do it; otherwise the run stops at once with one line
 # saying exactly what to run. DIAG_TEST_NO_SETUP=1 only checks (nothing is started or installed).
@@ -30,6 +31,11 @@ if ! pg_up; then
     fi
     exit 1
   fi
+fi
+
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  say "PostgreSQL's server binaries are missing (the database restart test runs initdb and pg_ctl); run: sudo apt-get install postgresql"
+  exit 1
 fi
 
 if [ ! -x /usr/bin/chromium ]; then

@@ -70,8 +70,11 @@ export class CpDatabase {
       options: settings.join(' '),
       allowExitOnIdle: true,
     });
-    // An idle connection that dies (database restart) must not take the process down; the next query reconnects.
+    // A connection that dies (database restart) must not take the process down, idle in the pool (the pool's
+    // 'error') or checked out (its client's own, which the pool does not listen to then): the query in flight
+    // fails with it, the client is released as broken, and the next query reconnects.
     this.pool.on('error', () => undefined);
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
   }
 
   /**

@@ -7,6 +7,7 @@ import type { Catalog } from '../catalog/catalog.js';
 import type { Clock } from '../clock.js';
 import type { CpDatabase } from '../cpdb/cp-database.js';
 import type { CheckStatus } from '../model/health.js';
+import type { IngestStatus } from '../model/ingest-status.js';
 import type { InventorySource } from '../model/inventory.js';
 import type { ActivityReads, HealthStore, LineReads, RequestReads, StreamLeases } from '../store/store.js';
 import type { DiagConfig } from './diag-config.js';
@@ -69,6 +70,8 @@ export interface CheckDeps {
   catalog: Catalog;
   clock: Clock;
   config: DiagConfig;
+  /** What this server's own follow thread is doing (the `ingest` check); absent or null when it follows nothing. */
+  ingest?: () => IngestStatus | null;
   /**
    * Readings shared by the checks of one round (set by the runner): several
    * checks read the same window of request counts, which is then read once.

@@ -6,6 +6,7 @@
 import type { Catalog } from '../catalog/catalog.js';
 import type { Clock } from '../clock.js';
 import type { CpDatabase } from '../cpdb/cp-database.js';
+import type { IngestStatus } from '../model/ingest-status.js';
 import type { InventorySource } from '../model/inventory.js';
 import type { CheckDefinition, CheckDeps } from './check.js';
 import { ALL_CHECKS } from './checks/all-checks.js';
@@ -25,9 +26,11 @@ export interface DiagServicesInput {
   config?: DiagConfig;
   cp?: CpDatabase | null;
   checks?: readonly CheckDefinition[];
+  /** The state of this server's follow thread, when it has one. */
+  ingest?: () => IngestStatus | null;
 }
 
 export function createDiagServices(i: DiagServicesInput): DiagServices {
-  const deps: CheckDeps = { store: i.store, inventory: i.inventory, catalog: i.catalog, clock: i.clock, cp: i.cp ?? null, config: i.config ?? DEFAULT_DIAG_CONFIG };
+  const deps: CheckDeps = { store: i.store, inventory: i.inventory, catalog: i.catalog, clock: i.clock, cp: i.cp ?? null, config: i.config ?? DEFAULT_DIAG_CONFIG, ...(i.ingest ? { ingest: i.ingest } : {}) };
   return { runner: new DiagRunner(i.checks ?? ALL_CHECKS, deps), deps };
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { isPostgresTarget, postgresTarget, storeLabel } from './open-store.js';
 import { describeTarget } from './postgres/pg-connect.js';
+import { pgOutage } from './postgres/pg-outage.js';
 import { StoreError } from './store.js';
 
 /**
@@ -26,7 +27,7 @@ export async function missingStore(target: string): Promise<string | null> {
     const r = await client.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [schema]);
     found = (r.rowCount ?? 0) > 0;
   } catch (e) {
-    throw new StoreError(`cannot reach PostgreSQL at ${describeTarget(connectionString)} (${(e as { code?: string }).code ?? (e as Error).message})`, 'other', { cause: e });
+    throw new StoreError(`cannot reach PostgreSQL at ${describeTarget(connectionString)} (${(e as { code?: string }).code ?? (e as Error).message})`, e instanceof Error && pgOutage(e) ? 'unavailable' : 'other', { cause: e });
   } finally {
     await client.end().catch(() => undefined);
   }

@@ -1,6 +1,7 @@
 /**
  * The one storage interface, made of parts (stream writes, line reads,
- * requests, activity, inventory, the lookup audit, access, health, transfer): each
+ * requests, activity, inventory, the lookup audit, access, health, transfer,
+ * leases, the ingesters' notes): each
  * backend assembles its Store from objects that implement them
  * (compose-store.ts), and a caller takes the part it uses. Async even over
  * better-sqlite3, so the PostgreSQL implementation slots in unchanged; one
@@ -17,6 +18,7 @@ import type { Event, Unparsed } from '../model/event.js';
 import type { Redactor } from '../redact/redactor.js';
 import type { CheckRecord } from '../model/health.js';
 import type { LeaseFence, LeaseTable } from '../model/lease.js';
+import type { IngestNote } from '../model/ingest-note.js';
 import type { Inventory, InventoryKey, InventoryWok } from '../model/inventory.js';
 import type { RequestSummary } from '../model/request.js';
 import type { PreparedBatch } from './prepared-batch.js';
@@ -249,7 +251,15 @@ export interface StreamLeases {
   leaseTable(): Promise<LeaseTable>;
 }
 
-export interface Store extends EventStore, AccessStore, HealthStore, StoreTransfer, StreamLeases {
+/** What long-running ingesters say of themselves (ingest-note.ts): one note per ingester, the newest. */
+export interface IngestNotes {
+  /** Replaces the ingester's note; notes not seen for a week are dropped. */
+  noteIngest(note: IngestNote): Promise<void>;
+  /** Every ingester's note, most recently seen first. */
+  ingestNotes(): Promise<IngestNote[]>;
+}
+
+export interface Store extends EventStore, AccessStore, HealthStore, StoreTransfer, StreamLeases, IngestNotes {
   close(): Promise<void>;
 }
 
@@ -277,7 +287,8 @@ export class StoreError extends CodedError {
   readonly code = 'DIAG_STORE_UNAVAILABLE' satisfies DiagCode;
   constructor(
     message: string,
-    readonly reason: 'full' | 'readonly' | 'busy' | 'corrupt' | 'other',
+    /** 'unavailable': the server cannot be reached or used right now (down, restarting, failing over). */
+    readonly reason: 'unavailable' | 'full' | 'readonly' | 'busy' | 'corrupt' | 'other',
     options?: { cause?: unknown },
   ) {
     super(message, options);

@@ -157,6 +157,7 @@ describe('a store that cannot be written', () => {
     // The server's way: report, pause, start over from the checkpoints.
     const ac = new AbortController();
     const errors: string[] = [];
+    const resumed: number[] = [];
     const run = runFollow(
       store,
       [log],
@@ -165,6 +166,7 @@ describe('a store that cannot be written', () => {
           errors.push(e.reason);
           if (errors.length === 2) store.db.pragma('max_page_count = 1073741823');
         },
+        onResume: (ms) => resumed.push(ms),
         onCycle: (t) => {
           if (t.stored > 0) ac.abort();
         },
@@ -173,6 +175,9 @@ describe('a store that cannot be written', () => {
     );
     await run;
     expect(errors).toEqual(['full', 'full']);
+    // Paused for the two backoffs (1 s, then 2 s) before the write that worked.
+    expect(resumed).toHaveLength(1);
+    expect(resumed[0]).toBeGreaterThanOrEqual(2900);
     for (let i = 0; i < n; i += 13) expect(await store.eventsByCid(cidOf(i))).toHaveLength(1);
     expect((await store.stats()).events.cp).toBe(n);
   }, 20_000);
@@ -193,6 +198,23 @@ describe('a store that cannot be written', () => {
     expect((err as StoreError).reason).toBe('readonly');
     expect(await store.eventsByCid(cidOf(1))).toHaveLength(0);
     expect(await ro.eventsByCid(cidOf(0))).toHaveLength(1);
+  });
+
+  it('read-only: the server way stops too, not waiting for what waiting cannot fix', async () => {
+    const { store, log, db } = setup();
+    writeFileSync(log, lineText(0) + '\n');
+    await drain(new Follower(store, [log]));
+    appendFileSync(log, lineText(1) + '\n');
+    const ro = new SqliteStore(db, { readonly: true });
+    stores.push(ro);
+    const reported: string[] = [];
+    const err = await runFollow(ro, [log], { onStoreError: (e) => reported.push(e.reason) }, new AbortController().signal).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect((err as StoreError).reason).toBe('readonly');
+    expect(reported).toEqual([]);
+    expect(await ro.eventsByCid(cidOf(1))).toHaveLength(0);
   });
 });
 

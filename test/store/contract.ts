@@ -22,6 +22,7 @@ import { incidentsContract } from './contract/incidents.js';
 import { leasesContract } from './contract/leases.js';
 import { hostileTextContract } from './contract/hostile-text.js';
 import { transferContract } from './contract/transfer.js';
+import { ingestNotesContract } from './contract/ingest-notes.js';
 
 export interface StoreHandle {
   store: Store;
@@ -51,5 +52,6 @@ export function storeContract(name: string, make: MakeStore): void {
     hostileTextContract(make);
     transferContract(make);
     leasesContract(make);
+    ingestNotesContract(make);
   });
 }

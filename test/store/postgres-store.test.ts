@@ -78,7 +78,7 @@ describe('PostgreSQL store specifics', () => {
     const err = await PostgresStore.open({ connectionString: 'postgres://postgres@127.0.0.1:1/test', schema: 'nowhere', connectTimeoutMs: 2000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StoreError);
     expect((err as StoreError).message).toMatch(/cannot reach PostgreSQL at 127\.0\.0\.1:1\/test \(ECONNREFUSED\)/);
-    expect((err as StoreError).reason).toBe('other');
+    expect((err as StoreError).reason).toBe('unavailable');
   });
 
   it('maps a database that does not exist to a StoreError', async () => {

@@ -102,7 +102,7 @@ describe('SQLite store file', () => {
     expect(written.length).toBe(24);
     // Back to schema 5: no wok_changes table, the indexes as they were, blocks as text.
     unpackBlocks(store);
-    store.db.exec(`DROP TABLE wok_changes; DROP INDEX code_minutes_code; DROP INDEX failures_code_time;
+    store.db.exec(`DROP TABLE ingesters; DROP TABLE wok_changes; DROP INDEX code_minutes_code; DROP INDEX failures_code_time;
       CREATE INDEX failures_code_time ON failures(code, time) WHERE code IS NOT NULL; PRAGMA user_version = 5;`);
     await store.close();
     const reopened = new SqliteStore(file);
@@ -127,7 +127,7 @@ describe('SQLite store file', () => {
     await store.writeBatch({ streams: [s.batch()] });
     // Schema 6 kept traffic per minute, wok and org only, and blocks as text.
     unpackBlocks(store);
-    store.db.exec(`CREATE TABLE old_traffic (minute INTEGER NOT NULL, wok TEXT NOT NULL, org TEXT NOT NULL, total INTEGER NOT NULL, failed INTEGER NOT NULL, PRIMARY KEY (minute, wok, org)) WITHOUT ROWID;
+    store.db.exec(`DROP TABLE ingesters; CREATE TABLE old_traffic (minute INTEGER NOT NULL, wok TEXT NOT NULL, org TEXT NOT NULL, total INTEGER NOT NULL, failed INTEGER NOT NULL, PRIMARY KEY (minute, wok, org)) WITHOUT ROWID;
       INSERT INTO old_traffic SELECT minute, wok, org, SUM(total), SUM(failed) FROM traffic GROUP BY 1, 2, 3;
       DROP TABLE traffic; ALTER TABLE old_traffic RENAME TO traffic; PRAGMA user_version = 6;`);
     await store.close();

@@ -74,7 +74,7 @@ describe('redaction on threads', () => {
     mkdirSync(dir.file('logs'));
     writeFileSync(dir.file('logs', 'cp.log'), logText(20));
     const file = dir.file('diag.sqlite');
-    const follower = startFollowWorker({ db: file, roots: [dir.file('logs')], statusEveryMs: 50, follow: { pollMs: 50 } }, ACME, silentLogger());
+    const follower = startFollowWorker({ db: file, roots: [dir.file('logs')], statusEveryMs: 50, follow: { pollMs: 50 } }, ACME, silentLogger(), () => undefined);
     try {
       await follower.ready;
       await waitFor('the follow thread to commit every line', async () => ((follower.state.totals?.stored ?? 0) >= 20 && (follower.state.totals?.unparsed ?? 0) >= 1 ? true : null));

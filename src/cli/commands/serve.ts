@@ -19,6 +19,7 @@ import { storeInventory } from '../../store/store-inventory.js';
 import { DB_OPTION, portArg, type CliContext } from '../context.js';
 import { checkFollowPaths } from '../../ingest/follow/follow-targets.js';
 import { durationArg } from './prune.js';
+import type { FollowWorkerHandle } from '../../ingest/follow/start-follow-worker.js';
 
 export interface ServeOptions {
   /** A SQLite file or a postgres:// URL (open-store.ts). */
@@ -78,9 +79,14 @@ export async function serve(o: ServeOptions): Promise<void> {
     ? new CpDatabase({ url: ds.cp.url, schema: ds.cp.schema, connectTimeoutMs: ds.config.timeoutMs, statementTimeoutMs: ds.config.timeoutMs, max: 4 })
     : null;
   const inventory = cp ? new CpInventory(cp) : storeInventory(store);
-  const diag = createDiagServices({ store, inventory, catalog, clock: systemClock, config: ds.config, cp });
+  // The follow thread starts once the server listens; the `ingest` check reads its state from then on.
+  let follower: FollowWorkerHandle | null = null;
+  const diag = createDiagServices({ store, inventory, catalog, clock: systemClock, config: ds.config, cp, ingest: () => follower?.status() ?? null });
+  let stopping = false;
+  // A thread that keeps stopping (thread-supervisor.ts) takes the server down, non-zero: it never answers on without it.
+  const giveUp = (reason: string) => void stop('thread failure', 1, reason);
   // Pushed batches are parsed and written on a thread of their own, never on the one answering HTTP.
-  const pusher = await startPushWorker({ db: o.db, pgLogLinePrefix: pgLogLinePrefix(o.env) }, o.redactor, logger);
+  const pusher = await startPushWorker({ db: o.db, pgLogLinePrefix: pgLogLinePrefix(o.env) }, o.redactor, logger, giveUp);
   const app = createApp({
     store,
     redactor: o.redactor,
@@ -102,19 +108,19 @@ export async function serve(o: ServeOptions): Promise<void> {
   const s = await listen(app, o.port, o.host);
   // Streams are read under leases, so consoles following the same paths into one store split them.
   const leases = roots.length ? { leases: { holder: leaseHolderId(), ...leaseTiming(o.env) } } : {};
-  const follower = roots.length || o.retainMs ? startFollowWorker({ db: o.db, roots, retainMs: o.retainMs ?? null, follow: { pgLogLinePrefix: pgLogLinePrefix(o.env) }, ...leases }, o.redactor, logger) : null;
-  let stopping = false;
-  const stop = async (signal: string) => {
+  follower = roots.length || o.retainMs ? startFollowWorker({ db: o.db, roots, retainMs: o.retainMs ?? null, follow: { pgLogLinePrefix: pgLogLinePrefix(o.env) }, ...leases }, o.redactor, logger, giveUp) : null;
+  const stop = async (signal: string, code = 0, reason?: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
+    if (code) logger.fatal({ reason }, `shutting down: ${reason}`);
+    else logger.info({ signal }, 'shutting down');
     await s.close();
     await pusher.stop();
     await follower?.stop();
     await healthLoop.stop();
     await cp?.close();
     await store.close();
-    process.exit(0);
+    process.exit(code);
   };
   // Before the banner: whoever reads it (a supervisor, a test) may signal at once, and the store must be closed then too.
   process.once('SIGINT', () => void stop('SIGINT'));

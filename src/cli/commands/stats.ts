@@ -18,13 +18,36 @@ import { streamLag } from '../../ingest/readers/stream-lag.js';
 import { terminalJsonLine } from '../terminal-json.js';
 
 
-function renderStats(j: ReturnType<typeof statsJson>): string {
+const HEARTBEAT_MS = 30_000;
+
+function ago(iso: string, now: number): string {
+  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  return s < 120 ? `${s} s ago` : s < 7200 ? `${Math.round(s / 60)} min ago` : `${Math.round(s / 3600)} h ago`;
+}
+
+function renderIngesters(j: ReturnType<typeof statsJson>, now: number): string[] {
+  const out: string[] = [];
+  for (const i of j.ingesters) {
+    // A note not renewed for three beats: the process ended without saying so (killed), or cannot reach the store.
+    const silent = i.state !== 'stopped' && now - Date.parse(i.seen) > 3 * HEARTBEAT_MS ? ` (no word since ${ago(i.seen, now)})` : '';
+    out.push(terminalSafe(`ingest       ${i.ingester}: ${i.state} since ${i.since}${silent}`));
+    const e = i.last_store_error;
+    if (e) {
+      const pause = e.paused_ms === null ? 'paused since then' : `paused ${(e.paused_ms / 1000).toFixed(1)} s`;
+      out.push(terminalSafe(`             last store error ${e.at} (${pause}): ${e.message}`));
+    }
+  }
+  return out;
+}
+
+function renderStats(j: ReturnType<typeof statsJson>, now: number): string {
   const out: string[] = [];
   out.push(`events       cp ${j.events.cp}   container ${j.events.container}   audit ${j.events.audit}`);
   out.push(`unparsed     ${j.unparsed}`);
   out.push(`correlation ids ${j.correlation_ids}   requests ${j.requests}`);
   out.push(`pushed batches ${j.other_streams.push}   stdin streams ${j.other_streams.stdin}   (${j.other_streams.events} events)`);
   for (const q of j.journal_sequences) out.push(`journald     sequence ${terminalSafe(q.sequence)}: stored up to entry i=${(q.next_entry - 1).toString(16)}`);
+  out.push(...renderIngesters(j, now));
   if (j.files.length) {
     out.push('');
     out.push('offset        lag  last line                 events  unparsed  file');
@@ -57,9 +80,9 @@ export function registerStats(p: Command, ctx: CliContext): void {
       await requireExistingStore(target);
       const store = await openStore(target, { readonly: true, redactor: ctx.redactor });
       try {
-        const st = await store.stats();
-        const j = statsJson(st, st.streams.map(streamLag), await store.leaseTable());
-        process.stdout.write(o.json ? terminalJsonLine(j, 2) : renderStats(j));
+        const [st, notes] = await Promise.all([store.stats(), store.ingestNotes()]);
+        const j = statsJson(st, st.streams.map(streamLag), await store.leaseTable(), notes);
+        process.stdout.write(o.json ? terminalJsonLine(j, 2) : renderStats(j, Date.now()));
       } finally {
         await store.close();
       }

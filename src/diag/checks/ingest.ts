@@ -8,6 +8,9 @@
  * (leases), `leases` says how many streams each holds, and `streamLease`
  * (?verbose) which console reads each stream; a stream with unread bytes
  * whose lease nobody holds is warn.
+ * `writes`: whether this server's own
+ * follow thread is writing or paused on store errors (ingest-writes.ts),
+ * also read when the store cannot be.
  */
 import type { Source } from '../../model/event.js';
 import type { StreamState } from '../../model/stream.js';
@@ -16,6 +19,7 @@ import { streamLag } from '../../ingest/readers/stream-lag.js';
 import { span } from '../diag-config.js';
 import type { LeaseTable } from '../../model/lease.js';
 import { leaseView } from '../../queries/lease-view.js';
+import { ingestWrites } from './ingest-writes.js';
 
 const UNPARSED_LINK = { rel: 'related' as const, href: '/unparsed', title: 'unparsed lines' };
 
@@ -121,15 +125,26 @@ function leases(table: LeaseTable, streams: StreamState[]): Measurement[] {
 
 async function run(deps: CheckDeps): Promise<CheckResult> {
   const now = deps.clock.now();
-  // streams() reads the streams table alone; stats() would also count distinct ids over the whole cid index.
-  const streams = await deps.store.streams();
-  const t = await newest(deps, streams, now);
+  const writes = ingestWrites(deps.ingest?.() ?? null, now);
+  let streams: StreamState[];
+  let t: Record<Source, number | null>;
+  try {
+    // streams() reads the streams table alone; stats() would also count distinct ids over the whole cid index.
+    streams = await deps.store.streams();
+    t = await newest(deps, streams, now);
+  } catch (e) {
+    if (!writes.length) throw e;
+    // The database is away: say so, and what the follow thread is doing about it.
+    const output = `cannot read the store: ${e instanceof Error ? e.message : String(e)}`;
+    return { measurements: [{ measurement: 'lastLine', componentType: 'component', status: 'fail', output }, ...writes] };
+  }
   const table = await deps.store.leaseTable();
   return {
     measurements: [
       lastLine(deps, 'cp', t.cp, now),
       lastLine(deps, 'container', t.container, now),
       lastLine(deps, 'audit', t.audit, now),
+      ...writes,
       ...lag(deps, streams),
       ...unparsed(deps, streams),
       ...leases(table, streams),
@@ -141,6 +156,6 @@ export const ingestCheck: CheckDefinition = {
   name: 'ingest',
   componentType: 'component',
   primary: 'lastLine',
-  description: "The console's own intake: newest line per source (silent is warn), unread bytes, unparsed share.",
+  description: "The console's own intake: newest line per source (silent is warn), whether its follow thread writes (paused on database errors is warn, then fail), unread bytes, unparsed share.",
   run,
 };

@@ -44,9 +44,9 @@ export function searchRoutes(deps: AppDeps): Router {
   r.route('/v1/stats')
     .get(requireOperator, async (req, res) => {
       readQuery(NO_QUERY, req.query);
-      const s = await deps.store.stats();
+      const [s, notes] = await Promise.all([deps.store.stats(), deps.store.ingestNotes()]);
       // The same JSON as `tellwang-diag stats --json`, lag measured on the files as they are now.
-      res.json(statsJson(s, s.streams.map(streamLag), await deps.store.leaseTable()));
+      res.json(statsJson(s, s.streams.map(streamLag), await deps.store.leaseTable(), notes));
     })
     .all(methodNotAllowed(['GET']));
 

@@ -2,11 +2,13 @@
  * The follow loop: a Follower cycle every `pollMs` (sooner when fs.watch on a
  * watched directory reports a change — only a hint, the poll is what counts),
  * retention when asked, and what to do when the store fails: stop with the
- * error (the `ingest --follow` command), or start over from the committed
- * checkpoints after a growing pause (the server, where reads keep working).
+ * error, or — when waiting can fix it (store-outage.ts: the database is
+ * restarting, failing over, busy or full) — start over from the committed
+ * checkpoints after a growing pause.
  */
 import { watch, type FSWatcher } from 'node:fs';
-import { StoreError, type PruneResult, type Store } from '../../store/store.js';
+import type { PruneResult, StoreError, Store } from '../../store/store.js';
+import { waitingCanFix } from '../../store/store-outage.js';
 import { Follower, type FollowHooks, type FollowOptions, type FollowTotals } from './follower.js';
 import { LeaseKeeper, type LeaseKeeperHooks, type LeaseSettings } from './lease-keeper.js';
 
@@ -16,8 +18,14 @@ export interface RunFollowOptions extends FollowHooks {
   retainMs?: number | null;
   /** How often retention runs (default: a tenth of the retention, between 1 minute and 1 hour). */
   pruneEveryMs?: number;
-  /** 'stop': a store error ends the loop with that error; 'retry': it is reported and ingest starts over later. */
+  /**
+   * 'stop': a store error ends the loop with that error. A callback: one that
+   * waiting can fix is reported to it and ingest starts over later from the
+   * committed checkpoints; any other ends the loop.
+   */
   onStoreError?: 'stop' | ((e: StoreError, retryInMs: number) => void);
+  /** The first cycle that succeeds after store errors, with how long ingest was paused (ms). */
+  onResume?: (pausedMs: number) => void;
   onPrune?: (result: PruneResult, before: number) => void;
   /** After every cycle (status lines). */
   onCycle?: (totals: FollowTotals, files: number) => void;
@@ -27,7 +35,7 @@ export interface RunFollowOptions extends FollowHooks {
 }
 
 const MAX_WATCHERS = 256;
-const MAX_BACKOFF_MS = 60_000;
+const MAX_BACKOFF_MS = 30_000;
 
 export async function runFollow(store: Store, roots: readonly string[], o: RunFollowOptions, signal: AbortSignal): Promise<FollowTotals> {
   const now = o.now ?? Date.now;
@@ -41,11 +49,16 @@ export async function runFollow(store: Store, roots: readonly string[], o: RunFo
   let lastPrune = -Infinity;
   let follower = make();
   let backoff = 0;
+  let pausedAt: number | null = null;
   try {
     while (!signal.aborted) {
       try {
         await follower.cycle();
         backoff = 0;
+        if (pausedAt !== null) {
+          o.onResume?.(now() - pausedAt);
+          pausedAt = null;
+        }
         if (o.retainMs && now() - lastPrune >= pruneEvery) {
           lastPrune = now();
           const before = store.retentionCut(now() - o.retainMs);
@@ -54,7 +67,8 @@ export async function runFollow(store: Store, roots: readonly string[], o: RunFo
       } catch (e) {
         follower.abandon();
         add(totals, follower.totals);
-        if (!(e instanceof StoreError) || o.onStoreError === undefined || o.onStoreError === 'stop') throw e;
+        if (!waitingCanFix(e) || o.onStoreError === undefined || o.onStoreError === 'stop') throw e;
+        pausedAt ??= now();
         backoff = Math.min(MAX_BACKOFF_MS, Math.max(1000, backoff * 2));
         o.onStoreError(e, backoff);
         follower = make();

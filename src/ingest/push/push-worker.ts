@@ -4,7 +4,7 @@
  * PostgreSQL schema), one job at a time in the order they came. Errors go
  * back by their DIAG_… code, so the server answers them as it would have inline.
  */
-import { openStore } from '../../store/open-store.js';
+import { openStoreWaiting } from '../../store/open-store-waiting.js';
 import type { Store } from '../../store/store.js';
 import { toThreadError, type ThreadError } from '../../threads/thread-error.js';
 import { openThreadPort } from '../../threads/thread-port.js';
@@ -30,9 +30,10 @@ const data = port.data;
 const post = (m: PushWorkerMessage) => port.post(m);
 
 let store: Store | null = null;
-try {
-  store = await openStore(data.db, { redactor: port.redactor });
-  const push = inlinePush(store, data.pgLogLinePrefix);
+
+/** Takes jobs in order on the open store until told to stop. */
+function takeJobs(open: Store): void {
+  const push = inlinePush(open, data.pgLogLinePrefix);
   let queue = Promise.resolve();
   port.onMessage((m) => {
     if (m.type === 'stop') {
@@ -54,6 +55,17 @@ try {
     });
   });
   post({ type: 'ready' });
+}
+
+// Started again while the database is away, it waits for it; a stop before then ends the wait.
+const opening = new AbortController();
+port.onMessage((m) => {
+  if (m.type === 'stop' && !store) opening.abort();
+});
+try {
+  store = await openStoreWaiting(data.db, { redactor: port.redactor }, { signal: opening.signal, onWait: () => undefined });
+  if (store) takeJobs(store);
+  else port.close();
 } catch (e) {
   post({ type: 'fatal', error: toThreadError(e) });
   await store?.close();

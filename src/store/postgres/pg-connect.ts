@@ -6,6 +6,7 @@
  */
 import pg from 'pg';
 import { LeaseLost, StoreError } from '../store.js';
+import { pgOutage } from './pg-outage.js';
 
 export interface PgOptions {
   connectionString: string;
@@ -51,13 +52,18 @@ export function createPool(o: PgOptions): pg.Pool {
     allowExitOnIdle: true,
     options: `-c search_path=${schema}`,
     types: { getTypeParser } as pg.CustomTypesConfig,
+    // A peer that vanished without a reset (a failover behind an address) is found by TCP keepalive, not never.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
   });
-  // An idle connection dropped by the server must not crash the process; the next query reports it.
+  // A connection the server drops emits 'error' on its client, idle (the pool's 'error') or checked out (the
+  // client's own, which the pool does not listen to then): unheard, either would end the process or its thread.
+  // The query in flight fails with it, and the next one on that client says it is not queryable: both are
+  // StoreErrors (mapPgError), and inTransaction gives the client back as broken, so the pool opens a new one.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
-
-const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EPIPE']);
 
 /** Where a connection string points, without its password, for messages. */
 export function describeTarget(connectionString: string): string {
@@ -69,25 +75,29 @@ export function describeTarget(connectionString: string): string {
   }
 }
 
-/** pg's errors → StoreError with a reason (connection, disk, read-only, lock, corruption); others pass through. */
+/**
+ * pg's errors → StoreError with a reason: 'unavailable' for a server that is
+ * not there right now (pg-outage.ts), then disk, read-only, lock, corruption;
+ * others pass through.
+ */
 export function mapPgError(e: unknown, context: string, target: string): Error {
   if (e instanceof StoreError || e instanceof LeaseLost) return e;
   if (!(e instanceof Error)) return new Error(`${context}: ${String(e)}`);
   const code = (e as { code?: unknown }).code;
   const c = typeof code === 'string' ? code : '';
   const at = `PostgreSQL at ${target}`;
-  if (CONNECT_CODES.has(c)) return new StoreError(`${context}: cannot reach ${at} (${c})`, 'other', { cause: e });
-  if (/timeout exceeded when trying to connect|Connection terminated|connection timeout/i.test(e.message) && !c) {
-    return new StoreError(`${context}: cannot reach ${at} (${e.message})`, 'other', { cause: e });
+  const outage = pgOutage(e);
+  if (outage) {
+    const what = outage.kind === 'unreachable' ? `cannot reach ${at}` : `${at} cannot serve now`;
+    return new StoreError(`${context}: ${what} (${outage.what})`, 'unavailable', { cause: e });
   }
   if (c === '53100') return new StoreError(`${context}: the disk of ${at} is full`, 'full', { cause: e });
-  if (c === '25006') return new StoreError(`${context}: ${at} is read-only`, 'readonly', { cause: e });
   if (c === '42501') return new StoreError(`${context}: not allowed to write to ${at} (${e.message})`, 'readonly', { cause: e });
-  if (c === '40001' || c === '40P01' || c === '55P03' || c === '53300' || c === '57P03') {
+  if (c === '40001' || c === '40P01' || c === '55P03') {
     return new StoreError(`${context}: ${at} is busy (${e.message})`, 'busy', { cause: e });
   }
   if (c === 'XX001' || c === 'XX002') return new StoreError(`${context}: ${at} reports corrupt data (${e.message})`, 'corrupt', { cause: e });
-  if (c.startsWith('08') || c.startsWith('28') || c === '3D000' || c === '57P01' || c === '57P02') {
+  if (c.startsWith('28') || c === '3D000') {
     return new StoreError(`${context}: cannot use ${at} (${e.message})`, 'other', { cause: e });
   }
   return e;

@@ -254,6 +254,10 @@ export const PG_MIGRATIONS: readonly string[] = [
     started_at bigint NOT NULL
   );
   `,
+  /* 7 */ `
+  -- what long-running ingesters say of themselves (pg-ingest-notes.ts): one JSON note per ingester
+  CREATE TABLE ingesters (name text COLLATE "C" PRIMARY KEY, note text NOT NULL, seen bigint NOT NULL);
+  `,
 ];
 
 /** Creates the schema if needed and applies the missing migrations, each in the caller's transaction. */

@@ -27,6 +27,8 @@ import { PgIncidentCounts } from './pg-incident-counts.js';
 import { PgInventory } from './pg-inventory.js';
 import { pgAcquireLeases, pgCheckFence, pgLeaseTable, pgReleaseLeases } from './pg-leases.js';
 import { pgLookups, pgRecordLookup } from './pg-lookups.js';
+import { pgIngestNotes, pgNoteIngest } from './pg-ingest-notes.js';
+import type { IngestNote } from '../../model/ingest-note.js';
 import { migrate } from './pg-migrations.js';
 import { createDays, dayNumber, DAY_MS, daysAhead, daysOf, isMissingPartition, KnownDays } from './pg-partitions.js';
 import { deleteBefore, dropDaysBefore, pruneChecksBefore, type Tx } from './pg-prune.js';
@@ -124,6 +126,8 @@ export class PostgresStore {
       aroundEvent: (id: string, n: number) => pgAroundEvent(q, refs, id, n),
       recordLookup: (entry: LookupEntry) => this.onDays(daysOf([entry.time]), () => pgRecordLookup(q, entry)),
       lookups: (filter: LookupFilter, cursor?: string | null) => pgLookups(q, filter, cursor),
+      noteIngest: (note: IngestNote) => pgNoteIngest(q, note),
+      ingestNotes: () => pgIngestNotes(q),
       codeByOrg: (f: { code: string; from: number; to: number }) => pgCodeByOrg(q, f),
       findRequests: (f: RequestFilter, cursor?: string | null) => findRequests(this, f, cursor),
       acquireLeases: (holder: string, keys: readonly string[], ttlMs: number) => pgAcquireLeases(q, holder, keys, ttlMs),

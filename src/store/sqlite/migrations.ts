@@ -324,4 +324,8 @@ export const MIGRATIONS: readonly string[] = [
     started_at INTEGER NOT NULL
   ) WITHOUT ROWID;
 `,
+  /* 9 */ `
+  -- what long-running ingesters say of themselves (ingest-notes.ts): one JSON note per ingester
+  CREATE TABLE ingesters (name TEXT PRIMARY KEY, note TEXT NOT NULL, seen INTEGER NOT NULL);
+  `,
 ];

@@ -28,6 +28,7 @@ import { IncidentCounts } from './incident-counts.js';
 import { InventoryTables } from './inventory-tables.js';
 import { LeaseTable } from './lease-table.js';
 import { LookupTable } from './lookup-table.js';
+import { IngestNoteTable } from './ingest-notes.js';
 import { openDatabase, type Db, type OpenOptions } from './open-database.js';
 import { DEFAULT_REDACTOR, type Redactor } from '../../redact/redactor.js';
 import { pruneBefore } from './prune-blocks.js';
@@ -90,6 +91,7 @@ export class SqliteStore {
       ...lend(lookups, ['recordLookup', 'lookups']),
       ...lend(new TransferTables(db, st), ['streamLines', 'checksAfter', 'lookupsAfter', 'newestRecords', 'importLookups', 'importOperator', 'importToken', 'idempotencyAfter', 'importIdempotency']),
       ...lend(new LeaseTable(db, st), ['acquireLeases', 'releaseLeases', 'leaseTable']),
+      ...lend(new IngestNoteTable(st), ['noteIngest', 'ingestNotes']),
       ...lend(new AccessTables(db, st), [
         'addOperator', 'operatorByEmail', 'operatorById', 'listOperators', 'setOperatorDisabled', 'setOperatorPassword',
         'createSession', 'session', 'deleteSession', 'deleteSessionsOf', 'createToken', 'tokenByHash', 'listTokens', 'revokeToken', 'touchToken',

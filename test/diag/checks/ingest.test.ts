@@ -2,6 +2,7 @@ import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ingestCheck } from '../../../src/diag/checks/ingest.js';
+import type { IngestStatus } from '../../../src/model/ingest-status.js';
 import { pgStartup } from '../../../scripts/formats/postgres-log.js';
 import { checkDeps } from '../fixtures/diag-deps.js';
 import { PlatformLogs, tempStore } from '../fixtures/platform-logs.js';
@@ -97,5 +98,47 @@ describe('ingest check', () => {
     });
     expect(fail.status).toBe('fail');
     expect(reading(fail, 'unparsed').output).toMatch(/^4 of \d+ lines parsed as nothing/);
+  });
+
+  describe("this server's follow thread (writes)", () => {
+    const error = 'writing a batch: cannot reach PostgreSQL at db-1:5432/diag (ECONNREFUSED)';
+
+    async function withIngest(status: IngestStatus | null, closed = false) {
+      const s = tempStore();
+      if (closed) await s.close();
+      else cleanup.push(() => s.close());
+      return runCheck(ingestCheck, { ...checkDeps(s.store, { now: NOW }), ingest: () => status });
+    }
+
+    it('not following: no reading', async () => {
+      const o = await withIngest(null);
+      expect(o.measurements.some((m) => m.measurement === 'writes')).toBe(false);
+    });
+
+    it('writing: pass, with the last pause beside it', async () => {
+      const o = await withIngest({ state: 'writing', restarts: 0, lastStoreError: { message: error, at: NOW - 90_000, pausedMs: 4200 } });
+      expect(reading(o, 'writes')).toMatchObject({ status: 'pass', observedValue: 'writing', context: `last paused 90 s ago for 4.2 s: ${error}` });
+    });
+
+    it('paused on a store error: warn, then fail after a minute, naming the error and the next try', async () => {
+      const paused = (ago: number): IngestStatus => ({ state: 'paused', restarts: 0, since: NOW - ago, retryAt: NOW + 4000, error, lastStoreError: { message: error, at: NOW - 1000, pausedMs: null } });
+      const soon = await withIngest(paused(10_000));
+      expect(reading(soon, 'writes')).toMatchObject({ status: 'warn', observedValue: 'paused', output: `ingest paused for 10 s: ${error}; checkpoints stay where they were; next try in 4 s` });
+      const long = await withIngest(paused(2 * MIN));
+      expect(long.status).toBe('fail');
+      expect(reading(long, 'writes')).toMatchObject({ status: 'fail', output: expect.stringMatching(/^ingest paused for 120 s: /) as unknown });
+    });
+
+    it('the thread not running: fail', async () => {
+      const o = await withIngest({ state: 'stopped', restarts: 3, lastStoreError: null });
+      expect(reading(o, 'writes')).toMatchObject({ status: 'fail', output: 'the follow thread is not running: nothing is ingested; the follow thread was started again 3 times' });
+    });
+
+    it('the store cannot be read either: the check still says what the follow thread is doing', async () => {
+      const o = await withIngest({ state: 'paused', restarts: 0, since: NOW - 5000, retryAt: null, error, lastStoreError: null }, true);
+      expect(o.status).toBe('fail');
+      expect(reading(o, 'lastLine').output).toMatch(/^cannot read the store: /);
+      expect(reading(o, 'writes')).toMatchObject({ status: 'warn', observedValue: 'paused' });
+    });
   });
 });

@@ -46,7 +46,7 @@ describe('GET /v1/stats', () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as ReturnType<typeof statsJson>;
     const st = await db.store.stats();
-    expect(body).toEqual(JSON.parse(JSON.stringify(statsJson(st, st.streams.map(streamLag), await db.store.leaseTable()))));
+    expect(body).toEqual(JSON.parse(JSON.stringify(statsJson(st, st.streams.map(streamLag), await db.store.leaseTable(), await db.store.ingestNotes()))));
     expect(body.lag_bytes).toBe(Buffer.byteLength(appended));
     expect(body.files.map((f) => [f.path, f.lag_bytes])).toEqual([[file, Buffer.byteLength(appended)]]);
   });
