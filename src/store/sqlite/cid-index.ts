@@ -7,13 +7,44 @@
  * so a lookup probes only the segments that may hold the id.
  */
 import type { Db } from './open-database.js';
-import { buildBloom, mayContain } from './segment-bloom.js';
+import { bloomOfHalves, buildBloom, mayContain } from './segment-bloom.js';
 
 /** Segments smaller than this are merged with their neighbours. */
 export const SMALL_SEGMENT = 4096;
 /** How many small segments may wait before they are merged. */
 export const MERGE_AT = 8;
 const CHUNK = 100;
+
+const CANONICAL = /^[0-9a-f]{16}$/;
+
+/**
+ * Sorts a segment's [cid, block] entries by cid, then block, in place, and
+ * returns the segment's Bloom filter. Canonical ids (16 lower-case hex, all
+ * that ingest stores) are compared as two 32-bit numbers, which order them
+ * as their text does, read once for the sort and the filter alike (measured:
+ * the string comparisons were a fifth of the writing thread's index work);
+ * anything else is compared as text.
+ */
+export function sortForSegment(entries: [string, number][]): Buffer {
+  const n = entries.length;
+  const hi = new Uint32Array(n);
+  const lo = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const cid = entries[i]![0];
+    if (!CANONICAL.test(cid)) {
+      entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
+      return buildBloom(entries.map((e) => e[0]), n);
+    }
+    hi[i] = Number.parseInt(cid.slice(0, 8), 16);
+    lo[i] = Number.parseInt(cid.slice(8, 16), 16);
+  }
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => hi[a]! - hi[b]! || lo[a]! - lo[b]! || entries[a]![1] - entries[b]![1]);
+  const sorted = Array.from(order, (i) => entries[i]!);
+  for (let i = 0; i < n; i++) entries[i] = sorted[i]!;
+  return bloomOfHalves(hi, lo);
+}
 
 export class CidIndex {
   private readonly insertOne;
@@ -43,8 +74,8 @@ export class CidIndex {
    */
   addSegment(entries: [string, number][], t1: number, oldest: number): void {
     if (entries.length === 0) return;
-    entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
-    const seg = Number(this.addSeg.run(entries.length, t1, oldest, 0, buildBloom(entries.map((e) => e[0]), entries.length)).lastInsertRowid);
+    const bloom = sortForSegment(entries);
+    const seg = Number(this.addSeg.run(entries.length, t1, oldest, 0, bloom).lastInsertRowid);
     const args: (string | number)[] = [];
     let i = 0;
     for (; i + CHUNK <= entries.length; i += CHUNK) {
