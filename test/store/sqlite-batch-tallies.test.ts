@@ -1,14 +1,13 @@
 /**
  * What a SQLite write gathers per batch before it writes: failed requests per
  * minute, code, org and wok (code_minutes, one upsert per key), the key owners
- * the inventory names (asked once per batch, never carried into the next),
- * and the bulk session's sparser checkpoints.
+ * the inventory names (asked once per batch, never carried into the next).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BULK_WAL_PAGES, SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { cid, cpStream, MINUTE, platformKey, StreamFixture, T0 } from '../fixtures/events.js';
 
 type Row = { minute: number; code: string; org: string; wok: string; n: number };
@@ -92,25 +91,6 @@ describe('SQLite writes: per-batch tallies', () => {
       const later = owners().filter((r) => ['o-3', 'o-4', 'o-5'].map((x) => cid(x)).includes(r.cid));
       expect(later).toHaveLength(3);
       for (const r of later) expect([r.org, r.user]).toEqual(['acme', 'dana']);
-    } finally {
-      await store.close();
-    }
-  });
-
-  it('checkpoints less often during a bulk session, and as before once it ends, even when it fails', async () => {
-    const store = open();
-    try {
-      const every = () => store.db.pragma('wal_autocheckpoint', { simple: true }) as number;
-      const before = every();
-      expect(before).not.toBe(BULK_WAL_PAGES);
-      expect(await store.bulkSession(async () => every())).toBe(BULK_WAL_PAGES);
-      expect(every()).toBe(before);
-      await expect(
-        store.bulkSession(async () => {
-          throw new Error('a failed ingest');
-        }),
-      ).rejects.toThrow('a failed ingest');
-      expect(every()).toBe(before);
     } finally {
       await store.close();
     }

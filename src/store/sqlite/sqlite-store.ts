@@ -38,29 +38,14 @@ export interface SqliteStore extends Store {}
 /** SQLite page cache of the connection while a bulk ingest writes (KiB): it appends, a small cache does. */
 const BULK_CACHE_KIB = 8000;
 
-/**
- * WAL pages after which a bulk ingest's commit checkpoints (SQLite's default is
- * 1,000). Every commit writes the pages it changed again, the right edges of
- * each table and index among them; a checkpoint copies each page once however
- * often the WAL holds it, so fewer, larger checkpoints copy less (measured at
- * 1M lines: about 0.5 CPU-seconds of 15 less). The WAL grows to about
- * 128 MiB at 16 KiB pages meanwhile and is emptied when the ingest closes.
- */
-export const BULK_WAL_PAGES = 8192;
-
-/** Runs `fn` with the small page cache and the sparser checkpoints of a bulk ingest on `db`, and puts both back after. */
+/** Runs `fn` with the small page cache of a bulk ingest on `db`, and puts the cache back after. */
 async function bulkSession<T>(db: Db, fn: () => Promise<T>): Promise<T> {
   const cache = db.pragma('cache_size', { simple: true }) as number;
-  const every = db.pragma('wal_autocheckpoint', { simple: true }) as number;
   db.pragma(`cache_size = -${BULK_CACHE_KIB}`);
-  db.pragma(`wal_autocheckpoint = ${BULK_WAL_PAGES}`);
   try {
     return await fn();
   } finally {
-    if (db.open) {
-      db.pragma(`cache_size = ${cache}`);
-      db.pragma(`wal_autocheckpoint = ${every}`);
-    }
+    if (db.open) db.pragma(`cache_size = ${cache}`);
   }
 }
 
