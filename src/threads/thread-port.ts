@@ -21,8 +21,9 @@ export class ThreadPort<P extends AnyThreadProtocol> {
     this.redactor = redactor;
   }
 
-  post(message: P['fromThread']): void {
-    this.#port.postMessage(message);
+  /** `transfer`: buffers of the message handed over rather than copied (unusable here afterwards). */
+  post(message: P['fromThread'], transfer?: readonly ArrayBuffer[]): void {
+    this.#port.postMessage(message, transfer);
   }
 
   onMessage(listener: (message: P['toThread']) => void): this {

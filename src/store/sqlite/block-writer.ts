@@ -22,6 +22,19 @@ import { counterRows, countSource, freshFilter, idempotentRepeat, markAfter, mer
 /** A per-minute traffic row: minute, wok, org ('' for none), key prefix ('' when the line named the org), total, failed. */
 type Traffic = [number, string, string, string, number, number];
 
+type KeyOwner = { org: string; user: string };
+
+/**
+ * What one batch gathers before it writes: failed requests with a code per
+ * minute, code, org and wok (one upsert per key instead of one per request),
+ * and the key owners the inventory named (asked once per key prefix; the
+ * inventory cannot change inside the batch's transaction).
+ */
+interface BatchTallies {
+  codeMinutes: Map<string, [number, string, string, string, number]>;
+  owners: Map<string, KeyOwner | undefined>;
+}
+
 /** A streams row as read: the stored stream with `ahead` as stored (JSON, or null for none). */
 type StreamRow = Omit<StoredStream, 'ahead'> & { id: number; ahead: string | null };
 
@@ -49,7 +62,7 @@ export class BlockWriter {
       failure: db.prepare(
         'INSERT INTO failures (cid, time, method, path, status, code, org, user, key_prefix, wok, duration_ms, message, blk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      codeMinute: db.prepare('INSERT INTO code_minutes (minute, code, org, wok, n) VALUES (?, ?, ?, ?, 1) ON CONFLICT DO UPDATE SET n = n + 1'),
+      codeMinute: db.prepare('INSERT INTO code_minutes (minute, code, org, wok, n) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n'),
       traffic: db.prepare(
         'INSERT INTO traffic (minute, wok, org, key_prefix, total, failed) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET total = total + excluded.total, failed = failed + excluded.failed',
       ),
@@ -84,6 +97,7 @@ export class BlockWriter {
     }
     const cidEntries: [string, number][] = [];
     const traffic = new Map<string, Traffic>();
+    const w: BatchTallies = { codeMinutes: new Map(), owners: new Map() };
     const counts: SourceCounts = {};
     let events = 0;
     let unparsed = 0;
@@ -100,7 +114,7 @@ export class BlockWriter {
       let streamEvents = 0;
       const kept: number[][] = [keptUnparsed.map((u) => u.offset)];
       for (const block of blocks) {
-        const blk = this.writeBlock(id, block, cidEntries, traffic);
+        const blk = this.writeBlock(id, block, cidEntries, traffic, w);
         if (blk === null) continue;
         const n = block.offsets.length;
         streamEvents += n;
@@ -117,6 +131,7 @@ export class BlockWriter {
     }
     this.cids.addSegment(cidEntries, t1, oldest);
     for (const [minute, wok, org, keyPrefix, total, failed] of traffic.values()) this.s.traffic.run(minute, wok, org, keyPrefix, total, failed);
+    for (const [minute, code, org, wok, n] of w.codeMinutes.values()) this.s.codeMinute.run(minute, code, org, wok, n);
     for (const [source, n] of counterRows(counts)) this.s.counter.run(source, n);
     const result = writeResult(offered, events, unparsed);
     if (batch.idempotency) this.s.idemPut.run(batch.idempotency.key, batch.idempotency.digest, JSON.stringify(result), now);
@@ -138,7 +153,7 @@ export class BlockWriter {
   }
 
   /** Stores one block; returns its id, or null if the same block was stored before. */
-  private writeBlock(stream: number, block: PreparedBlock, cidEntries: [string, number][], traffic: Map<string, Traffic>): number | null {
+  private writeBlock(stream: number, block: PreparedBlock, cidEntries: [string, number][], traffic: Map<string, Traffic>, w: BatchTallies): number | null {
     const { container, offsets } = block;
     if (!Number.isFinite(block.t0) || !Number.isFinite(block.t1)) throw new StoreError('an event has no valid time; the batch is refused', 'other');
     const info = this.s.block.run(
@@ -158,10 +173,10 @@ export class BlockWriter {
     if (info.changes === 0) return null;
     const id = Number(info.lastInsertRowid);
     for (const cid of block.cids) cidEntries.push([cid, id]);
-    for (const r of block.failures) this.writeFailure(r, id);
+    for (const r of block.failures) this.writeFailure(r, id, w);
     for (const [minute, wok, org, keyPrefix, total, failed] of block.traffic) {
       // The key prefix stays beside an org the line did not name, so a later inventory can name it (inventory-tables.ts).
-      const who = org || (keyPrefix ? (this.owner(keyPrefix)?.org ?? '') : '');
+      const who = org || (keyPrefix ? (this.owner(keyPrefix, w)?.org ?? '') : '');
       const k = `${minute}\u0000${wok}\u0000${who}\u0000${keyPrefix}`;
       const t = traffic.get(k);
       if (t) {
@@ -175,22 +190,31 @@ export class BlockWriter {
     return id;
   }
 
-  /** The owner of a key prefix by the inventory (a live key before a revoked one), or undefined. */
-  private owner(keyPrefix: string): { org: string; user: string } | undefined {
-    return this.s.keyOwner.get(keyPrefix) as { org: string; user: string } | undefined;
+  /** The owner of a key prefix by the inventory (a live key before a revoked one), or undefined; asked once per batch. */
+  private owner(keyPrefix: string, w: BatchTallies): KeyOwner | undefined {
+    if (w.owners.has(keyPrefix)) return w.owners.get(keyPrefix);
+    const owner = this.s.keyOwner.get(keyPrefix) as KeyOwner | undefined;
+    w.owners.set(keyPrefix, owner);
+    return owner;
   }
 
-  private writeFailure(r: RequestSummary, blk: number): void {
+  private writeFailure(r: RequestSummary, blk: number, w: BatchTallies): void {
     let { org, user } = r;
     if ((org === null || user === null) && r.keyPrefix) {
-      const owner = this.owner(r.keyPrefix);
+      const owner = this.owner(r.keyPrefix, w);
       if (owner) {
         org ??= owner.org;
         user ??= owner.user;
       }
     }
     this.s.failure.run(r.cid, r.time, r.method, r.path, r.status, r.code, org, user, r.keyPrefix, r.wok, r.durationMs, r.message, blk);
-    if (r.code) this.s.codeMinute.run(Math.floor(r.time / 60_000), r.code, org ?? '', r.wok ?? '');
+    if (r.code) {
+      const minute = Math.floor(r.time / 60_000);
+      const k = `${minute}\u0000${r.code}\u0000${org ?? ''}\u0000${r.wok ?? ''}`;
+      const c = w.codeMinutes.get(k);
+      if (c) c[4]++;
+      else w.codeMinutes.set(k, [minute, r.code, org ?? '', r.wok ?? '', 1]);
+    }
   }
 }
 

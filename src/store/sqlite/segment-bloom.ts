@@ -30,6 +30,22 @@ export function buildBloom(cids: Iterable<string>, count: number): Buffer {
   return bits;
 }
 
+/** The same filter as buildBloom, from ids already read as their two 32-bit halves (hi[i], lo[i]: the first and last 8 hex digits). */
+export function bloomOfHalves(hi: Uint32Array, lo: Uint32Array): Buffer {
+  const bytes = Math.max(8, Math.ceil((hi.length * BITS_PER_ENTRY) / 8));
+  const bits = Buffer.alloc(bytes);
+  const m = bytes * 8;
+  for (let j = 0; j < hi.length; j++) {
+    const h1 = hi[j]!;
+    const h2 = (lo[j]! | 1) >>> 0;
+    for (let i = 0; i < HASHES; i++) {
+      const b = ((h1 + Math.imul(i, h2)) >>> 0) % m;
+      bits[b >>> 3]! |= 1 << (b & 7);
+    }
+  }
+  return bits;
+}
+
 /** False only when the segment surely does not hold the id. */
 export function mayContain(bloom: Uint8Array, cid: string): boolean {
   const m = bloom.length * 8;
