@@ -59,10 +59,11 @@ async function reachable(connectionString: string): Promise<string | null> {
 }
 
 /**
- * Ingests `corpusDir` into PostgreSQL at `url` with the CLI at `cli`; null
- * (after `say`-ing why) when the server cannot be reached.
+ * Ingests `corpusDir` into PostgreSQL at `url` with the CLI at `cli`, then runs
+ * `measure` on the filled schema's URL (pg-lookups.ts), before the schema is dropped; null (after `say`-ing why) when the server
+ * cannot be reached.
  */
-export async function pgIngest(cli: string, corpusDir: string, url: string, sqliteLinesPerSecond: number, say: (line: string) => void): Promise<PgIngestResult | null> {
+export async function pgIngest(cli: string, corpusDir: string, url: string, sqliteLinesPerSecond: number, say: (line: string) => void, measure?: (target: string, lines: number) => Promise<void>): Promise<PgIngestResult | null> {
   const t = withSchema(url);
   const why = await reachable(t.connectionString);
   if (why) {
@@ -75,6 +76,7 @@ export async function pgIngest(cli: string, corpusDir: string, url: string, sqli
     if (run.code !== 0) throw new Error(`the PostgreSQL ingest exited with ${run.code ?? run.signal}`);
     const report = JSON.parse(run.stdout) as { lines: number; stored: number };
     const linesPerSecond = report.lines / run.wallSeconds;
+    await measure?.(t.target, report.lines);
     return {
       server: t.server,
       lines: report.lines,
