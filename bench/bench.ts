@@ -5,8 +5,9 @@
  * same files, the floor no per-line ingest can beat (floor.ts), the database size, ticket lookups in-process, over HTTP and by
  * rg / grep, /v1/diag under 100 clients and redaction on hostile text; with
  * --pg URL also the ingest of the same corpus into PostgreSQL (pg-ingest.ts)
- * and its ratio to SQLite's, and the drop of a day holding as many rows (pg-partition-drop.ts). Prints a table with each target and whether it
- * is met, or with --json one object. When lnav is on PATH it opens the same
+ * and its ratio to SQLite's, then that database's size and ticket lookups
+ * (pg-lookups.ts), and the drop of a day holding as many rows
+ * (pg-partition-drop.ts). Prints a table with each target and whether it is met, or with --json one object. When lnav is on PATH it opens the same
  * files, timed beside our ingest (lnav-peer.ts).
  *
  *   node dist/bench/bench.js [--lines N] [--dir DIR] [--json] [--lookups N] [--http-clients N]
@@ -14,11 +15,10 @@
  *                            [--pg postgres://user@host:5432/database]
  */
 import { benchAround } from './around.js';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../src/project-root.js';
 import { baseline } from './baseline.js';
@@ -26,7 +26,8 @@ import { writeCorpus } from './corpus.js';
 import { benchDiag } from './diag.js';
 import { ingestFloor } from './floor.js';
 import { lnavPeer } from './lnav-peer.js';
-import { lookupByGrep, lookupOverHttp, type LookupResult, type SegmentStats } from './lookups.js';
+import { lookupByGrep, lookupInChild, lookupOverHttp } from './lookups.js';
+import { pgBench } from './pg-lookups.js';
 import { runMeasured } from './measured-process.js';
 import { benchRedaction } from './redact-bench.js';
 import { searchInProcess, searchOverHttp, type SearchBenchResult } from './search-bench.js';
@@ -34,7 +35,6 @@ import { LINEAR_EXPONENT, MIB, renderTable, target, type BenchResult } from './r
 import { createOperatorToken, startServe } from './serve-child.js';
 import { draw } from './stats.js';
 import { incidentsInChild, incidentsOverHttp } from './incidents.js';
-import { pgIngest } from './pg-ingest.js';
 
 const SEED = 42;
 
@@ -125,14 +125,15 @@ export async function runBench(argv: string[]): Promise<BenchResult> {
     const lnav = o.lnav ? await lnavPeer(corpus.files) : null;
     if (lnav && !lnav.installed) say(lnav.hint);
     const best = runs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
-    const pgResult = o.pg ? await pgIngest(cli, corpusDir, o.pg, report.lines / ing.wallSeconds, say) : null;
-    const database = { fileBytes: size(db), walBytes: size(`${db}-wal`), rawBytes: corpus.bytes, ratio: 0 };
-    database.ratio = (database.fileBytes + database.walBytes) / corpus.bytes;
-
     const ids = draw(corpus.cids, o.lookups, SEED + 1);
     const warmup = draw(corpus.cids, 100, SEED + 2);
+    const pgResult = o.pg ? await pgBench(corpusDir, o.pg, report.lines / ing.wallSeconds, { cli, ids, warmup, httpClients: o.http ? o.httpClients : null, capSeconds: 300, workDir: root, rawBytes: corpus.bytes }, say) : null;
+    const database = { fileBytes: size(db), walBytes: size(`${db}-wal`), rawBytes: corpus.bytes, ratio: 0, bytesPerLine: 0 };
+    database.ratio = (database.fileBytes + database.walBytes) / corpus.bytes;
+    database.bytesPerLine = (database.fileBytes + database.walBytes) / report.lines;
+
     say(`ticket lookups in-process (in a fresh process holding the store): ${ids.length} ids`);
-    const { segmentStats, ...inProcess } = lookupInChild(db, ids, warmup, 300);
+    const { segmentStats, ...inProcess } = lookupInChild(db, ids, warmup, 300, root);
 
     let http: BenchResult['lookup']['http'] = null;
     if (o.http) {
@@ -230,6 +231,7 @@ export async function runBench(argv: string[]): Promise<BenchResult> {
     if (pgResult?.dayDrop) result.targets.push(target('PostgreSQL drop of a day', Number(pgResult.dayDrop.seconds.toFixed(3)), 's', 1, true));
     result.targets.push(target('lookup p99 in-process', Number(inProcess.p99.toFixed(3)), 'ms', 5, true, at5m));
     if (http) result.targets.push(target('lookup p99 HTTP', Number(http.p99.toFixed(3)), 'ms', 15, true, at5m));
+    if (pgResult?.lookup.http) result.targets.push(target('PostgreSQL lookup p99 HTTP', Number(pgResult.lookup.http.p99.toFixed(3)), 'ms', 10, true, at5m));
     result.targets.push(target('peak RSS', ing.peakRssBytes === null ? NaN : Number((ing.peakRssBytes / MIB).toFixed(1)), 'MiB', 256, true));
     result.targets.push(target('database ratio', Number(database.ratio.toFixed(3)), '×', 0.25, true));
     result.targets.push(target('redaction linear', Number(Math.max(...redaction.map((c) => c.exponent)).toFixed(2)), 'k', LINEAR_EXPONENT, true));
@@ -253,14 +255,4 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     process.stderr.write(`bench: ${(e as Error).message}\n`);
     process.exitCode = 1;
   }
-}
-
-/** lookupInProcess (bench/lookups.ts) in a child process: see bench/lookup-child.ts. */
-function lookupInChild(db: string, ids: string[], warmup: string[], capSeconds: number): LookupResult & { segmentStats: SegmentStats } {
-  const input = path.join(path.dirname(db), 'lookup-input.json');
-  writeFileSync(input, JSON.stringify({ db, ids, warmup, capSeconds }));
-  const child = fileURLToPath(new URL('./lookup-child.js', import.meta.url));
-  const r = spawnSync(process.execPath, [child, input], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (r.status !== 0) throw new Error(`in-process lookups failed: ${r.stderr}`);
-  return JSON.parse(r.stdout) as LookupResult & { segmentStats: SegmentStats };
 }

@@ -3,11 +3,18 @@
  * (buildTicket on the store, as the server runs it), over HTTP against a real
  * `serve` child (GET /v1/tickets/:cid with an operator token, keep-alive), and
  * by `rg -F` / `grep -F` over the raw files, what one would do without us.
+ * The store is a target as `--db` takes it: a SQLite file or a postgres:// URL
+ * with its schema, opened by open-store.ts as the server opens it.
  */
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { catalog } from '../src/catalog/catalog.js';
 import { buildTicket } from '../src/queries/ticket.js';
+import { DEFAULT_REDACTOR } from '../src/redact/redactor.js';
+import { openStore } from '../src/store/open-store.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { latency, type Latency } from './stats.js';
 
@@ -29,8 +36,9 @@ export interface SegmentStats {
 
 const WARMUP = 100;
 
-export async function lookupInProcess(db: string, ids: string[], warmup: string[], capSeconds: number): Promise<LookupResult & { segmentStats: SegmentStats }> {
-  const store = new SqliteStore(db);
+/** The lookups on the store at `target`, with the SQLite store's cid index segments (null on PostgreSQL, which has none). */
+export async function lookupInProcess(target: string, ids: string[], warmup: string[], capSeconds: number): Promise<LookupResult & { segmentStats: SegmentStats | null }> {
+  const store = await openStore(target, { redactor: DEFAULT_REDACTOR });
   try {
     for (const cid of warmup.slice(0, WARMUP)) await buildTicket(store, catalog, cid);
     const times: number[] = [];
@@ -46,10 +54,24 @@ export async function lookupInProcess(db: string, ids: string[], warmup: string[
       if ((performance.now() - started) / 1000 > capSeconds) break;
     }
     const seconds = (performance.now() - started) / 1000;
-    return { ...latency(times), missing, eventsPerTicket: events / Math.max(1, times.length - missing), seconds, segmentStats: segmentStats(store) };
+    return { ...latency(times), missing, eventsPerTicket: events / Math.max(1, times.length - missing), seconds, segmentStats: store instanceof SqliteStore ? segmentStats(store) : null };
   } finally {
     await store.close();
   }
+}
+
+/**
+ * lookupInProcess in a process of its own (bench/lookup-child.ts), its input
+ * written to `workDir`: the bench process carries the corpus generator's and
+ * the baseline's heap, whose collections would land in the measured lookups.
+ */
+export function lookupInChild(target: string, ids: string[], warmup: string[], capSeconds: number, workDir: string): LookupResult & { segmentStats: SegmentStats | null } {
+  const input = path.join(workDir, 'lookup-input.json');
+  writeFileSync(input, JSON.stringify({ target, ids, warmup, capSeconds }));
+  const child = fileURLToPath(new URL('./lookup-child.js', import.meta.url));
+  const r = spawnSync(process.execPath, [child, input], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`in-process lookups failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as LookupResult & { segmentStats: SegmentStats | null };
 }
 
 function segmentStats(store: SqliteStore): SegmentStats {

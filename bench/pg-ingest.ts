@@ -63,10 +63,11 @@ async function reachable(connectionString: string): Promise<string | null> {
 }
 
 /**
- * Ingests `corpusDir` into PostgreSQL at `url` with the CLI at `cli`; null
- * (after `say`-ing why) when the server cannot be reached.
+ * Ingests `corpusDir` into PostgreSQL at `url` with the CLI at `cli`, then runs
+ * `measure` on the filled schema's URL (pg-lookups.ts), before the schema is dropped; null (after `say`-ing why) when the server
+ * cannot be reached.
  */
-export async function pgIngest(cli: string, corpusDir: string, url: string, sqliteLinesPerSecond: number, say: (line: string) => void): Promise<PgIngestResult | null> {
+export async function pgIngest(cli: string, corpusDir: string, url: string, sqliteLinesPerSecond: number, say: (line: string) => void, measure?: (target: string, lines: number) => Promise<void>): Promise<PgIngestResult | null> {
   const t = withSchema(url);
   const why = await reachable(t.connectionString);
   if (why) {
@@ -79,6 +80,8 @@ export async function pgIngest(cli: string, corpusDir: string, url: string, sqli
     if (run.code !== 0) throw new Error(`the PostgreSQL ingest exited with ${run.code ?? run.signal}`);
     const report = JSON.parse(run.stdout) as { lines: number; stored: number };
     const linesPerSecond = report.lines / run.wallSeconds;
+    // Before the drop of a day, which moves every row into one day's partition.
+    await measure?.(t.target, report.lines);
     const dayDrop = await pgPartitionDrop(t.connectionString, t.schema, say).catch((e: unknown) => {
       say(`the drop of a day failed: ${(e as Error).message}`);
       return null;

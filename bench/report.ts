@@ -7,7 +7,7 @@ import type { GrepResult, LookupResult, SegmentStats } from './lookups.js';
 import type { SearchBenchResult } from './search-bench.js';
 import { LINEAR_EXPONENT, type RedactCase } from './redact-bench.js';
 import type { IncidentsBench } from './incidents.js';
-import type { PgIngestResult } from './pg-ingest.js';
+import type { PgBenchResult } from './pg-lookups.js';
 
 export interface Target {
   name: string;
@@ -49,12 +49,12 @@ export interface BenchResult {
    * with --no-lnav.
    */
   lnav?: (LnavOpenResult & { ratio: number }) | { installed: false; hint: string } | null;
-  /** The same corpus ingested into PostgreSQL (--pg URL), or null. */
-  postgres?: PgIngestResult | null;
+  /** The same corpus ingested into PostgreSQL (--pg URL), that database's size and ticket lookups, or null. */
+  postgres?: PgBenchResult | null;
   /** The ingest floor (floor.ts) and its ratio to the baseline: an upper bound on `ratio`. */
   floor: FloorResult & { ratio: number };
-  database: { fileBytes: number; walBytes: number; rawBytes: number; ratio: number };
-  segments: SegmentStats;
+  database: { fileBytes: number; walBytes: number; rawBytes: number; ratio: number; bytesPerLine: number };
+  segments: SegmentStats | null;
   lookup: { inProcess: LookupResult; http: (LookupResult & { statuses: Record<number, number>; concurrency: number; servePeakRssBytes: number | null }) | null; grep: GrepResult | null };
   diag: DiagBenchResult[] | null;
   redaction: RedactCase[];
@@ -124,9 +124,10 @@ export function renderTable(r: BenchResult): string {
   }
   head('size');
   row('  raw logs', mib(r.database.rawBytes));
-  row('  database (file + WAL)', `${mib(r.database.fileBytes + r.database.walBytes)}  (WAL ${mib(r.database.walBytes)})`);
+  row('  database (file + WAL)', `${mib(r.database.fileBytes + r.database.walBytes)}  (WAL ${mib(r.database.walBytes)}), ${r.database.bytesPerLine.toFixed(1)} bytes/line`);
   row('  database / raw', `${r.database.ratio.toFixed(2)}×`, 'database ratio');
-  row('  cid index segments', `${int(r.segments.segments)} (${int(r.segments.entries)} entries, ${int(r.segments.smallest)}–${int(r.segments.largest)} per segment; by level ${JSON.stringify(r.segments.byLevel)})`);
+  pgSizeRows(r, row);
+  if (r.segments) row('  cid index segments', `${int(r.segments.segments)} (${int(r.segments.entries)} entries, ${int(r.segments.smallest)}–${int(r.segments.largest)} per segment; by level ${JSON.stringify(r.segments.byLevel)})`);
   head('ticket lookup (random correlation ids of the corpus)');
   const lk = r.lookup.inProcess;
   row(`  in-process buildTicket, ${int(lk.n)} ids`, `p50 ${ms(lk.p50)}  p99 ${ms(lk.p99)}  max ${ms(lk.max)}  missing ${lk.missing}`, 'lookup p99 in-process');
@@ -135,6 +136,7 @@ export function renderTable(r: BenchResult): string {
     row(`  HTTP GET /v1/tickets/:cid, ${int(h.n)} ids, ${h.concurrency} keep-alive client${h.concurrency > 1 ? 's' : ''}`, `p50 ${ms(h.p50)}  p99 ${ms(h.p99)}  max ${ms(h.max)}  non-200 ${h.missing}`, 'lookup p99 HTTP');
     if (h.servePeakRssBytes !== null) row('  peak RSS of the serve process', mib(h.servePeakRssBytes));
   }
+  pgLookupRows(r.postgres, row);
   const g = r.lookup.grep;
   if (g) row(`  ${g.tool} over the raw files, ${g.n} ids`, `p50 ${ms(g.p50)}  max ${ms(g.max)} per lookup  (ours in-process ${(g.p50 / lk.p50).toFixed(0)}× faster at p50)`);
   if (r.diag) {
@@ -176,6 +178,29 @@ export function renderTable(r: BenchResult): string {
     `targets: ${r.targets.filter((t) => t.met).length} of ${r.targets.length} met${r.targets.some((t) => !t.met) ? ` — not met: ${r.targets.filter((t) => !t.met).map((t) => t.name).join(', ')}` : ''}`,
   ];
   return out.join('\n') + '\n';
+}
+
+type Row = (label: string, value: string, tname?: string) => void;
+
+/** PostgreSQL's database beside SQLite's: every table of the bench's schema; the WAL is the cluster's, not counted. */
+function pgSizeRows(r: BenchResult, row: Row): void {
+  const p = r.postgres;
+  if (!p) return;
+  const d = p.database;
+  const largest = d.largest.slice(0, 3).map((t) => `${t.table} ${mib(t.bytes)}`).join(', ');
+  row('  PostgreSQL (tables + indexes + TOAST, no WAL)', `${mib(d.bytes)}, ${d.bytesPerLine.toFixed(1)} bytes/line  (${d.tables} tables; largest ${largest})`);
+  row('  PostgreSQL / raw', `${d.ratio.toFixed(2)}×  (${(d.bytes / (r.database.fileBytes + r.database.walBytes)).toFixed(2)}× SQLite's file + WAL)`);
+}
+
+/** PostgreSQL's ticket lookups, the same ids by the same code as SQLite's above. */
+function pgLookupRows(p: BenchResult['postgres'], row: Row): void {
+  if (!p) return;
+  const lk = p.lookup.inProcess;
+  row(`  PostgreSQL in-process buildTicket, ${int(lk.n)} ids`, `p50 ${ms(lk.p50)}  p99 ${ms(lk.p99)}  max ${ms(lk.max)}  missing ${lk.missing}`);
+  const h = p.lookup.http;
+  if (!h) return;
+  row(`  PostgreSQL HTTP GET /v1/tickets/:cid, ${int(h.n)} ids, ${h.concurrency} client${h.concurrency > 1 ? 's' : ''}`, `p50 ${ms(h.p50)}  p99 ${ms(h.p99)}  max ${ms(h.max)}  non-200 ${h.missing}`, 'PostgreSQL lookup p99 HTTP');
+  if (h.servePeakRssBytes !== null) row('  peak RSS of the serve process on PostgreSQL', mib(h.servePeakRssBytes));
 }
 
 /** lnav's open of the same files beside our ingest, or how to install it. */

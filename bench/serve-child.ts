@@ -15,16 +15,17 @@ export interface ServeChild {
   stop(): Promise<void>;
 }
 
-/** Creates an operator token in the store and returns its secret (`sdo_…`). */
-export function createOperatorToken(cli: string, db: string, name: string): string {
-  const r = spawnSync(process.execPath, [cli, 'tokens', 'create', '--name', name, '--db', db], { encoding: 'utf8' });
+/** Creates an operator token in the store at `target` (a SQLite file or a postgres:// URL) and returns its secret (`sdo_…`). */
+export function createOperatorToken(cli: string, target: string, name: string): string {
+  const r = spawnSync(process.execPath, [cli, 'tokens', 'create', '--name', name, '--db', target], { encoding: 'utf8' });
   const secret = r.stdout.trim();
   if (r.status !== 0 || !/^sdo_\S+$/.test(secret)) throw new Error(`tokens create failed (${r.status}): ${r.stderr.trim()}`);
   return secret;
 }
 
-export function startServe(cli: string, db: string, timeoutMs = 30_000): Promise<ServeChild> {
-  const child: ChildProcess = spawn(process.execPath, [cli, 'serve', '--db', db, '--port', '0', '--host', '127.0.0.1'], {
+/** `serve` on the store at `target`, as `--db` takes it. */
+export function startServe(cli: string, target: string, timeoutMs = 30_000): Promise<ServeChild> {
+  const child: ChildProcess = spawn(process.execPath, [cli, 'serve', '--db', target, '--port', '0', '--host', '127.0.0.1'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_ENV: 'production' },
   });

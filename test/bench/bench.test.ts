@@ -1,8 +1,10 @@
 /**
  * The bench itself, small: a corpus of a few thousand lines written, read
- * back by the real CLI and looked up. Checks that its figures are measured on
- * what was written (every line ingested, every sampled id found in-process and
- * over HTTP), not the figures' values: speed is the bench's business.
+ * back by the real CLI and looked up, in SQLite and in PostgreSQL (the
+ * machine's, as `--pg` takes it). Checks that its figures are measured on what
+ * was written (every line ingested, every sampled id found in-process and over
+ * HTTP, the same tickets from both stores), not the figures' values: speed is
+ * the bench's business.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +17,7 @@ import { shareFiles } from '../../bench/floor.js';
 import { findLnav, LNAV_INSTALL_HINT } from '../../bench/lnav-peer.js';
 import type { BenchResult } from '../../bench/report.js';
 import { projectRoot } from '../../src/project-root.js';
+import { PG_URL } from '../store/pg-scratch.js';
 
 const run = promisify(execFile);
 const dirs: string[] = [];
@@ -67,11 +70,11 @@ describe('ingest floor', () => {
 });
 
 describe('npm run bench (small)', () => {
-  it('ingests the whole corpus with the CLI and finds every looked-up id, in-process and over HTTP', async () => {
+  it('ingests the whole corpus with the CLI and finds every looked-up id, in-process and over HTTP, in SQLite and in PostgreSQL', async () => {
     const dir = path.join(tmp(), 'kept');
     const { stdout } = await run(
       process.execPath,
-      [path.join(projectRoot(), 'dist/bench/bench.js'), '--lines', '3000', '--json', '--no-diag', '--lookups', '200', '--grep-ids', '2', '--redact-ms', '2', '--dir', dir],
+      [path.join(projectRoot(), 'dist/bench/bench.js'), '--lines', '3000', '--json', '--no-diag', '--lookups', '200', '--grep-ids', '2', '--redact-ms', '2', '--dir', dir, '--pg', PG_URL],
       { maxBuffer: 16 * 1024 * 1024, timeout: 240_000 },
     );
     const r = JSON.parse(stdout) as BenchResult;
@@ -86,7 +89,21 @@ describe('npm run bench (small)', () => {
     expect(r.lookup.http?.missing).toBe(0);
     expect(r.lookup.http?.statuses).toEqual({ 200: 200 });
     expect(r.lookup.grep?.missing).toBe(0);
-    expect(r.segments.entries).toBeGreaterThan(0);
+    expect(r.segments?.entries).toBeGreaterThan(0);
+    expect(r.database.bytesPerLine).toBeCloseTo((r.database.fileBytes + r.database.walBytes) / r.ingest.lines, 6);
+    // PostgreSQL: the same corpus stored, its schema measured, the same ids found by the same lookups, with the same tickets.
+    const p = r.postgres!;
+    expect(p.lines).toBe(r.corpus.lines);
+    expect(p.stored).toBe(r.ingest.stored);
+    expect(p.database.tables).toBeGreaterThan(5);
+    expect(p.database.bytes).toBeGreaterThan(0);
+    expect(p.database.bytesPerLine).toBeCloseTo(p.database.bytes / p.lines, 6);
+    expect(p.database.ratio).toBeCloseTo(p.database.bytes / r.corpus.bytes, 6);
+    expect(p.database.walCounted).toBe(false);
+    expect(p.lookup.inProcess).toMatchObject({ n: 200, missing: 0 });
+    expect(p.lookup.inProcess.eventsPerTicket).toBe(r.lookup.inProcess.eventsPerTicket);
+    expect(p.lookup.http?.statuses).toEqual({ 200: 200 });
+    expect(p.lookup.http?.eventsPerTicket).toBe(r.lookup.http?.eventsPerTicket);
     // The floor read every line of the corpus (each file on exactly one thread).
     expect(r.floor.lines).toBe(r.corpus.lines);
     expect(r.floor.ratio).toBeCloseTo(r.floor.linesPerSecond / r.baseline.linesPerSecond, 6);
@@ -116,8 +133,10 @@ describe('npm run bench (small)', () => {
     expect(r.targets.map((t) => t.name)).toEqual([
       'ingest ratio',
       ...(lnav ? ['ingest / lnav open'] : []),
+      'PostgreSQL / SQLite ingest',
       'lookup p99 in-process',
       'lookup p99 HTTP',
+      'PostgreSQL lookup p99 HTTP',
       'peak RSS',
       'database ratio',
       'redaction linear',
