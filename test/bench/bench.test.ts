@@ -134,6 +134,7 @@ describe('npm run bench (small)', () => {
       'ingest ratio',
       ...(lnav ? ['ingest / lnav open'] : []),
       'PostgreSQL / SQLite ingest',
+      'PostgreSQL drop of a day',
       'lookup p99 in-process',
       'lookup p99 HTTP',
       'PostgreSQL lookup p99 HTTP',
