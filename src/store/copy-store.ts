@@ -161,26 +161,33 @@ export async function copyStore(from: Store, to: Store, o: CopyOptions = {}): Pr
   }
 
   const marks = await to.newestRecords();
-  for (let after = marks.checks ?? Number.MIN_SAFE_INTEGER; !stopped(); ) {
-    const page = await from.checksAfter(after, RECORD_PAGE);
-    if (!page.length) break;
+  report.checks = await copyPages(marks.checks ?? Number.MIN_SAFE_INTEGER, (a) => from.checksAfter(a, RECORD_PAGE), async (page) => {
     await to.recordChecks(page);
-    report.checks += page.length;
-    after = page[page.length - 1]!.time;
-  }
-  for (let after = marks.lookups ?? Number.MIN_SAFE_INTEGER; !stopped(); ) {
-    const page = await from.lookupsAfter(after, RECORD_PAGE);
-    if (!page.length) break;
+    return page.length;
+  }, (r) => r.time, stopped);
+  report.lookups = await copyPages(marks.lookups ?? Number.MIN_SAFE_INTEGER, (a) => from.lookupsAfter(a, RECORD_PAGE), async (page) => {
     await to.importLookups(page);
-    report.lookups += page.length;
-    after = page[page.length - 1]!.time;
-  }
-  for (let after = ''; !stopped(); ) {
-    const page = await from.idempotencyAfter(after, RECORD_PAGE);
-    if (!page.length) break;
-    report.idempotencyKeys += await to.importIdempotency(page);
-    after = page[page.length - 1]!.key;
-  }
+    return page.length;
+  }, (e) => e.time, stopped);
+  report.idempotencyKeys = await copyPages('', (a) => from.idempotencyAfter(a, RECORD_PAGE), (page) => to.importIdempotency(page), (e) => e.key, stopped);
   report.complete = !stopped();
   return report;
+}
+
+/** Reads pages after a cursor (a time, a key) until one comes back empty or the copy is stopped, writing each; answers how many were written. */
+async function copyPages<T, K>(
+  start: K,
+  read: (after: K) => Promise<T[]>,
+  write: (page: T[]) => Promise<number>,
+  cursor: (last: T) => K,
+  stopped: () => boolean,
+): Promise<number> {
+  let written = 0;
+  for (let after = start; !stopped(); ) {
+    const page = await read(after);
+    if (!page.length) break;
+    written += await write(page);
+    after = cursor(page[page.length - 1]!);
+  }
+  return written;
 }

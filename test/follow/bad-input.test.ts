@@ -183,12 +183,7 @@ describe('a store that cannot be written', () => {
   }, 20_000);
 
   it('read-only: ingest --follow stops with the error, checkpoints untouched', async () => {
-    const { store, log, db } = setup();
-    writeFileSync(log, lineText(0) + '\n');
-    await drain(new Follower(store, [log]));
-    appendFileSync(log, lineText(1) + '\n');
-    const ro = new SqliteStore(db, { readonly: true });
-    stores.push(ro);
+    const { store, log, ro } = await oneLineStoredThenReadOnly();
     const ac = new AbortController();
     const err = await runFollow(ro, [log], { onStoreError: 'stop' }, ac.signal).then(
       () => null,
@@ -201,12 +196,7 @@ describe('a store that cannot be written', () => {
   });
 
   it('read-only: the server way stops too, not waiting for what waiting cannot fix', async () => {
-    const { store, log, db } = setup();
-    writeFileSync(log, lineText(0) + '\n');
-    await drain(new Follower(store, [log]));
-    appendFileSync(log, lineText(1) + '\n');
-    const ro = new SqliteStore(db, { readonly: true });
-    stores.push(ro);
+    const { store, log, ro } = await oneLineStoredThenReadOnly();
     const reported: string[] = [];
     const err = await runFollow(ro, [log], { onStoreError: (e) => reported.push(e.reason) }, new AbortController().signal).then(
       () => null,
@@ -217,6 +207,17 @@ describe('a store that cannot be written', () => {
     expect(await ro.eventsByCid(cidOf(1))).toHaveLength(0);
   });
 });
+
+/** A store holding line 0 of its log, line 1 appended unread, and the same file opened read-only. */
+async function oneLineStoredThenReadOnly(): Promise<{ store: SqliteStore; log: string; ro: SqliteStore }> {
+  const { store, log, db } = setup();
+  writeFileSync(log, lineText(0) + '\n');
+  await drain(new Follower(store, [log]));
+  appendFileSync(log, lineText(1) + '\n');
+  const ro = new SqliteStore(db, { readonly: true });
+  stores.push(ro);
+  return { store, log, ro };
+}
 
 describe('paths', () => {
   it('a missing path is an error naming it; a missing file in an existing directory is waited for', async () => {

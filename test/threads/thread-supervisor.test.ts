@@ -29,13 +29,19 @@ function capture(lines: string[]) {
   return createLogger({ level: 'info', pretty: false, destination: new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) }) });
 }
 
+/** A follow thread on a store file that is not SQLite: its thread stops as soon as it opens it. */
+function followOnCorruptStore() {
+  const db = dir.file('diag.sqlite');
+  writeFileSync(db, 'this is not a SQLite file, and not empty either: opening it fails as corrupt');
+  const log: string[] = [];
+  const gaveUp: string[] = [];
+  const f = startFollowWorker({ db, roots: [dir.file('logs')], statusEveryMs: 50, follow: { pollMs: 50 } }, DEFAULT_REDACTOR, capture(log), (r) => gaveUp.push(r));
+  return { db, log, gaveUp, f };
+}
+
 describe('the follow thread under its supervisor', () => {
   it('is started again after it stopped on an error; once the cause is gone it ingests', async () => {
-    const db = dir.file('diag.sqlite');
-    writeFileSync(db, 'this is not a SQLite file, and not empty either: opening it fails as corrupt');
-    const log: string[] = [];
-    const gaveUp: string[] = [];
-    const f = startFollowWorker({ db, roots: [dir.file('logs')], statusEveryMs: 50, follow: { pollMs: 50 } }, DEFAULT_REDACTOR, capture(log), (r) => gaveUp.push(r));
+    const { db, log, gaveUp, f } = followOnCorruptStore();
     try {
       await waitFor('the first thread to stop', async () => (log.some((l) => /stopped unexpectedly/.test(l)) ? true : null));
       // The cause goes away before the restart (1 s later): the new thread makes a store and reads the file.
@@ -52,11 +58,7 @@ describe('the follow thread under its supervisor', () => {
   }, 30_000);
 
   it('gives up when it keeps stopping: told once, the thread is not running, and the ingest check fails', async () => {
-    const db = dir.file('diag.sqlite');
-    writeFileSync(db, 'this is not a SQLite file, and not empty either: opening it fails as corrupt');
-    const log: string[] = [];
-    const gaveUp: string[] = [];
-    const f = startFollowWorker({ db, roots: [dir.file('logs')], statusEveryMs: 50, follow: { pollMs: 50 } }, DEFAULT_REDACTOR, capture(log), (r) => gaveUp.push(r));
+    const { log, gaveUp, f } = followOnCorruptStore();
     try {
       await waitFor('the supervisor to give up', async () => (gaveUp.length ? true : null), 30_000);
       expect(gaveUp).toHaveLength(1);
