@@ -7,12 +7,13 @@
  * --pg URL also the ingest of the same corpus into PostgreSQL (pg-ingest.ts)
  * and its ratio to SQLite's, then that database's size and ticket lookups
  * (pg-lookups.ts), and the drop of a day holding as many rows
- * (pg-partition-drop.ts). Prints a table with each target and whether it is met, or with --json one object. When lnav is on PATH it opens the same
+ * (pg-partition-drop.ts), and one `serve --follow` console against two on
+ * the same paths (pg-consoles.ts). Prints a table with each target and whether it is met, or with --json one object. When lnav is on PATH it opens the same
  * files, timed beside our ingest (lnav-peer.ts).
  *
  *   node dist/bench/bench.js [--lines N] [--dir DIR] [--json] [--lookups N] [--http-clients N]
  *                            [--grep-ids N] [--redact-ms N] [--searches N] [--no-diag] [--no-http] [--no-grep] [--no-lnav]
- *                            [--pg postgres://user@host:5432/database]
+ *                            [--pg postgres://user@host:5432/database] [--no-consoles]
  */
 import { benchAround } from './around.js';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -28,6 +29,7 @@ import { ingestFloor } from './floor.js';
 import { lnavPeer } from './lnav-peer.js';
 import { lookupByGrep, lookupInChild, lookupOverHttp } from './lookups.js';
 import { pgBench } from './pg-lookups.js';
+import { pgConsoles } from './pg-consoles.js';
 import { runMeasured } from './measured-process.js';
 import { benchRedaction } from './redact-bench.js';
 import { searchInProcess, searchOverHttp, type SearchBenchResult } from './search-bench.js';
@@ -55,6 +57,7 @@ function options(argv: string[]) {
       'redact-ms': { type: 'string', default: '150' },
       searches: { type: 'string', default: '200' },
       pg: { type: 'string' },
+      'no-consoles': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -77,6 +80,7 @@ function options(argv: string[]) {
     redactMs: count('redact-ms', values['redact-ms'], 1),
     searches: count('searches', values.searches, 1),
     pg: values.pg ?? null,
+    consoles: !values['no-consoles'],
   };
 }
 
@@ -128,6 +132,7 @@ export async function runBench(argv: string[]): Promise<BenchResult> {
     const ids = draw(corpus.cids, o.lookups, SEED + 1);
     const warmup = draw(corpus.cids, 100, SEED + 2);
     const pgResult = o.pg ? await pgBench(corpusDir, o.pg, report.lines / ing.wallSeconds, { cli, ids, warmup, httpClients: o.http ? o.httpClients : null, capSeconds: 300, workDir: root, rawBytes: corpus.bytes }, say) : null;
+    const consoles = pgResult && o.consoles ? await pgConsoles(cli, corpusDir, o.pg!, report.stored + report.unparsed, say) : null;
     const database = { fileBytes: size(db), walBytes: size(`${db}-wal`), rawBytes: corpus.bytes, ratio: 0, bytesPerLine: 0 };
     database.ratio = (database.fileBytes + database.walBytes) / corpus.bytes;
     database.bytesPerLine = (database.fileBytes + database.walBytes) / report.lines;
@@ -213,6 +218,7 @@ export async function runBench(argv: string[]): Promise<BenchResult> {
       ratio: linesPerSecond / bLinesPerSecond,
       lnav: lnav && lnav.installed ? { ...lnav, ratio: ing.wallSeconds / lnav.wallSeconds } : lnav,
       postgres: pgResult,
+      consoles,
       floor: { ...floor, ratio: floor.linesPerSecond / bLinesPerSecond },
       database,
       segments: segmentStats,
@@ -228,6 +234,7 @@ export async function runBench(argv: string[]): Promise<BenchResult> {
     result.targets.push(target('ingest ratio', Number(result.ratio.toFixed(3)), '×', 1.0, false));
     if (result.lnav?.installed) result.targets.push(target('ingest / lnav open', Number(result.lnav.ratio.toFixed(3)), '×', 1.5, true));
     if (pgResult) result.targets.push(target('PostgreSQL / SQLite ingest', Number(pgResult.ratio.toFixed(3)), '×', 0.7, false));
+    if (consoles) result.targets.push(target('two consoles / one', Number(consoles.ratio.toFixed(3)), '×', 1, true));
     if (pgResult?.dayDrop) result.targets.push(target('PostgreSQL drop of a day', Number(pgResult.dayDrop.seconds.toFixed(3)), 's', 1, true));
     result.targets.push(target('lookup p99 in-process', Number(inProcess.p99.toFixed(3)), 'ms', 5, true, at5m));
     if (http) result.targets.push(target('lookup p99 HTTP', Number(http.p99.toFixed(3)), 'ms', 15, true, at5m));

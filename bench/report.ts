@@ -8,6 +8,7 @@ import type { SearchBenchResult } from './search-bench.js';
 import { LINEAR_EXPONENT, type RedactCase } from './redact-bench.js';
 import type { IncidentsBench } from './incidents.js';
 import type { PgBenchResult } from './pg-lookups.js';
+import type { ConsolesResult, ConsolesRun } from './pg-consoles.js';
 
 export interface Target {
   name: string;
@@ -51,6 +52,8 @@ export interface BenchResult {
   lnav?: (LnavOpenResult & { ratio: number }) | { installed: false; hint: string } | null;
   /** The same corpus ingested into PostgreSQL (--pg URL), that database's size and ticket lookups, or null. */
   postgres?: PgBenchResult | null;
+  /** One `serve --follow` console against two on the same paths, into PostgreSQL (pg-consoles.ts), or null. */
+  consoles?: ConsolesResult | null;
   /** The ingest floor (floor.ts) and its ratio to the baseline: an upper bound on `ratio`. */
   floor: FloorResult & { ratio: number };
   database: { fileBytes: number; walBytes: number; rawBytes: number; ratio: number; bytesPerLine: number };
@@ -122,6 +125,7 @@ export function renderTable(r: BenchResult): string {
       );
     }
   }
+  consoleRows(r.consoles, row);
   head('size');
   row('  raw logs', mib(r.database.rawBytes));
   row('  database (file + WAL)', `${mib(r.database.fileBytes + r.database.walBytes)}  (WAL ${mib(r.database.walBytes)}), ${r.database.bytesPerLine.toFixed(1)} bytes/line`);
@@ -201,6 +205,18 @@ function pgLookupRows(p: BenchResult['postgres'], row: Row): void {
   if (!h) return;
   row(`  PostgreSQL HTTP GET /v1/tickets/:cid, ${int(h.n)} ids, ${h.concurrency} client${h.concurrency > 1 ? 's' : ''}`, `p50 ${ms(h.p50)}  p99 ${ms(h.p99)}  max ${ms(h.max)}  non-200 ${h.missing}`, 'PostgreSQL lookup p99 HTTP');
   if (h.servePeakRssBytes !== null) row('  peak RSS of the serve process on PostgreSQL', mib(h.servePeakRssBytes));
+}
+
+/** One console, then two on the same paths, following the corpus into PostgreSQL. */
+function consoleRows(c: ConsolesResult | null | undefined, row: Row): void {
+  if (!c) return;
+  const fig = (x: ConsolesRun) =>
+    `${x.seconds.toFixed(2)} s, ${int(c.lines / x.seconds)} lines/s` +
+    (x.cpuSeconds === null ? '' : `  (CPU: consoles ${x.cpuSeconds.toFixed(1)} s${x.otherCpuSeconds === null ? '' : `, PostgreSQL and others ${x.otherCpuSeconds.toFixed(1)} s`})`) +
+    (x.consoles > 1 && x.linesPerConsole.length ? `  lines of the streams each holds at the end: ${x.linesPerConsole.map(int).join(' / ')}` : '');
+  row('  one serve --follow console into PostgreSQL', fig(c.one));
+  row('  two consoles on the same paths, one database', fig(c.two));
+  row('  two consoles / one (wall time)', `${c.ratio.toFixed(2)}×`, 'two consoles / one');
 }
 
 /** lnav's open of the same files beside our ingest, or how to install it. */
