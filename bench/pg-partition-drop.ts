@@ -2,11 +2,11 @@
  * Retention of a day on PostgreSQL, timed: in the schema the PostgreSQL
  * ingest just filled, the whole corpus is copied into one day of its own
  * (2001-01-01, older than any line of the corpus: each row keeps its time of
- * day) — events, request summaries, audit and lifecycle rows, unparsed
- * lines, and their counts — analysed and checkpointed, as autovacuum and
+ * day) — blocks (their lines as they were) and their correlation ids,
+ * request summaries, audit and lifecycle rows, unparsed lines, and their counts — analysed and checkpointed, as autovacuum and
  * the checkpointer would have long before a day is old enough to go; then
  * `prune` is timed with its cutoff at the end of that day, through the store
- * as the CLI calls it, while another connection reads the events table every
+ * as the CLI calls it, while another connection looks a ticket up every
  * 5 ms (the slowest of those reads is how long readers waited on the drop).
  */
 import pg from 'pg';
@@ -27,7 +27,7 @@ export interface PartitionDropResult {
   bytes: number;
   /** Wall time of the prune that dropped the day. */
   seconds: number;
-  /** Reads of the events table made meanwhile, and the slowest of them (ms). */
+  /** Ticket lookups (block_cids, then blocks) made meanwhile, and the slowest of them (ms). */
   reads: number;
   slowestReadMs: number;
   /** Wall time of filling the day (not part of the target). */
@@ -39,8 +39,9 @@ async function fill(c: pg.Client): Promise<void> {
   const base = DAY * DAY_MS;
   const moved = (col: string) => `${base} + (${col} - floor(${col}::numeric / ${DAY_MS}) * ${DAY_MS})::bigint`;
   await c.query('BEGIN');
-  await c.query(`INSERT INTO events (stream, off, time, source, cid, wok, ref, notable, data)
-                 SELECT stream, off, ${moved('time')}, source, cid, wok, ref, notable, data FROM events`);
+  await c.query(`INSERT INTO blocks (stream, off0, off1, t0, t1, source, wok, ref, n, notable, data)
+                 SELECT stream, off0, off1, ${moved('t0')}, ${moved('t1')}, source, wok, ref, n, notable, data FROM blocks`);
+  await c.query(`INSERT INTO block_cids (cid, t0, stream, off0) SELECT cid, ${moved('t0')}, stream, off0 FROM block_cids`);
   await c.query(`INSERT INTO requests (cid, time, method, path, status, code, org, user_name, key_prefix, wok, duration_ms, message, event_time)
                  SELECT cid, ${moved('time')}, method, path, status, code, org, user_name, key_prefix, wok, duration_ms, message, ${moved('event_time')} FROM requests`);
   await c.query(`INSERT INTO audits (event_id, time, cid, actor, org, wok, action, outcome) SELECT event_id, ${moved('time')}, cid, actor, org, wok, action, outcome FROM audits`);
@@ -77,7 +78,7 @@ export async function pgPartitionDrop(connectionString: string, schema: string, 
       const reader = (async () => {
         while (reading) {
           const a = performance.now();
-          await c.query(`SELECT count(*) FROM events WHERE cid = 'ffffffffffffffff'`);
+          await c.query(`SELECT count(*) FROM blocks WHERE (stream, off0, t0) IN (SELECT stream, off0, t0 FROM block_cids WHERE cid = 'ffffffffffffffff')`);
           slowestReadMs = Math.max(slowestReadMs, performance.now() - a);
           reads++;
           await new Promise((r) => setTimeout(r, 5));

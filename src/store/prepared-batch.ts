@@ -21,6 +21,16 @@ import type { WriteBatch } from './store.js';
 export const BLOCK_EVENTS = 512;
 export const BLOCK_BYTES = 128 * 1024;
 export const BLOCK_SPAN_MS = 15 * 60 * 1000;
+const DAY_MS = 86_400_000;
+
+/**
+ * Whether an event's time falls on another UTC day than the block's: a block
+ * never straddles midnight, so a store that partitions blocks by day (PostgreSQL)
+ * files each block under one day and drops a day without splitting blocks.
+ */
+function otherDay(b: OpenBlock, t: number): boolean {
+  return Math.floor(b.t0 / DAY_MS) !== Math.floor(t / DAY_MS) || Math.floor(b.t1 / DAY_MS) !== Math.floor(t / DAY_MS);
+}
 
 const EMPTY = new Uint8Array(0);
 
@@ -164,7 +174,7 @@ function add(b: OpenBlock, e: Event, line: string, offset: number): void {
 
 /**
  * Splits one stream's events (in offset order) into blocks: one source and
- * container each, bounded in count, bytes and time span; each line encoded
+ * container each, bounded in count, bytes and time span, all of one UTC day; each line encoded
  * with `redactor`'s secrets removed (encodeForStore).
  */
 export function prepareBlocks(events: readonly Event[], redactor: Redactor): PreparedBlock[] {
@@ -180,7 +190,8 @@ export function prepareBlocks(events: readonly Event[], redactor: Redactor): Pre
       (!sameBlock(first!, e) ||
         cur.lines.length >= BLOCK_EVENTS ||
         cur.bytes + line.length > BLOCK_BYTES ||
-        Math.max(cur.t1, e.time) - Math.min(cur.t0, e.time) > BLOCK_SPAN_MS)
+        Math.max(cur.t1, e.time) - Math.min(cur.t0, e.time) > BLOCK_SPAN_MS ||
+        otherDay(cur, e.time))
     ) {
       out.push(close(cur));
       cur = null;

@@ -101,7 +101,7 @@ describe('the CLI with a postgres:// store', () => {
     expect(dropped.dropped_days.reduce((n, d) => n + d.events, 0)).toBe(run.lines.length + 1);
     for (const d of dropped.dropped_days) {
       expect(Date.parse(`${d.day}T00:00:00Z`)).toBeLessThan(midnight);
-      expect(d.partitions).toContain(`events_d${d.day.replaceAll('-', '')}`);
+      expect(d.partitions).toContain(`blocks_d${d.day.replaceAll('-', '')}`);
     }
   });
 

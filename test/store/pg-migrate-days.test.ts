@@ -8,6 +8,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.js';
 import { PG_MIGRATIONS } from '../../src/store/postgres/pg-migrations.js';
+import { oldSchema } from '../fixtures/pg-old-schema.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { auditStream, cid, container, cpStream, DAY, dockerStream, StreamFixture, T0 } from '../fixtures/events.js';
 import { dropSchema, PG_URL, scratchSchemaName } from './pg-scratch.js';
@@ -75,24 +76,7 @@ describe('PostgreSQL: a store of the schema before day partitions', () => {
       await reference.close();
 
       // …and the same rows in a schema made by the migrations before partitions, as that version stored them.
-      await client.query(`CREATE SCHEMA "${old}"`);
-      await client.query(`SET search_path = "${old}"`);
-      await client.query('CREATE TABLE schema_version (version integer PRIMARY KEY, applied_at bigint NOT NULL)');
-      for (let v = 0; v < BEFORE_DAYS; v++) {
-        await client.query(PG_MIGRATIONS[v]!);
-        await client.query('INSERT INTO schema_version VALUES ($1, 0)', [v + 1]);
-      }
-      const tables = await client.query<{ t: string }>(
-        `SELECT table_name AS t FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' AND table_name <> 'schema_version'`,
-        [old],
-      );
-      for (const { t } of tables.rows) {
-        const cols = await client.query<{ c: string }>('SELECT column_name AS c FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2', [old, t]);
-        const list = cols.rows.map((r) => `"${r.c}"`).join(', ');
-        await client.query(`INSERT INTO "${old}"."${t}" (${list}) SELECT ${list} FROM "${ref}"."${t}"`);
-        const seq = await client.query<{ s: string | null }>(`SELECT pg_get_serial_sequence($1, 'id') AS s`, [`"${old}"."${t}"`]).catch(() => ({ rows: [{ s: null }] }));
-        if (seq.rows[0]?.s) await client.query(`SELECT setval($1, (SELECT COALESCE(max(id), 0) + 1 FROM "${old}"."${t}"), false)`, [seq.rows[0].s]);
-      }
+      await oldSchema(client, ref, old, BEFORE_DAYS, []);
       const before = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${old}".events`);
       expect(before.rows[0]!.n).toBe(3 * 12 + 1);
       const kind = await client.query(`SELECT relkind FROM pg_class WHERE oid = '"${old}".events'::regclass`);
@@ -105,15 +89,17 @@ describe('PostgreSQL: a store of the schema before day partitions', () => {
         const v = await client.query(`SELECT max(version)::int AS v FROM "${old}".schema_version`);
         expect(v.rows[0].v).toBe(PG_MIGRATIONS.length);
         const placed = await client.query<{ part: string; n: number }>(
-          `SELECT c.relname AS part, count(*)::int AS n FROM "${old}".events e JOIN pg_class c ON c.oid = e.tableoid GROUP BY 1 ORDER BY 1`,
+          `SELECT c.relname AS part, sum(n)::int AS n FROM "${old}".blocks e JOIN pg_class c ON c.oid = e.tableoid GROUP BY 1 ORDER BY 1`,
         );
+        // The events, moved into day partitions by migration 5, are blocks since migration 8, in the same days.
         expect(placed.rows).toEqual([
-          { part: `events_d20261124`, n: 12 },
-          { part: `events_d20261125`, n: 12 },
-          { part: `events_d20261126`, n: 12 },
-          { part: `events_default`, n: 1 },
+          { part: `blocks_d20261124`, n: 12 },
+          { part: `blocks_d20261125`, n: 12 },
+          { part: `blocks_d20261126`, n: 12 },
+          { part: `blocks_default`, n: 1 },
         ]);
-        for (const t of ['events', 'requests', 'unparsed', 'audits', 'lifecycle', 'lookups', 'checks']) {
+        expect((await client.query(`SELECT to_regclass($1) AS r`, [`"${old}".events`])).rows[0].r).toBeNull();
+        for (const t of ['blocks', 'requests', 'unparsed', 'audits', 'lifecycle', 'lookups', 'checks']) {
           const k = await client.query(`SELECT relkind FROM pg_class WHERE oid = $1::regclass`, [`"${old}".${t}`]);
           expect(k.rows[0].relkind).toBe('p');
           expect((await client.query(`SELECT to_regclass($1) AS r`, [`"${old}".${t}_v4`])).rows[0].r).toBeNull();

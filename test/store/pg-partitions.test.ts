@@ -1,7 +1,8 @@
 /**
  * PostgreSQL's day partitions: rows land in the partition of their UTC day
  * (midnight on the right side), times outside 2000–2099 in DEFAULT; prune
- * drops exactly the whole days before the cutoff and keeps the rest; two
+ * drops the whole days before the cutoff, and of the cutoff's day the blocks
+ * that end before it, and keeps the rest; two
  * stores creating one day at once both write; a day dropped under a store
  * that thought it was there is made again on the next write.
  */
@@ -70,32 +71,37 @@ describe('PostgreSQL day partitions', () => {
     await store.recordChecks([{ check: 'store', status: 'pass', time: D0 + 2 * DAY - 1, output: null }]);
 
     const day = (d: number) => `_d202611${24 + d}`;
-    expect(await placement('events')).toEqual([
-      ['events_default', 0],
+    // Lines hours apart or on other days never share a block: a block each, in the partition of its first time.
+    expect(await placement('blocks', 't0')).toEqual([
+      ['blocks_default', 0],
       ...times.flatMap((t, i) => {
-        const p = `events${day([0, 1, 1, 2, 3][i]!)}`;
+        const p = `blocks${day([0, 1, 1, 2, 3][i]!)}`;
         // A request line, its audit line and the container line, all at t.
         return [[p, t], [p, t], [p, t]] as [string, number][];
       }),
-      ['events_default', Date.parse('2400-01-01T00:00:00Z')],
+      ['blocks_default', Date.parse('2400-01-01T00:00:00Z')],
     ]);
+    expect((await placement('block_cids', 't0')).filter(([p]) => p !== 'block_cids_default').map(([p]) => p.slice(-2))).toEqual(
+      times.flatMap((_, i) => [day([0, 1, 1, 2, 3][i]!).slice(-2), day([0, 1, 1, 2, 3][i]!).slice(-2)]),
+    );
     expect(await placement('requests', 'event_time')).toEqual(times.map((t, i) => [`requests${day([0, 1, 1, 2, 3][i]!)}`, t]));
     expect(await placement('audits')).toEqual(times.map((t, i) => [`audits${day([0, 1, 1, 2, 3][i]!)}`, t]));
     expect(await placement('lifecycle')).toEqual(times.map((t, i) => [`lifecycle${day([0, 1, 1, 2, 3][i]!)}`, t]));
     expect(await placement('lookups')).toEqual([[`lookups${day(1)}`, D0 + DAY]]);
     expect(await placement('checks')).toEqual([[`checks${day(1)}`, D0 + 2 * DAY - 1]]);
     // Every table has the days any row was written on (a write makes them for all tables at once).
-    for (const t of ['events', 'requests', 'unparsed', 'audits', 'lifecycle', 'lookups', 'checks']) {
+    for (const t of ['blocks', 'block_cids', 'requests', 'unparsed', 'audits', 'lifecycle', 'lookups', 'checks']) {
       expect(await novemberPartitions(t)).toEqual([24, 25, 26, 27].map((d) => `${t}_d202611${d}`));
     }
     // Made ahead at open: today and the next two days.
     const today = new Date().toISOString().slice(0, 10).replaceAll('-', '');
-    const ahead = await client.query(`SELECT to_regclass($1) AS a, to_regclass($2) AS b`, [`"${schema}".events_d${today}`, `"${schema}".requests_d${today}`]);
-    expect(ahead.rows[0]).toEqual({ a: `${schema}.events_d${today}`, b: `${schema}.requests_d${today}` });
+    const ahead = await client.query(`SELECT to_regclass($1) AS a, to_regclass($2) AS b`, [`"${schema}".blocks_d${today}`, `"${schema}".requests_d${today}`]);
+    expect(ahead.rows[0]).toEqual({ a: `${schema}.blocks_d${today}`, b: `${schema}.requests_d${today}` });
     // DEFAULT refuses a row of an ordinary day.
-    await expect(client.query(`INSERT INTO "${schema}".events_default (stream, off, time, source, notable, data) VALUES (1, 1, $1, 0, false, '{}')`, [D0])).rejects.toThrow(
-      /events_default_outside/,
-    );
+    await expect(
+      client.query(`INSERT INTO "${schema}".blocks_default (stream, off0, off1, t0, t1, source, n, notable, data) VALUES (1, 1, 1, $1, $1, 0, 1, 0, '\\x00')`, [D0]),
+    ).rejects.toThrow(/blocks_default_outside/);
+    await expect(client.query(`INSERT INTO "${schema}".block_cids_default (cid, t0, stream, off0) VALUES ('x', $1, 1, 1)`, [D0])).rejects.toThrow(/block_cids_default_outside/);
   });
 
   it('prune drops exactly the whole days before the cutoff, says which, and keeps the tickets of the others', async () => {
@@ -114,28 +120,28 @@ describe('PostgreSQL day partitions', () => {
     const before = (await store.stats()).events;
     expect(before).toEqual({ cp: 3 + 4 + 5 + 6 + 7, container: 5, audit: 0 });
 
-    // A cutoff inside day 3: days 0–2 go whole, day 3's rows before the cutoff one by one.
+    // A cutoff inside day 3: days 0–2 go whole; of day 3, the blocks whose last line is before the cutoff (its
+    // container line's), and the request rows before it; its cp block ends after the cutoff and stays whole.
     const r = await store.prune(D0 + 3 * DAY + 1500);
     expect(r.droppedDays.map((d) => [d.day, d.events, d.partitions.length])).toEqual([
-      ['2026-11-24', 4, 6],
-      ['2026-11-25', 5, 6],
-      ['2026-11-26', 6, 6],
+      ['2026-11-24', 4, 7],
+      ['2026-11-25', 5, 7],
+      ['2026-11-26', 6, 7],
     ]);
-    expect(r.droppedDays[0]!.partitions).toContain('events_d20261124');
-    // 4 + 5 + 6 in the days dropped, then day 3's first two requests and its container line.
-    expect(r.events).toBe(15 + 3);
-    for (const t of ['events', 'requests', 'unparsed', 'audits', 'lifecycle', 'lookups']) {
+    expect(r.droppedDays[0]!.partitions).toEqual(expect.arrayContaining(['blocks_d20261124', 'block_cids_d20261124']));
+    expect(r.events).toBe(15 + 1);
+    for (const t of ['blocks', 'block_cids', 'requests', 'unparsed', 'audits', 'lifecycle', 'lookups']) {
       expect(await novemberPartitions(t)).toEqual([`${t}_d20261127`, `${t}_d20261128`]);
     }
     expect(await novemberPartitions('checks')).toHaveLength(5);
     for (const [c, events] of written) {
-      const kept = (events as { time: number }[]).every((e) => e.time >= D0 + 3 * DAY + 1500);
+      const kept = (events as { time: number }[]).every((e) => e.time >= D0 + 3 * DAY);
       expect(await store.eventsByCid(c)).toEqual(kept ? events : []);
     }
-    expect(await store.stats()).toMatchObject({ events: { cp: 4 + 7, container: 1, audit: 0 }, requests: 4 + 7, unparsed: 1 });
+    expect(await store.stats()).toMatchObject({ events: { cp: 6 + 7, container: 1, audit: 0 }, requests: 4 + 7, unparsed: 1 });
     const counted = await client.query(`SELECT day::int, source, events::int FROM "${schema}".event_days ORDER BY 1, 2`);
     expect(counted.rows).toEqual([
-      { day: D0 / DAY + 3, source: 0, events: 4 },
+      { day: D0 / DAY + 3, source: 0, events: 6 },
       { day: D0 / DAY + 3, source: 1, events: 0 },
       { day: D0 / DAY + 4, source: 0, events: 7 },
       { day: D0 / DAY + 4, source: 1, events: 1 },
@@ -146,7 +152,7 @@ describe('PostgreSQL day partitions', () => {
     const cut = store.retentionCut(D0 + 4 * DAY + 12 * 3_600_000);
     expect(cut).toBe(D0 + 4 * DAY);
     const r2 = await store.prune(cut);
-    expect(r2).toMatchObject({ events: 4, droppedDays: [{ day: '2026-11-27', events: 4 }] });
+    expect(r2).toMatchObject({ events: 6, droppedDays: [{ day: '2026-11-27', events: 6 }] });
     expect(await store.stats()).toMatchObject({ events: { cp: 7, container: 1 }, requests: 7, unparsed: 1 });
   });
 
@@ -160,7 +166,7 @@ describe('PostgreSQL day partitions', () => {
     expect(await store.pruneChecks(D0 + 2 * DAY + 6)).toBe(5);
     expect(await novemberPartitions('checks')).toEqual(['checks_d20261126']);
     // The events' days are not the health history's to drop.
-    expect(await novemberPartitions('events')).toEqual(['events_d20261124', 'events_d20261125', 'events_d20261126']);
+    expect(await novemberPartitions('blocks')).toEqual(['blocks_d20261124', 'blocks_d20261125', 'blocks_d20261126']);
     expect(await store.checkHistory({ from: 0, to: D0 + 3 * DAY })).toEqual([recs[5]]);
   });
 
@@ -168,9 +174,9 @@ describe('PostgreSQL day partitions', () => {
     const cp = new StreamFixture(cpStream('held'));
     cp.request({ cid: cid('held-1'), time: D0 + 5 });
     await store.writeBatch({ streams: [cp.batch()] });
-    // A reader in a transaction of 3 s: its lock on events stays until it ends.
+    // A reader in a transaction of 3 s: its lock on blocks stays until it ends.
     await client.query('BEGIN');
-    await client.query(`SELECT count(*) FROM "${schema}".events`);
+    await client.query(`SELECT count(*) FROM "${schema}".blocks`);
     const done = new Promise((r) => setTimeout(r, 3000)).then(() => client.query('COMMIT'));
     const r = await store.prune(D0 + DAY);
     await done;
@@ -182,7 +188,7 @@ describe('PostgreSQL day partitions', () => {
     cp.request({ cid: cid('det-0'), time: D0 + 5 });
     cp.request({ cid: cid('det-1'), time: D0 + DAY + 5 });
     await store.writeBatch({ streams: [cp.batch()] });
-    const tables = ['events', 'requests', 'unparsed', 'audits', 'lifecycle', 'lookups'];
+    const tables = ['blocks', 'block_cids', 'requests', 'unparsed', 'audits', 'lifecycle', 'lookups'];
     const detach = async (day: string) => {
       for (const t of tables) await client.query(`ALTER TABLE "${schema}".${t} DETACH PARTITION "${schema}".${t}_d${day}`);
     };
@@ -190,13 +196,13 @@ describe('PostgreSQL day partitions', () => {
       (await client.query(`SELECT relname FROM pg_class WHERE relnamespace = $1::regnamespace AND relkind = 'r' AND NOT relispartition AND relname ~ '_d2026'`, [schema])).rows.length;
     await detach('20261124');
     await detach('20261125');
-    expect(await leftovers()).toBe(12);
+    expect(await leftovers()).toBe(14);
     // A write to the day of a leftover: the day is a partition again, with only the new row.
     const late = cp.request({ cid: cid('det-2'), time: D0 + 9 });
     await store.writeBatch({ streams: [cp.batch()] });
     expect(await store.eventsByCid(cid('det-2'))).toEqual([late]);
-    expect(await placement('events')).toEqual([['events_d20261124', D0 + 9]]);
-    expect(await leftovers()).toBe(6);
+    expect(await placement('blocks', 't0')).toEqual([['blocks_d20261124', D0 + 9]]);
+    expect(await leftovers()).toBe(7);
     // A prune whose cutoff drops no day still drops what an earlier one left detached.
     expect(await store.prune(D0)).toEqual({ events: 0, droppedDays: [] });
     expect(await leftovers()).toBe(0);
@@ -223,7 +229,7 @@ describe('PostgreSQL day partitions', () => {
       [schema],
     );
     expect(left.rows[0].n).toBe(0);
-    expect(await placement('events')).toEqual([['events_d20261209', D0 + 15 * DAY + 5]]);
+    expect(await placement('blocks', 't0')).toEqual([['blocks_d20261209', D0 + 15 * DAY + 5]]);
   });
 
   it('two stores creating the same days at once both write, and each day is made once', async () => {
@@ -238,7 +244,7 @@ describe('PostgreSQL day partitions', () => {
         const [ra, rb] = await Promise.all([store.writeBatch({ streams: [a.batch()] }), other.writeBatch({ streams: [b.batch()] })]);
         expect([ra.events, rb.events]).toEqual([1, 1]);
       }
-      const n = await client.query(`SELECT count(*)::int AS n FROM pg_class WHERE relnamespace = $1::regnamespace AND relkind = 'r' AND relname LIKE 'events_d203103%'`, [schema]);
+      const n = await client.query(`SELECT count(*)::int AS n FROM pg_class WHERE relnamespace = $1::regnamespace AND relkind = 'r' AND relname LIKE 'blocks_d203103%'`, [schema]);
       expect(n.rows[0].n).toBe(8);
       expect(await store.stats()).toMatchObject({ events: { cp: 16 }, requests: 16 });
     } finally {
@@ -257,7 +263,7 @@ describe('PostgreSQL day partitions', () => {
       const late = cp.request({ cid: cid('again-2'), time: D0 + 9 });
       expect(await store.writeBatch({ streams: [cp.batch()] })).toMatchObject({ events: 1 });
       expect(await store.eventsByCid(cid('again-2'))).toEqual([late]);
-      expect(await placement('events')).toEqual([['events_d20261124', D0 + 9]]);
+      expect(await placement('blocks', 't0')).toEqual([['blocks_d20261124', D0 + 9]]);
     } finally {
       await other.close();
     }

@@ -41,9 +41,9 @@ describe('PostgreSQL store specifics', () => {
       const v = await client.query(`SELECT version FROM "${s}".schema_version ORDER BY version`);
       expect(v.rows.map((r: { version: number }) => r.version)).toEqual(PG_MIGRATIONS.map((_, i) => i + 1));
       const t = await client.query('SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name', [s]);
-      expect(t.rows.map((r: { table_name: string }) => r.table_name)).toEqual(expect.arrayContaining(['events', 'streams', 'requests', 'unparsed', 'idempotency', 'operators', 'tokens', 'checks']));
+      expect(t.rows.map((r: { table_name: string }) => r.table_name)).toEqual(expect.arrayContaining(['blocks', 'block_cids', 'streams', 'requests', 'unparsed', 'idempotency', 'operators', 'tokens', 'checks']));
       // Nothing leaked into the public schema.
-      const pub = await client.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name IN ('events', 'streams')`);
+      const pub = await client.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name IN ('blocks', 'streams')`);
       expect(pub.rows[0].n).toBe(0);
     } finally {
       await client.end();

@@ -1,22 +1,20 @@
 /**
- * The rows PostgreSQL derives from newly stored events, inside the batch's
- * transaction: request summaries (callers named from the inventory as SQLite
- * does at ingest; by COPY, as many as the events), audit and lifecycle
- * records, and the containers seen.
+ * The rows PostgreSQL derives from newly stored blocks, inside the batch's
+ * transaction, from what each prepared block carries (prepared-batch.ts):
+ * request summaries (the cp blocks' summaries; callers named from the
+ * inventory as SQLite does at ingest; by COPY, as many as the requests),
+ * audit records (the audit blocks' summaries), lifecycle records, and the
+ * containers seen.
  */
-import type { ContainerRef, Event } from '../../model/event.js';
-import { summarize, type RequestSummary } from '../../model/request.js';
+import type { AuditRecord, LifecycleRecord } from '../../model/activity.js';
+import type { ContainerRef } from '../../model/event.js';
+import type { RequestSummary } from '../../model/request.js';
+import { unpackLines } from '../block-codec.js';
 import { keyOwnerOrder } from '../key-owner.js';
+import { auditsFrom, requestsFrom } from '../summary-codec.js';
+import type { BlockItem } from './pg-blocks.js';
 import type { Client } from './pg-connect.js';
 import type { Staging } from './pg-staging.js';
-
-/** An event of the batch and the id of its stream's row. */
-export interface Stored {
-  e: Event;
-  stream: number;
-  /** The event already encoded for the store (a prepared block's line), if it came so. */
-  line?: string;
-}
 
 /** Log text for a derived text column: PostgreSQL text cannot hold NUL, so it becomes U+FFFD. */
 export function pgText(s: string | null): string | null {
@@ -50,16 +48,23 @@ async function insertRequests(c: Client, staging: Staging, rows: { r: RequestSum
   );
 }
 
-export async function insertActivity(c: Client, staging: Staging, stored: Stored[]): Promise<void> {
+/**
+ * The time of the line a request was read from (requests are partitioned and
+ * retained by it): the request's start plus its duration, as summarize()
+ * took it off, kept within its block's times so it falls on the block's day.
+ */
+function eventTime(r: RequestSummary, b: BlockItem['block']): number {
+  return Math.min(b.t1, Math.max(b.t0, Math.round(r.time + (r.durationMs ?? 0))));
+}
+
+export async function insertActivity(c: Client, staging: Staging, stored: readonly BlockItem[]): Promise<void> {
   const requests: { r: RequestSummary; eventTime: number }[] = [];
-  const audits: Extract<Event, { source: 'audit' }>[] = [];
-  const life: Extract<Event, { source: 'container' }>[] = [];
-  for (const { e } of stored) {
-    if (e.source === 'cp' && e.http) {
-      const r = summarize(e);
-      if (r) requests.push({ r, eventTime: e.time });
-    } else if (e.source === 'audit') audits.push(e);
-    else if (e.source === 'container' && e.lifecycle) life.push(e);
+  const audits: AuditRecord[] = [];
+  const life: LifecycleRecord[] = [];
+  for (const { key, block } of stored) {
+    if (block.summary && block.source === 'cp') for (const r of requestsFrom(unpackLines(block.summary))) requests.push({ r, eventTime: eventTime(r, block) });
+    else if (block.summary && block.source === 'audit') audits.push(...auditsFrom(unpackLines(block.summary), key));
+    life.push(...block.lifecycle);
   }
   await insertRequests(c, staging, requests);
   if (audits.length) {
@@ -69,14 +74,14 @@ export async function insertActivity(c: Client, staging: Staging, stored: Stored
        FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY
             AS a(event_id, time, cid, actor, org, wok, action, outcome, ord) ORDER BY ord`,
       [
-        audits.map((e) => e.id),
-        audits.map((e) => e.time),
-        audits.map((e) => e.cid),
-        audits.map((e) => pgText(e.actor)),
-        audits.map((e) => pgText(e.org)),
-        audits.map((e) => pgText(e.wok)),
-        audits.map((e) => pgText(e.action)),
-        audits.map((e) => pgText(e.outcome)),
+        audits.map((a) => a.eventId),
+        audits.map((a) => a.time),
+        audits.map((a) => a.cid),
+        audits.map((a) => pgText(a.actor)),
+        audits.map((a) => pgText(a.org)),
+        audits.map((a) => pgText(a.wok)),
+        audits.map((a) => pgText(a.action)),
+        audits.map((a) => pgText(a.outcome)),
       ],
     );
   }
@@ -86,24 +91,17 @@ export async function insertActivity(c: Client, staging: Staging, stored: Stored
        SELECT event_id, container_id, wok, time, state, message
        FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[]) WITH ORDINALITY
             AS l(event_id, container_id, wok, time, state, message, ord) ORDER BY ord`,
-      [
-        life.map((e) => e.id),
-        life.map((e) => pgText(e.container.id)),
-        life.map((e) => pgText(e.container.wok ?? e.wok)),
-        life.map((e) => e.time),
-        life.map((e) => e.lifecycle),
-        life.map((e) => pgText(e.message.slice(0, 500))),
-      ],
+      [life.map((l) => l.eventId), life.map((l) => pgText(l.containerId)), life.map((l) => pgText(l.wok)), life.map((l) => l.time), life.map((l) => l.state), life.map((l) => pgText(l.message))],
     );
   }
 }
 
 /** Containers seen in the batch: newest non-null name/wok/role/image, first and last time seen. */
-export async function upsertContainers(c: Client, stored: Stored[]): Promise<void> {
+export async function upsertContainers(c: Client, stored: readonly BlockItem[]): Promise<void> {
   const seen = new Map<string, ContainerRef & { t0: number; t1: number }>();
-  for (const { e } of stored) {
-    if (e.source !== 'container') continue;
-    const k = e.container;
+  for (const { block } of stored) {
+    const k = block.container;
+    if (block.source !== 'container' || !k) continue;
     const prev = seen.get(k.id);
     seen.set(k.id, {
       id: k.id,
@@ -111,8 +109,8 @@ export async function upsertContainers(c: Client, stored: Stored[]): Promise<voi
       wok: k.wok ?? prev?.wok ?? null,
       role: k.role ?? prev?.role ?? null,
       image: k.image ?? prev?.image ?? null,
-      t0: Math.min(prev?.t0 ?? e.time, e.time),
-      t1: Math.max(prev?.t1 ?? e.time, e.time),
+      t0: Math.min(prev?.t0 ?? block.t0, block.t0),
+      t1: Math.max(prev?.t1 ?? block.t1, block.t1),
     });
   }
   if (!seen.size) return;

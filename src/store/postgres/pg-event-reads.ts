@@ -1,4 +1,9 @@
-/** Event reads on PostgreSQL: by correlation id, container windows and tails, request search, counts, unparsed, streams, stats. */
+/**
+ * Event reads on PostgreSQL: by correlation id, container windows and tails,
+ * request search, counts, unparsed, streams, stats. Events live in blocks
+ * (pg-blocks.ts): these reads find the blocks by index (block_cids for a
+ * ticket), unpack them, then decode only the lines they need, as on SQLite.
+ */
 import type { Event, Source, Unparsed } from '../../model/event.js';
 import { SOURCES } from '../../model/event.js';
 import type { RequestSummary } from '../../model/request.js';
@@ -6,24 +11,30 @@ import type { Checkpoint, StreamState } from '../../model/stream.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { searchWhere, windowWhere } from '../sql-where.js';
 import { requestFromRow, streamFromRow, type RequestRow } from '../row-mappers.js';
-import { decodeEvent } from '../event-codec.js';
+import { storedLines } from '../block-codec.js';
+import { decodeEvent, encodedCid, isNotable, mayBeNotable, peekEncoded } from '../event-codec.js';
 import { compareEvents } from '../event-order.js';
+import { NewestEvents } from '../newest-events.js';
+import { BLOCK_SPAN_MS } from '../prepared-batch.js';
+import { BLOCK_READ } from './pg-blocks.js';
 import type { CodeCount, ContextFilter, Page, SearchFilter, Stats } from '../store.js';
 import type { RefCache } from './pg-refs.js';
 
 /** How the store runs one statement: after migrations, errors mapped. */
 export type Query = <T extends object>(sql: string, params?: unknown[]) => Promise<T[]>;
 
-interface EventRow {
+/** A block as reads decode it: its stream's key, source, container ref (JSON) and packed lines. */
+export interface BlockRow {
   key: string;
   source: number;
   ref: string | null;
-  data: string;
+  data: Buffer;
 }
 
-const ALL_STREAMS = 'SELECT * FROM streams ORDER BY path NULLS FIRST, key';
+/** Blocks read newest first this many at a time, until the lines wanted are certain. */
+const PAGE = 16;
 
-const EVENT_COLUMNS = 's.key, e.source, r.ref, e.data FROM events e JOIN streams s ON s.id = e.stream LEFT JOIN container_refs r ON r.id = e.ref';
+const ALL_STREAMS = 'SELECT * FROM streams ORDER BY path NULLS FIRST, key';
 
 /** PostgreSQL names the offset column off (offset is reserved there). */
 export function streamState(r: Record<string, unknown>): StreamState {
@@ -52,12 +63,25 @@ export class PgEventReads {
     return (await this.eventsByCids([cid])).get(cid)!;
   }
 
+  /**
+   * The blocks of all the ids read at once (a page of requests shares most
+   * of its blocks), each line's id read from its place in the encoded line
+   * before anything is decoded.
+   */
   async eventsByCids(cids: readonly string[]): Promise<Map<string, Event[]>> {
     const out = new Map<string, Event[]>(cids.map((c) => [c, []]));
     if (cids.length === 0) return out;
-    for (const r of await this.q<EventRow>(`SELECT ${EVENT_COLUMNS} WHERE e.cid = ANY($1)`, [[...new Set(cids)]])) {
-      const e = this.decode(r);
-      out.get(e.cid!)?.push(e);
+    const rows = await this.q<BlockRow>(
+      `SELECT ${BLOCK_READ} WHERE (b.stream, b.off0, b.t0) IN (SELECT stream, off0, t0 FROM block_cids WHERE cid = ANY($1::text[]))`,
+      [[...out.keys()]],
+    );
+    for (const row of rows) {
+      for (const line of storedLines(row.data)) {
+        const c = encodedCid(line);
+        if (c === null || !out.has(c)) continue;
+        const e = this.decode(line, row);
+        if (e.cid !== null) out.get(e.cid)?.push(e);
+      }
     }
     for (const list of out.values()) list.sort(compareEvents);
     return out;
@@ -65,25 +89,48 @@ export class PgEventReads {
 
   /** The newest `limit` lines in the window, returned in time order (as SQLite keeps them). */
   async containerEvents(f: ContextFilter): Promise<Event[]> {
-    const rows = await this.q<EventRow>(
-      `SELECT ${EVENT_COLUMNS} WHERE e.wok = $1 AND e.time >= $2 AND e.time <= $3 AND e.source = 1 ${f.notable ? 'AND e.notable' : ''}
-       ORDER BY e.time DESC, s.key DESC, e.off DESC LIMIT $4`,
-      [f.wok, f.from, f.to, Math.max(0, Math.floor(f.limit))],
+    // Newest blocks first; a block holds no line later than t0 + BLOCK_SPAN_MS, which bounds the scan.
+    const acc = new NewestEvents<BlockRow & { bound: number }>(f.limit, (row) => {
+      const out: Event[] = [];
+      for (const line of storedLines(row.data)) {
+        // Most lines of a block are outside the window or not notable: skip those before decoding.
+        const peek = peekEncoded(line);
+        if (peek && (peek.time < f.from || peek.time > f.to || (f.notable && !mayBeNotable(line, peek.level)))) continue;
+        const e = this.decode(line, row);
+        if (e.time < f.from || e.time > f.to) continue;
+        if (f.notable && !isNotable(e)) continue;
+        out.push(e);
+      }
+      return out;
+    });
+    await this.newestFirst(
+      acc,
+      `SELECT b.t0 + ${BLOCK_SPAN_MS} AS bound, ${BLOCK_READ} WHERE b.wok = $1 AND b.source = 1 AND b.t0 >= $2 AND b.t0 <= $3 AND b.t1 >= $4
+       ${f.notable ? 'AND b.notable > 0' : ''} ORDER BY b.t0 DESC, b.stream DESC, b.off0 DESC`,
+      [f.wok, f.from - BLOCK_SPAN_MS, f.to, f.from],
     );
-    return rows.map((r) => this.decode(r)).sort(compareEvents);
+    return acc.events();
   }
 
   async containerTail(containerId: string, limit: number): Promise<Event[]> {
-    // Newest lines per ref of the container (each an index walk on (ref, time)), then the newest of those.
-    const rows = await this.q<EventRow>(
-      `SELECT t.key, t.source, r.ref, t.data FROM container_refs r CROSS JOIN LATERAL (
-         SELECT s.key, e.source, e.data, e.time, e.off FROM events e JOIN streams s ON s.id = e.stream
-         WHERE e.ref = r.id AND e.source = 1 ORDER BY e.time DESC, s.key DESC, e.off DESC LIMIT $2
-       ) t
-       WHERE r.container_id = $1 ORDER BY t.time DESC, t.key DESC, t.off DESC LIMIT $2`,
-      [containerId, Math.max(0, Math.floor(limit))],
+    // Blocks newest first, however small they are (follow mode writes a few lines at a time), until `limit` lines are certain.
+    const acc = new NewestEvents<BlockRow & { bound: number }>(limit, (row) => storedLines(row.data).map((line) => this.decode(line, row)));
+    await this.newestFirst(
+      acc,
+      `SELECT b.t1 AS bound, ${BLOCK_READ} WHERE b.ref IN (SELECT id FROM container_refs WHERE container_id = $1) AND b.source = 1
+       ORDER BY b.t1 DESC, b.stream DESC, b.off0 DESC`,
+      [containerId],
     );
-    return rows.map((r) => this.decode(r)).sort(compareEvents);
+    return acc.events();
+  }
+
+  /** Offers the blocks a query reads (newest first), PAGE at a time, until the gatherer needs no more. */
+  private async newestFirst(acc: NewestEvents<BlockRow & { bound: number }>, sql: string, args: unknown[]): Promise<void> {
+    for (let at = 0; ; at += PAGE) {
+      const rows = await this.q<BlockRow & { bound: number }>(`${sql} LIMIT ${PAGE} OFFSET ${at}`, args);
+      for (const row of rows) if (!acc.offer(row)) return;
+      if (rows.length < PAGE) return;
+    }
   }
 
   async search(f: SearchFilter, cursor?: string | null): Promise<Page<RequestSummary>> {
@@ -132,14 +179,14 @@ export class PgEventReads {
     const events = Object.fromEntries(SOURCES.map((s) => [s, 0])) as Record<Source, number>;
     for (const r of await this.q<{ source: Source; events: number }>('SELECT source, events FROM counters')) events[r.source] = r.events;
     const [n] = await this.q<{ unparsed: number; cids: number; requests: number }>(
-      `SELECT (SELECT count(*) FROM unparsed) AS unparsed, (SELECT count(DISTINCT cid) FROM events WHERE cid IS NOT NULL) AS cids,
+      `SELECT (SELECT count(*) FROM unparsed) AS unparsed, (SELECT count(DISTINCT cid) FROM block_cids) AS cids,
               (SELECT count(*) FROM requests) AS requests`,
     );
     const streams = await this.streams();
     return { events, unparsed: n!.unparsed, correlationIds: n!.cids, requests: n!.requests, streams };
   }
 
-  private decode(r: EventRow): Event {
-    return decodeEvent(r.data, { streamKey: r.key, source: SOURCES[r.source]!, container: this.refs.parse(r.ref) });
+  private decode(line: string, r: BlockRow): Event {
+    return decodeEvent(line, { streamKey: r.key, source: SOURCES[r.source]!, container: this.refs.parse(r.ref) });
   }
 }

@@ -3,11 +3,12 @@
  * store's schema (schema_version records how far it has come; an advisory
  * lock keeps two processes from migrating at once).
  *
- * Events are a row each: PostgreSQL's B-tree on a random correlation id costs
- * little next to SQLite's page writes, so there is no block/segment layer. The
- * row still keeps the event as the compact line of event-codec.ts, so both
- * stores decode events with the same code, and carries beside it only what is
- * searched: time, cid, the container's wok, and whether the line is notable.
+ * Events were a row each up to migration 7; from migration 8 they are blocks
+ * as in SQLite (pg-blocks.ts, pg-migration-blocks.ts): up to 512 compact lines
+ * of event-codec.ts packed into one row, so both stores decode events with the
+ * same code, with a day-partitioned table of each block's correlation ids.
+ * A migration is SQL, or a function when it must move rows through the code
+ * that packs them.
  * Text that is sorted or compared is COLLATE "C", to order exactly as SQLite.
  * Times are epoch milliseconds (bigint). PostgreSQL text cannot hold NUL: the
  * event itself is JSON (NUL escaped), an unparsed line's head is bytea, and the
@@ -16,8 +17,11 @@
 import { StoreError } from '../store.js';
 import type { Client } from './pg-connect.js';
 import { DAY_PARTITIONS_MIGRATION } from './pg-migration-days.js';
+import { migrateToBlocks } from './pg-migration-blocks.js';
 
-export const PG_MIGRATIONS: readonly string[] = [
+export type PgMigration = string | ((c: Client) => Promise<void>);
+
+export const PG_MIGRATIONS: readonly PgMigration[] = [
   /* 1 */ `
   CREATE TABLE streams (
     id serial PRIMARY KEY,
@@ -258,6 +262,7 @@ export const PG_MIGRATIONS: readonly string[] = [
   -- what long-running ingesters say of themselves (pg-ingest-notes.ts): one JSON note per ingester
   CREATE TABLE ingesters (name text COLLATE "C" PRIMARY KEY, note text NOT NULL, seen bigint NOT NULL);
   `,
+  /* 8: events as packed blocks with a correlation-id table, the old rows moved (pg-migration-blocks.ts) */ migrateToBlocks,
 ];
 
 /** Creates the schema if needed and applies the missing migrations, each in the caller's transaction. */
@@ -271,7 +276,9 @@ export async function migrate(c: Client, schema: string): Promise<void> {
     throw new StoreError(`the schema "${schema}" is of a newer version (${have}; this build knows ${PG_MIGRATIONS.length})`, 'other');
   }
   for (let v = have; v < PG_MIGRATIONS.length; v++) {
-    await c.query(PG_MIGRATIONS[v]!);
+    const m = PG_MIGRATIONS[v]!;
+    if (typeof m === 'string') await c.query(m);
+    else await m(c);
     await c.query(`INSERT INTO "${schema}".schema_version (version, applied_at) VALUES ($1, $2)`, [v + 1, Date.now()]);
   }
 }

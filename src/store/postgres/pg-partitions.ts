@@ -27,7 +27,8 @@ export const DAYS_AHEAD = 2;
 
 /** Each partitioned table and the column it is partitioned on. */
 export const PARTITIONED = [
-  ['events', 'time'],
+  ['blocks', 't0'],
+  ['block_cids', 't0'],
   ['requests', 'event_time'],
   ['unparsed', 'time'],
   ['audits', 'time'],
@@ -39,7 +40,7 @@ export const PARTITIONED = [
 export type PartitionedTable = (typeof PARTITIONED)[number][0];
 
 /** The tables whose days prune drops: all but the health history, which keeps a retention of its own (pruneChecks). */
-export const RETAINED: readonly PartitionedTable[] = ['events', 'requests', 'unparsed', 'audits', 'lifecycle', 'lookups'];
+export const RETAINED: readonly PartitionedTable[] = ['blocks', 'block_cids', 'requests', 'unparsed', 'audits', 'lifecycle', 'lookups'];
 
 /** The UTC day number of an epoch-ms time. */
 export function dayNumber(t: number): number {

@@ -7,7 +7,8 @@
  * the files' removal (the part that grows with the day's size) holds up
  * nobody. A day detached but not dropped (the process stopped in between) is
  * dropped by the next prune. The events a day held come from event_days
- * (counted at write), so the per-source counters are kept in step, in the
+ * (counted at write, by the day of each block's first time: a block lies in
+ * one day), so the per-source counters are kept in step, in the
  * detaching transaction, without reading the rows; the other tables' rows
  * are reported as PostgreSQL estimates them (pg_class.reltuples).
  * What is older than the cutoff inside the cutoff's own day (and in the
@@ -81,7 +82,7 @@ async function detachDay(c: Client, day: number, parts: Partition[]): Promise<Dr
   }
   // Names come from the catalogue and were matched against <table>_dYYYYMMDD.
   await c.query(parts.map((p) => `ALTER TABLE ${p.parent} DETACH PARTITION ${p.name}`).join(';\n'));
-  const other = parts.filter((p) => p.parent !== 'events').reduce((n, p) => n + Math.max(0, p.tuples), 0);
+  const other = parts.filter((p) => p.parent !== 'blocks' && p.parent !== 'block_cids').reduce((n, p) => n + Math.max(0, p.tuples), 0);
   return { day: dayLabel(day), events, otherRowsEstimate: Math.round(other), partitions: parts.map((p) => p.name).sort() };
 }
 
@@ -126,22 +127,32 @@ export async function dropDaysBefore(q: Query, tx: Tx, schema: string, before: n
   return dropped;
 }
 
-/** Deletes what is still older than `before` (the cutoff's day, the DEFAULT partitions) in chunks; returns the events removed. */
+/**
+ * Deletes what is still older than `before` (the cutoff's day, the DEFAULT
+ * partitions) in chunks; returns the events removed. A block goes when its
+ * last line is older than the cutoff (as on SQLite), with its correlation ids.
+ */
 export async function deleteBefore(q: Query, before: number): Promise<number> {
   let removed = 0;
   for (;;) {
-    const [r] = await q<{ removed: number }>(
-      `WITH gone AS (DELETE FROM events WHERE time < $1 AND (stream, off, time) IN (SELECT stream, off, time FROM events WHERE time < $1 LIMIT $2) RETURNING source, time),
-            n AS (SELECT source, count(*) AS c FROM gone GROUP BY source),
-            d AS (SELECT floor(time / 86400000.0)::bigint AS day, source, count(*) AS c FROM gone GROUP BY 1, 2),
+    const [r] = await q<{ removed: number; blocks: number }>(
+      `WITH gone AS (DELETE FROM blocks WHERE t0 < $1 AND t1 < $1 AND (stream, off0, t0) IN (SELECT stream, off0, t0 FROM blocks WHERE t0 < $1 AND t1 < $1 LIMIT $2)
+                     RETURNING source, t0, n),
+            n AS (SELECT source, sum(n) AS c FROM gone GROUP BY source),
+            d AS (SELECT floor(t0 / 86400000.0)::bigint AS day, source, sum(n) AS c FROM gone GROUP BY 1, 2),
             upd AS (UPDATE counters SET events = counters.events - n.c FROM n WHERE counters.source = ($3::text[])[n.source + 1] RETURNING 1),
             updd AS (UPDATE event_days SET events = event_days.events - d.c FROM d WHERE event_days.day = d.day AND event_days.source = d.source RETURNING 1)
-       SELECT COALESCE(sum(c), 0)::bigint AS removed FROM n`,
+       SELECT COALESCE((SELECT sum(c) FROM n), 0)::bigint AS removed, (SELECT count(*) FROM gone)::bigint AS blocks`,
       [before, PG_PRUNE_CHUNK, SOURCES],
     );
     removed += r!.removed;
-    if (r!.removed < PG_PRUNE_CHUNK) break;
+    if (r!.blocks < PG_PRUNE_CHUNK) break;
   }
+  // The ids of blocks gone: all of times before the cutoff, so only the cutoff's day and DEFAULT are read.
+  await q(
+    `DELETE FROM block_cids c WHERE c.t0 < $1 AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.stream = c.stream AND b.off0 = c.off0 AND b.t0 = c.t0)`,
+    [before],
+  );
   // Table and column names are constants here, never input.
   for (const [table, column] of [
     ['requests', 'event_time'],

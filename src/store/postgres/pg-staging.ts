@@ -22,15 +22,15 @@ import type { Client } from './pg-connect.js';
 import { copyChunks, type CopyValue } from './pg-copy-text.js';
 
 /** The columns of each staging table, in COPY order (ord first). */
-export const EVENT_COLUMNS = ['ord', 'stream', 'off', 'time', 'source', 'cid', 'wok', 'ref', 'notable', 'data'] as const;
+export const BLOCK_COLUMNS = ['ord', 'stream', 'off0', 'off1', 't0', 't1', 'source', 'wok', 'ref', 'n', 'notable', 'data'] as const;
 export const REQUEST_COLUMNS = ['ord', 'cid', 'time', 'method', 'path', 'status', 'code', 'org', 'user_name', 'key_prefix', 'wok', 'duration_ms', 'message', 'event_time'] as const;
 
-export type StagingTable = 'events_in' | 'requests_in';
+export type StagingTable = 'blocks_in' | 'requests_in';
 
 const CREATE = `
-  CREATE TEMP TABLE IF NOT EXISTS events_in (
-    ord bigint NOT NULL, stream integer NOT NULL, off bigint NOT NULL, time bigint NOT NULL, source smallint NOT NULL,
-    cid text, wok text, ref integer, notable boolean NOT NULL, data text NOT NULL
+  CREATE TEMP TABLE IF NOT EXISTS blocks_in (
+    ord bigint NOT NULL, stream integer NOT NULL, off0 bigint NOT NULL, off1 bigint NOT NULL, t0 bigint NOT NULL, t1 bigint NOT NULL,
+    source smallint NOT NULL, wok text, ref integer, n integer NOT NULL, notable integer NOT NULL, data bytea NOT NULL
   ) ON COMMIT DELETE ROWS;
   CREATE TEMP TABLE IF NOT EXISTS requests_in (
     ord bigint NOT NULL, cid text NOT NULL, time bigint NOT NULL, method text NOT NULL, path text NOT NULL, status integer NOT NULL,
@@ -56,13 +56,23 @@ export class Staging {
     // each connection's staging tables are its own, and one transaction's copies run one after another.
     const first = this.next;
     let ord = first;
-    const columns = table === 'events_in' ? EVENT_COLUMNS : REQUEST_COLUMNS;
+    const columns = table === 'blocks_in' ? BLOCK_COLUMNS : REQUEST_COLUMNS;
     const numbered = (function* (): Generator<readonly CopyValue[]> {
       for (const row of rows) yield [ord++, ...row];
     })();
-    const sink = c.query(copyStreams.from(`COPY pg_temp.${table} (${columns.join(', ')}) FROM STDIN`));
-    await pipeline(Readable.from(copyChunks(numbered)), sink);
+    await copyInto(c, `pg_temp.${table}`, columns, numbered);
     this.next = Math.max(this.next, ord);
     return first;
   }
+}
+
+/** COPYs rows into a table (names are constants of the caller, never input), each row's values in `columns`' order. */
+export async function copyInto(c: Client, table: string, columns: readonly string[], rows: Iterable<readonly CopyValue[]>): Promise<void> {
+  const sink = c.query(copyStreams.from(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+  await pipeline(Readable.from(copyChunks(rows)), sink);
+}
+
+/** Bytes as a bytea value in COPY text: hex input format (`\\x…`; copyValue doubles the backslash). */
+export function copyBytes(b: Uint8Array): string {
+  return '\\x' + Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 }

@@ -1,6 +1,6 @@
 /**
- * StoreTransfer on PostgreSQL: a stream's rows of events and unparsed lines
- * in offset order, the health history and lookup audit in pages of whole
+ * StoreTransfer on PostgreSQL: a stream's lines (its blocks unpacked) and
+ * unparsed lines in offset order, the health history and lookup audit in pages of whole
  * times, and operators, tokens, lookups and Idempotency-Keys written as they
  * were stored elsewhere (ON CONFLICT DO NOTHING: an email, a digest, a live
  * token name or a key already here is kept as it is).
@@ -9,7 +9,8 @@ import type { ApiToken, Operator } from '../../model/access.js';
 import { SOURCES, type Event, type Unparsed } from '../../model/event.js';
 import type { CheckRecord, CheckStatus } from '../../model/health.js';
 import type { LookupEntry } from '../../model/lookup.js';
-import { decodeEvent } from '../event-codec.js';
+import { storedLines } from '../block-codec.js';
+import { decodeEvent, offsetOf } from '../event-codec.js';
 import { lookupFromRow, type LookupRow } from '../lookup-page.js';
 import type { IdempotencyEntry, StreamLines } from '../store.js';
 import { mergeLines } from '../transfer-pages.js';
@@ -18,6 +19,9 @@ import type { Query } from './pg-event-reads.js';
 import type { RefCache } from './pg-refs.js';
 
 type Tx = <T>(fn: (c: Client) => Promise<T>) => Promise<T>;
+
+/** Blocks read at a time for a page of a stream's lines. */
+const PAGE = 16;
 
 export class PgTransfer {
   constructor(
@@ -30,11 +34,34 @@ export class PgTransfer {
     const n = Math.max(1, Math.floor(limit));
     const [s] = await this.q<{ id: number }>('SELECT id FROM streams WHERE key = $1', [streamKey]);
     if (!s) return { events: [], unparsed: [], next: null };
-    const rows = await this.q<{ source: number; ref: string | null; data: string }>(
-      `SELECT e.source, r.ref, e.data FROM events e LEFT JOIN container_refs r ON r.id = e.ref WHERE e.stream = $1 AND e.off >= $2 ORDER BY e.off LIMIT $3`,
-      [s.id, from, n + 1],
-    );
-    const events: Event[] = rows.map((r) => decodeEvent(r.data, { streamKey, source: SOURCES[r.source]!, container: this.refs.parse(r.ref) }));
+    // Blocks of a stream can overlap in offsets (lines stored ahead of an unfinished Docker line): read on until
+    // the next block starts past the n+1 smallest offsets held.
+    const events: Event[] = [];
+    let bound = Number.POSITIVE_INFINITY;
+    let last: [number, number] = [-1, Number.MIN_SAFE_INTEGER];
+    read: for (;;) {
+      const rows = await this.q<{ off0: number; t0: number; source: number; ref: string | null; data: Buffer }>(
+        `SELECT b.off0, b.t0, b.source, r.ref, b.data FROM blocks b LEFT JOIN container_refs r ON r.id = b.ref
+         WHERE b.stream = $1 AND b.off1 >= $2 AND (b.off0, b.t0) > ($3, $4) ORDER BY b.off0, b.t0 LIMIT ${PAGE}`,
+        [s.id, from, ...last],
+      );
+      for (const b of rows) {
+        if (b.off0 > bound) break read;
+        const ctx = { streamKey, source: SOURCES[b.source]!, container: this.refs.parse(b.ref) };
+        for (const line of storedLines(b.data)) {
+          const e = decodeEvent(line, ctx);
+          if (offsetOf(e.id) >= from) events.push(e);
+        }
+        if (events.length > n) {
+          events.sort((x, y) => offsetOf(x.id) - offsetOf(y.id));
+          events.length = n + 1;
+          bound = offsetOf(events[n]!.id);
+        }
+        last = [b.off0, b.t0];
+      }
+      if (rows.length < PAGE) break;
+    }
+    events.sort((x, y) => offsetOf(x.id) - offsetOf(y.id));
     const up = await this.q<Omit<Unparsed, 'head'> & { head: Buffer }>(
       `SELECT s.key AS stream, s.path, u.off AS "offset", u.line, u.reason, u.head, u.time FROM unparsed u JOIN streams s ON s.id = u.stream
        WHERE u.stream = $1 AND u.off >= $2 ORDER BY u.off LIMIT $3`,

@@ -1,25 +1,27 @@
 /**
- * writeBatch for PostgreSQL: one transaction holding the events, unparsed
- * lines, request/audit/lifecycle rows, containers, counters, the streams'
- * checkpoints and the idempotency record — all or nothing. What is kept and
- * what a stream's row becomes follow write-rules.ts, as in SQLite. Stream rows
- * are locked (in key order) for the transaction, so concurrent writers of one
- * stream queue instead of racing, and the values the rules compute from the
- * rows read are still theirs when written. Events and request summaries,
- * the bulk of a batch, go in by COPY into staging tables merged by one
- * INSERT … SELECT each (pg-staging.ts); the few other rows as multi-row
+ * Writes for PostgreSQL: one transaction holding the blocks and their
+ * correlation ids (pg-blocks.ts), unparsed lines, request/audit/lifecycle
+ * rows, containers, counters, the streams' checkpoints and the idempotency
+ * record — all or nothing. A prepared batch (prepared-batch.ts; bulk ingest's
+ * parser threads made it) is written as it comes, its blocks stored packed;
+ * a write batch (follow mode, copy) is prepared here first, as SQLite does.
+ * What is kept and what a stream's row becomes follow write-rules.ts. Stream
+ * rows are locked (in key order) for the transaction, so concurrent writers
+ * of one stream queue instead of racing, and the values the rules compute
+ * from the rows read are still theirs when written. Blocks and request
+ * summaries go in by COPY (pg-staging.ts); the few other rows as multi-row
  * INSERTs over unnest() arrays: never a round trip per line.
  */
 import { SOURCES } from '../../model/event.js';
-import { encodeForStore, isNotable, offsetOf } from '../event-codec.js';
-import type { PreparedBatch } from '../prepared-batch.js';
-import { preparedLines, preparedStreamParts } from '../prepared-events.js';
+import { freshBlocks } from '../fresh-blocks.js';
+import { prepareBatch, type PreparedBatch, type PreparedStream } from '../prepared-batch.js';
 import type { Redactor } from '../../redact/redactor.js';
-import type { StreamBatch, WriteBatch, WriteResult } from '../store.js';
+import type { WriteBatch, WriteResult } from '../store.js';
 import { counterRows, countSource, freshFilter, idempotentRepeat, markAfter, mergeStream, writeResult, type SourceCounts, type StoredStream, type StreamMark } from '../write-rules.js';
+import { insertBlocks, type BlockItem } from './pg-blocks.js';
 import type { Client } from './pg-connect.js';
-import { insertActivity, pgText, upsertContainers, type Stored } from './pg-derived-rows.js';
-import { refJson, type RefCache } from './pg-refs.js';
+import { insertActivity, pgText, upsertContainers } from './pg-derived-rows.js';
+import type { RefCache } from './pg-refs.js';
 import { dayNumber } from './pg-partitions.js';
 import { Staging } from './pg-staging.js';
 
@@ -27,53 +29,11 @@ import { Staging } from './pg-staging.js';
 type StreamRow = StoredStream & { id: number };
 
 /**
- * Inserts a batch's events: COPY into the staging table, then one INSERT …
- * SELECT that skips any (stream, offset) stored already. Answers the events
- * actually inserted, in batch order: the select names the staged rows that
- * the insert skipped (usually none, so nothing comes back).
- */
-async function insertEvents(c: Client, staging: Staging, rows: Stored[], refs: Map<string, number>, redactor: Redactor): Promise<Stored[]> {
-  if (!rows.length) return [];
-  const first = await staging.copy(
-    c,
-    'events_in',
-    (function* () {
-      for (const { e, stream, line } of rows) {
-        const container = e.source === 'container' ? e.container : null;
-        yield [
-          stream,
-          offsetOf(e.id),
-          e.time,
-          SOURCES.indexOf(e.source),
-          e.cid,
-          container ? pgText(container.wok) : null,
-          container ? refs.get(refJson(container))! : null,
-          isNotable(e),
-          line ?? encodeForStore(e, redactor),
-        ];
-      }
-    })(),
-  );
-  const skipped = await c.query<{ ord: number }>(
-    `WITH ins AS (
-       INSERT INTO events (stream, off, time, source, cid, wok, ref, notable, data)
-       SELECT stream, off, time, source, cid, wok, ref, notable, data FROM pg_temp.events_in WHERE ord >= $1
-       ON CONFLICT (stream, off, time) DO NOTHING RETURNING stream, off
-     )
-     SELECT s.ord FROM pg_temp.events_in s WHERE s.ord >= $1 AND NOT EXISTS (SELECT 1 FROM ins WHERE ins.stream = s.stream AND ins.off = s.off)`,
-    [first],
-  );
-  if (!skipped.rows.length) return rows;
-  const gone = new Set(skipped.rows.map((r) => r.ord - first));
-  return rows.filter((_, i) => !gone.has(i));
-}
-
-/**
  * Creates missing streams (named as by the first part of the batch that writes
  * them), then locks every stream of the batch (in key order, so writers never deadlock).
  */
-async function lockStreams(c: Client, batches: StreamBatch[], now: number): Promise<Map<string, StreamRow>> {
-  const infos = new Map<string, StreamBatch['stream']>();
+async function lockStreams(c: Client, batches: readonly PreparedStream[], now: number): Promise<Map<string, StreamRow>> {
+  const infos = new Map<string, PreparedStream['stream']>();
   for (const b of batches) if (!infos.has(b.stream.key)) infos.set(b.stream.key, b.stream);
   const keys = [...infos.keys()].sort();
   const list = keys.map((k) => infos.get(k)!);
@@ -110,50 +70,18 @@ export class PgWriter {
 
   constructor(
     private readonly refs: RefCache,
-    /** Removes secrets from every event written (encodeForStore). */
+    /** Removes secrets from every event written (prepareBatch, and a block prepared again from its fresh lines). */
     private readonly redactor: Redactor,
   ) {}
 
-  /**
-   * A prepared batch (bulk ingest's parser threads made it), inside the
-   * caller's transaction: decoded back to events (prepared-events.ts) one
-   * stream's piece at a time, each written as write() writes a batch, so only
-   * one piece is held as events at once and each piece's checkpoint goes in
-   * with its rows. A batch under an idempotency key is written whole, as
-   * write() answers for the key once.
-   */
-  async writePrepared(c: Client, batch: PreparedBatch): Promise<WriteResult> {
-    await this.staging.prepare(c);
-    if (batch.idempotency) {
-      const parts = batch.streams.map(preparedStreamParts);
-      return this.writeParts(c, { streams: parts.map((p) => p.part), idempotency: batch.idempotency }, parts.map((p) => p.lines));
-    }
-    let offered = 0;
-    let events = 0;
-    let unparsed = 0;
-    for (const sb of batch.streams) {
-      offered += preparedLines(sb);
-      const { part, lines } = preparedStreamParts(sb);
-      const r = await this.writeParts(c, { streams: [part] }, [lines]);
-      events += r.events;
-      unparsed += r.unparsed;
-    }
-    return writeResult(offered, events, unparsed);
+  /** Runs inside the caller's transaction. */
+  async write(c: Client, batch: WriteBatch): Promise<WriteResult> {
+    return this.writePrepared(c, prepareBatch(batch, this.redactor));
   }
 
   /** Runs inside the caller's transaction. */
-  async write(c: Client, batch: WriteBatch): Promise<WriteResult> {
+  async writePrepared(c: Client, batch: PreparedBatch): Promise<WriteResult> {
     await this.staging.prepare(c);
-    return this.writeParts(c, batch, null);
-  }
-
-  /**
-   * write() with the staging tables in place. `lines`, when given, holds
-   * each part's events already encoded for the store (a prepared block's
-   * lines, redacted when they were encoded), in the part's order: stored as
-   * they are rather than encoded again.
-   */
-  private async writeParts(c: Client, batch: WriteBatch, lines: readonly (readonly string[])[] | null): Promise<WriteResult> {
     const now = Date.now();
     if (batch.idempotency) {
       const { key, digest } = batch.idempotency;
@@ -167,40 +95,40 @@ export class PgWriter {
     }
     const rows = await lockStreams(c, batch.streams, now);
     const marks = new Map<string, StreamMark>(rows);
-    const plan: { sb: StreamBatch; id: number; kept: Stored[]; keptUnparsed: StreamBatch['unparsed']; ahead: readonly number[] }[] = [];
+    const plan: { sb: PreparedStream; id: number; keptUnparsed: PreparedStream['unparsed']; ahead: readonly number[] }[] = [];
+    const candidates: BlockItem[] = [];
     let offered = 0;
-    for (const [i, sb] of batch.streams.entries()) {
+    for (const sb of batch.streams) {
       const key = sb.stream.key;
       const mark = marks.get(key)!;
       const fresh = freshFilter(mark);
       const id = rows.get(key)!.id;
-      const encoded = lines?.[i];
-      const kept: Stored[] = [];
-      sb.events.forEach((e, j) => {
-        if (fresh(offsetOf(e.id))) kept.push(encoded ? { e, stream: id, line: encoded[j]! } : { e, stream: id });
-      });
+      const blocks = freshBlocks(sb, fresh, this.redactor);
+      for (const block of blocks) candidates.push({ stream: id, key, block });
       const keptUnparsed = sb.unparsed.filter((u) => fresh(u.offset));
-      offered += sb.events.length + sb.unparsed.length;
+      offered += sb.unparsed.length + sb.blocks.reduce((n, b) => n + b.offsets.length, 0);
       // The same stream twice in one batch: the second part is checked against the mark the first left.
-      const next = markAfter(mark, sb.checkpoint, [kept.map((k) => offsetOf(k.e.id)), keptUnparsed.map((u) => u.offset)]);
+      const next = markAfter(mark, sb.checkpoint, [keptUnparsed.map((u) => u.offset), ...blocks.map((b) => b.offsets)]);
       marks.set(key, next);
-      plan.push({ sb, id, kept, keptUnparsed, ahead: next.ahead });
+      plan.push({ sb, id, keptUnparsed, ahead: next.ahead });
     }
 
-    const candidates: Stored[] = plan.flatMap((p) => p.kept);
-    const refIds = await this.refs.resolve(c, candidates.flatMap(({ e }) => (e.source === 'container' ? [e.container] : [])));
-    const stored = await insertEvents(c, this.staging, candidates, refIds, this.redactor);
+    const stored = await insertBlocks(c, this.staging, this.refs, candidates);
     await insertActivity(c, this.staging, stored);
     await upsertContainers(c, stored);
 
     const perStream = new Map<number, number>();
     const counts: SourceCounts = {};
     const perDay = new Map<string, number>();
-    for (const { e, stream } of stored) {
-      perStream.set(stream, (perStream.get(stream) ?? 0) + 1);
-      countSource(counts, e.source, 1);
-      const k = `${dayNumber(e.time)} ${SOURCES.indexOf(e.source)}`;
-      perDay.set(k, (perDay.get(k) ?? 0) + 1);
+    let events = 0;
+    for (const { stream, block } of stored) {
+      const n = block.offsets.length;
+      events += n;
+      perStream.set(stream, (perStream.get(stream) ?? 0) + n);
+      countSource(counts, block.source, n);
+      // A block lies within one UTC day (prepared-batch.ts): its events count on the day of its first time.
+      const k = `${dayNumber(block.t0)} ${SOURCES.indexOf(block.source)}`;
+      perDay.set(k, (perDay.get(k) ?? 0) + n);
     }
     await countDays(c, perDay);
     let unparsed = 0;
@@ -237,7 +165,7 @@ export class PgWriter {
         [r.id, r.path, r.dev, r.ino, r.offset, r.line, r.size, r.lastTime, r.tail, r.events, r.unparsed, r.invalidUtf8, r.truncated, r.ahead.length ? r.ahead : null, now],
       );
     }
-    const result = writeResult(offered, stored.length, unparsed);
+    const result = writeResult(offered, events, unparsed);
     if (batch.idempotency) await c.query('UPDATE idempotency SET result = $2 WHERE key = $1', [batch.idempotency.key, JSON.stringify(result)]);
     return result;
   }

@@ -9,13 +9,12 @@
 import type { RequestSummary } from '../../model/request.js';
 import type { WriteResult } from '../store.js';
 import { StoreError } from '../store.js';
-import { decodeEvent } from '../event-codec.js';
-import { storedLines } from '../block-codec.js';
 import type { CidIndex } from './cid-index.js';
 import { mapSqliteError, type Db } from './open-database.js';
 import { checkFence, FENCE_SQL } from './lease-table.js';
 import { keyOwnerOrder } from '../key-owner.js';
-import { prepareBlocks, type PreparedBatch, type PreparedBlock, type PreparedStream } from '../prepared-batch.js';
+import type { PreparedBatch, PreparedBlock, PreparedStream } from '../prepared-batch.js';
+import { freshBlocks } from '../fresh-blocks.js';
 import type { Redactor } from '../../redact/redactor.js';
 import { counterRows, countSource, freshFilter, idempotentRepeat, markAfter, mergeStream, writeResult, type SourceCounts, type StoredStream } from '../write-rules.js';
 
@@ -216,23 +215,4 @@ export class BlockWriter {
       else w.codeMinutes.set(k, [minute, r.code, org ?? '', r.wok ?? '', 1]);
     }
   }
-}
-
-/**
- * The blocks of a stream with only the lines not stored yet. Whole blocks pass
- * as they are; a block with some stale lines (rare: a re-read overlapping the
- * checkpoint) is unpacked, decoded and prepared again from its fresh lines.
- */
-function freshBlocks(sb: PreparedStream, fresh: (offset: number) => boolean, redactor: Redactor): PreparedBlock[] {
-  const out: PreparedBlock[] = [];
-  for (const b of sb.blocks) {
-    const keep = b.offsets.map(fresh);
-    if (keep.every(Boolean)) out.push(b);
-    else if (keep.some(Boolean)) {
-      const ctx = { streamKey: sb.stream.key, source: b.source, container: b.container };
-      const events = storedLines(b.packed).filter((_, i) => keep[i]).map((line) => decodeEvent(line, ctx));
-      out.push(...prepareBlocks(events, redactor));
-    }
-  }
-  return out;
 }

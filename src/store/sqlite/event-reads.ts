@@ -16,6 +16,7 @@ import { compareEvents } from '../event-order.js';
 import type { ContextFilter, Page, Stats } from '../store.js';
 import type { CidIndex } from './cid-index.js';
 import { BLOCK_SPAN_MS } from '../prepared-batch.js';
+import { newestEvents } from '../newest-events.js';
 import type { Statements } from './statements.js';
 
 interface BlockRow {
@@ -153,24 +154,3 @@ export class EventReads {
     return ref;
   }
 }
-
-/**
- * The newest `limit` events of rows read newest first, in time order. `bound`
- * is the latest time any event of a row (and of every row after it) can have:
- * once `limit` events later than that are held, no further row can matter.
- */
-function newestEvents<R extends { bound: number }>(rows: IterableIterator<R>, limit: number, eventsOf: (row: R) => Event[]): Event[] {
-  const n = Math.max(0, Math.floor(limit));
-  let out: Event[] = [];
-  if (n === 0) return out;
-  for (const row of rows) {
-    if (out.length >= n && row.bound < out[0]!.time) break;
-    const got = eventsOf(row);
-    if (!got.length) continue;
-    out.push(...got);
-    out.sort(compareEvents);
-    if (out.length > n) out = out.slice(out.length - n);
-  }
-  return out;
-}
-
