@@ -75,8 +75,11 @@ async function tally(schema: string): Promise<{ events: number; cids: number; wr
   const c = new pg.Client({ connectionString: db!.url });
   await c.connect();
   try {
-    const n = await c.query<{ events: string; cids: string }>(`SELECT count(*) AS events, count(DISTINCT cid) AS cids FROM "${schema}".events`);
-    const wrong = await c.query<{ cid: string; n: string }>(`SELECT cid, count(*) AS n FROM "${schema}".events GROUP BY cid HAVING count(*) <> 1 ORDER BY cid LIMIT 20`);
+    const n = await c.query<{ events: string; cids: string }>(
+      `SELECT (SELECT coalesce(sum(n), 0) FROM "${schema}".blocks) AS events, (SELECT count(DISTINCT cid) FROM "${schema}".block_cids) AS cids`,
+    );
+    // Every line has an id of its own: an id in more than one block is a line stored twice.
+    const wrong = await c.query<{ cid: string; n: string }>(`SELECT cid, count(*) AS n FROM "${schema}".block_cids GROUP BY cid HAVING count(*) <> 1 ORDER BY cid LIMIT 20`);
     return { events: Number(n.rows[0]!.events), cids: Number(n.rows[0]!.cids), wrong: wrong.rows.map((r) => `${r.cid}: ${r.n}`) };
   } finally {
     await c.end();
