@@ -71,8 +71,12 @@ export class PgEventReads {
   async eventsByCids(cids: readonly string[]): Promise<Map<string, Event[]>> {
     const out = new Map<string, Event[]>(cids.map((c) => [c, []]));
     if (cids.length === 0) return out;
+    // The ids' blocks by the cid index, then each block by its key (a nested loop whatever the statistics say:
+    // each probe reads one partition's key index, its day known from t0; OFFSET 0 keeps the planner from flattening it).
     const rows = await this.q<BlockRow>(
-      `SELECT ${BLOCK_READ} WHERE (b.stream, b.off0, b.t0) IN (SELECT stream, off0, t0 FROM block_cids WHERE cid = ANY($1::text[]))`,
+      `SELECT s.key, b.source, r.ref, b.data FROM (SELECT DISTINCT stream, off0, t0 FROM block_cids WHERE cid = ANY($1::text[])) k
+       CROSS JOIN LATERAL (SELECT * FROM blocks b WHERE b.stream = k.stream AND b.off0 = k.off0 AND b.t0 = k.t0 OFFSET 0) b
+       JOIN streams s ON s.id = b.stream LEFT JOIN container_refs r ON r.id = b.ref`,
       [[...out.keys()]],
     );
     for (const row of rows) {
