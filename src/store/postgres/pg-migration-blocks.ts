@@ -17,7 +17,6 @@ import type { Client } from './pg-connect.js';
 import { insertBlocks, type BlockItem } from './pg-blocks.js';
 import { DAY_MS, END_DAY, FIRST_DAY, partitionName } from './pg-partitions.js';
 import { RefCache } from './pg-refs.js';
-import { Staging } from './pg-staging.js';
 
 const LO = FIRST_DAY * DAY_MS;
 const HI = END_DAY * DAY_MS;
@@ -72,8 +71,6 @@ export async function migrateToBlocks(c: Client): Promise<void> {
     }
   }
   const refs = new RefCache();
-  const staging = new Staging();
-  await staging.prepare(c);
   let after: [number, number] = [-1, -1];
   for (;;) {
     const page = await c.query<OldRow>(
@@ -95,7 +92,7 @@ export async function migrateToBlocks(c: Client): Promise<void> {
       const next = page.rows[i + 1];
       if (!next || next.stream !== r.stream) flush(r.stream, r.key);
     });
-    await insertBlocks(c, staging, refs, items);
+    await insertBlocks(c, refs, items);
     const last = page.rows[page.rows.length - 1]!;
     after = [last.stream, last.off];
   }

@@ -13,10 +13,11 @@
  * are reported as PostgreSQL estimates them (pg_class.reltuples).
  * What is older than the cutoff inside the cutoff's own day (and in the
  * DEFAULT partitions, times outside 2000–2099) is then deleted in chunks of
- * PG_PRUNE_CHUNK rows, as before partitions: prune answers exactly "older
- * than the cutoff", and a cutoff on a midnight (retention in whole days, as
- * `prune --retain` and follow's retention on PostgreSQL ask for) deletes no
- * row one by one.
+ * PG_PRUNE_CHUNK rows: the blocks whose last line is older than the cutoff
+ * (as SQLite prunes them: a block that ends after it stays whole) with their
+ * correlation ids, and the derived rows older than it. A cutoff on a midnight
+ * (retention in whole days, as `prune --retain` and follow's retention on
+ * PostgreSQL ask for) deletes no row one by one.
  */
 import { SOURCES } from '../../model/event.js';
 import { StoreError, type DroppedDay } from '../store.js';

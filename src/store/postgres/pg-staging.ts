@@ -1,11 +1,11 @@
 /**
- * The staging tables a write fills by `COPY … FROM STDIN` (pg-copy-streams)
- * before merging them into the real tables with one INSERT … SELECT each,
- * inside the write's transaction: COPY parses rows far cheaper than the
- * arrays of an unnest() INSERT, and the merge keeps the real tables' rules
- * (ON CONFLICT, the inventory join, row order).
+ * The staging table of request summaries, filled by `COPY … FROM STDIN`
+ * (pg-copy-streams) before one INSERT … SELECT merges it into requests,
+ * inside the write's transaction: COPY parses many short rows far cheaper
+ * than the arrays of an unnest() INSERT, and the merge keeps the real table's
+ * rules (the inventory join, row order). copyInto COPYs straight into a table.
  *
- * The tables are TEMP (one pair per connection, never logged, never seen by
+ * The table is TEMP (one per connection, never logged, never seen by
  * another session) and ON COMMIT DELETE ROWS (emptied at each commit, and a
  * rolled-back write takes its rows with it). Each write creates them if
  * missing, in its own transaction: a fresh pooled connection, or one whose
@@ -21,17 +21,12 @@ import copyStreams from 'pg-copy-streams';
 import type { Client } from './pg-connect.js';
 import { copyChunks, type CopyValue } from './pg-copy-text.js';
 
-/** The columns of each staging table, in COPY order (ord first). */
-export const BLOCK_COLUMNS = ['ord', 'stream', 'off0', 'off1', 't0', 't1', 'source', 'wok', 'ref', 'n', 'notable', 'data'] as const;
+/** The staging table's columns, in COPY order (ord first). */
 export const REQUEST_COLUMNS = ['ord', 'cid', 'time', 'method', 'path', 'status', 'code', 'org', 'user_name', 'key_prefix', 'wok', 'duration_ms', 'message', 'event_time'] as const;
 
-export type StagingTable = 'blocks_in' | 'requests_in';
+export type StagingTable = 'requests_in';
 
 const CREATE = `
-  CREATE TEMP TABLE IF NOT EXISTS blocks_in (
-    ord bigint NOT NULL, stream integer NOT NULL, off0 bigint NOT NULL, off1 bigint NOT NULL, t0 bigint NOT NULL, t1 bigint NOT NULL,
-    source smallint NOT NULL, wok text, ref integer, n integer NOT NULL, notable integer NOT NULL, data bytea NOT NULL
-  ) ON COMMIT DELETE ROWS;
   CREATE TEMP TABLE IF NOT EXISTS requests_in (
     ord bigint NOT NULL, cid text NOT NULL, time bigint NOT NULL, method text NOT NULL, path text NOT NULL, status integer NOT NULL,
     code text, org text, user_name text, key_prefix text, wok text, duration_ms double precision, message text, event_time bigint NOT NULL
@@ -56,7 +51,7 @@ export class Staging {
     // each connection's staging tables are its own, and one transaction's copies run one after another.
     const first = this.next;
     let ord = first;
-    const columns = table === 'blocks_in' ? BLOCK_COLUMNS : REQUEST_COLUMNS;
+    const columns = REQUEST_COLUMNS;
     const numbered = (function* (): Generator<readonly CopyValue[]> {
       for (const row of rows) yield [ord++, ...row];
     })();
@@ -70,9 +65,4 @@ export class Staging {
 export async function copyInto(c: Client, table: string, columns: readonly string[], rows: Iterable<readonly CopyValue[]>): Promise<void> {
   const sink = c.query(copyStreams.from(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
   await pipeline(Readable.from(copyChunks(rows)), sink);
-}
-
-/** Bytes as a bytea value in COPY text: hex input format (`\\x…`; copyValue doubles the backslash). */
-export function copyBytes(b: Uint8Array): string {
-  return '\\x' + Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 }

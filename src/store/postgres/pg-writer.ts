@@ -113,7 +113,7 @@ export class PgWriter {
       plan.push({ sb, id, keptUnparsed, ahead: next.ahead });
     }
 
-    const stored = await insertBlocks(c, this.staging, this.refs, candidates);
+    const stored = await insertBlocks(c, this.refs, candidates);
     await insertActivity(c, this.staging, stored);
     await upsertContainers(c, stored);
 

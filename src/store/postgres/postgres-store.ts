@@ -44,7 +44,7 @@ function batchDays(batch: WriteBatch): Set<number> {
   return daysOf(batch.streams.flatMap((sb) => [...sb.events.map((e) => e.time), ...sb.unparsed.map((u) => u.time)]));
 }
 
-/** …and a prepared batch's: each block spans at most BLOCK_SPAN_MS, so its first and last times give its days. */
+/** …and a prepared batch's: each block lies in one UTC day (prepared-batch.ts), so its first time gives its day. */
 function preparedDays(batch: PreparedBatch): Set<number> {
   return daysOf(batch.streams.flatMap((sb) => [...sb.blocks.flatMap((b) => [b.t0, b.t1]), ...sb.unparsed.map((u) => u.time)]));
 }
@@ -59,14 +59,12 @@ export interface PostgresStore extends Store {}
 
 /**
  * What a bulk ingest hands PostgreSQL at once: pieces of 1,000 lines (each
- * decoded back to events on the ingest thread and sent by COPY) and
- * transactions of at most 8,000, so a transaction's row locks and the events
- * decoded for it stay small. With COPY a piece costs a dozen round trips
- * whatever its size, but larger ones bought nothing measurable: on 50k- and
- * 200k-line corpora pieces of 1,000, 2,000 and 4,000 lines (transactions of
- * 8,000 or 16,000) ingested within the noise of one another, the larger ones
- * with a little more CPU (a piece's decoded events outlive the ingest
- * thread's 16 MiB young generation).
+ * prepared into blocks on a parser thread and stored as they come) and
+ * transactions of at most 8,000, so a transaction's row locks stay small.
+ * Chosen when pieces were still decoded back to events here (pieces of
+ * 1,000, 2,000 and 4,000 lines ingested within the noise of one another);
+ * with blocks, pieces of 4,000 in transactions of 16,000 (SQLite's) were
+ * again within the noise on the 200k-line corpus, on a shared machine.
  */
 export const PG_BULK_LIMITS: BulkLimits = { pieceLines: 1000, commitLines: 8000 };
 
