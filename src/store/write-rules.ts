@@ -9,6 +9,10 @@
 import type { Source } from '../model/event.js';
 import type { Checkpoint } from '../model/stream.js';
 import { IdempotencyConflict, type WriteResult } from './store.js';
+import { storedLines } from './block-codec.js';
+import { decodeEvent } from './event-codec.js';
+import { prepareBlocks, type PreparedBlock, type PreparedStream } from './prepared-batch.js';
+import type { Redactor } from '../redact/redactor.js';
 
 /** How far a stream is committed, and the offsets past that whose lines are stored already (ascending, each once). */
 export interface StreamMark {
@@ -137,4 +141,23 @@ export function countSource(counts: SourceCounts, source: Source, n: number): vo
 /** The counter rows to add, by source name (one order for every writer, so concurrent ones never deadlock). */
 export function counterRows(counts: SourceCounts): [Source, number][] {
   return (Object.keys(counts) as Source[]).sort().map((s) => [s, counts[s]!]);
+}
+
+/**
+ * The blocks of a stream with only the lines not stored yet. Whole blocks pass
+ * as they are; a block with some stale lines (rare: a re-read overlapping the
+ * checkpoint) is unpacked, decoded and prepared again from its fresh lines.
+ */
+export function freshBlocks(sb: PreparedStream, fresh: (offset: number) => boolean, redactor: Redactor): PreparedBlock[] {
+  const out: PreparedBlock[] = [];
+  for (const b of sb.blocks) {
+    const keep = b.offsets.map(fresh);
+    if (keep.every(Boolean)) out.push(b);
+    else if (keep.some(Boolean)) {
+      const ctx = { streamKey: sb.stream.key, source: b.source, container: b.container };
+      const events = storedLines(b.packed).filter((_, i) => keep[i]).map((line) => decodeEvent(line, ctx));
+      out.push(...prepareBlocks(events, redactor));
+    }
+  }
+  return out;
 }

@@ -13,11 +13,10 @@
  * INSERTs over unnest() arrays: never a round trip per line.
  */
 import { SOURCES } from '../../model/event.js';
-import { freshBlocks } from '../fresh-blocks.js';
 import { prepareBatch, type PreparedBatch, type PreparedStream } from '../prepared-batch.js';
 import type { Redactor } from '../../redact/redactor.js';
 import type { WriteBatch, WriteResult } from '../store.js';
-import { counterRows, countSource, freshFilter, idempotentRepeat, markAfter, mergeStream, writeResult, type SourceCounts, type StoredStream, type StreamMark } from '../write-rules.js';
+import { counterRows, countSource, freshBlocks, freshFilter, idempotentRepeat, markAfter, mergeStream, writeResult, type SourceCounts, type StoredStream, type StreamMark } from '../write-rules.js';
 import { insertBlocks, type BlockItem } from './pg-blocks.js';
 import type { Client } from './pg-connect.js';
 import { insertActivity, pgText, upsertContainers } from './pg-derived-rows.js';

@@ -14,9 +14,8 @@ import { mapSqliteError, type Db } from './open-database.js';
 import { checkFence, FENCE_SQL } from './lease-table.js';
 import { keyOwnerOrder } from '../key-owner.js';
 import type { PreparedBatch, PreparedBlock, PreparedStream } from '../prepared-batch.js';
-import { freshBlocks } from '../fresh-blocks.js';
 import type { Redactor } from '../../redact/redactor.js';
-import { counterRows, countSource, freshFilter, idempotentRepeat, markAfter, mergeStream, writeResult, type SourceCounts, type StoredStream } from '../write-rules.js';
+import { counterRows, countSource, freshBlocks, freshFilter, idempotentRepeat, markAfter, mergeStream, writeResult, type SourceCounts, type StoredStream } from '../write-rules.js';
 
 /** A per-minute traffic row: minute, wok, org ('' for none), key prefix ('' when the line named the org), total, failed. */
 type Traffic = [number, string, string, string, number, number];

@@ -12,11 +12,10 @@ import { decodeCursor, encodeCursor } from '../cursor.js';
 import { streamFromRow } from '../row-mappers.js';
 import { storedLines, type StoredLines } from '../block-codec.js';
 import { decodeEvent, encodedCid, isNotable, mayBeNotable, peekEncoded } from '../event-codec.js';
-import { compareEvents } from '../event-order.js';
+import { compareEvents, newestEvents } from '../event-order.js';
 import type { ContextFilter, Page, Stats } from '../store.js';
 import type { CidIndex } from './cid-index.js';
 import { BLOCK_SPAN_MS } from '../prepared-batch.js';
-import { newestEvents } from '../newest-events.js';
 import type { Statements } from './statements.js';
 
 interface BlockRow {
