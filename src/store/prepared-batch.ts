@@ -7,13 +7,14 @@
  * whichever store is open (structured-clone friendly: strings, numbers, byte
  * arrays, plain objects).
  */
-import { isWokChange, type AuditRecord, type LifecycleRecord } from '../model/activity.js';
+import type { AuditRecord, LifecycleRecord } from '../model/activity.js';
 import type { ContainerRef, Event, Source, Unparsed } from '../model/event.js';
-import { summarize, type RequestSummary } from '../model/request.js';
+import type { RequestSummary } from '../model/request.js';
 import { auditTuple, isFailure, requestTuple } from './summary-codec.js';
 import type { Checkpoint, StreamInfo } from '../model/stream.js';
-import { encodeForStore, isNotable, offsetOf } from './event-codec.js';
+import { offsetOf } from './event-codec.js';
 import { packLines } from './block-codec.js';
+import { prepareLine, type PreparedLine } from './prepared-line.js';
 import type { Redactor } from '../redact/redactor.js';
 import type { WriteBatch } from './store.js';
 
@@ -63,11 +64,11 @@ export interface PreparedBatch {
 }
 
 /** Events share a block only if they decode with the same container (the block stores it once). */
-function sameBlock(a: Event, b: Event): boolean {
+function sameBlock(a: PreparedLine, b: PreparedLine): boolean {
   if (a.source !== b.source) return false;
-  if (a.source !== 'container' || b.source !== 'container') return true;
   const x = a.container;
   const y = b.container;
+  if (!x || !y) return true;
   return x === y || (x.id === y.id && x.wok === y.wok && x.role === y.role && x.name === y.name && x.image === y.image);
 }
 
@@ -79,10 +80,10 @@ interface OpenBlock extends PreparedBlock {
   counts: Map<string, TrafficCount>;
 }
 
-function open(e: Event): OpenBlock {
+function open(e: PreparedLine): OpenBlock {
   return {
     source: e.source,
-    container: e.source === 'container' ? e.container : null,
+    container: e.container,
     t0: e.time,
     t1: e.time,
     notable: 0,
@@ -132,34 +133,29 @@ function count(b: OpenBlock, r: RequestSummary): void {
   } else b.counts.set(key, [minute, r.wok ?? '', r.org ?? '', r.org ? '' : (r.keyPrefix ?? ''), 1, failed]);
 }
 
-function add(b: OpenBlock, e: Event, line: string, offset: number): void {
+function add(b: OpenBlock, e: PreparedLine): void {
+  const line = e.line;
   b.lines.push(line);
-  b.offsets.push(offset);
+  b.offsets.push(e.offset);
   b.bytes += line.length + 1;
   // A time that is no number poisons the block's range, and the writer refuses the batch.
   if (!Number.isFinite(e.time)) b.t0 = Number.NaN;
   if (e.time < b.t0) b.t0 = e.time;
   if (e.time > b.t1) b.t1 = e.time;
-  if (isNotable(e)) b.notable++;
+  if (e.notable) b.notable++;
   if (e.cid && !b.seen.has(e.cid)) {
     b.seen.add(e.cid);
     b.cids.push(e.cid);
   }
-  if (e.source === 'cp') {
-    const r = e.http ? summarize(e) : null;
-    if (r) {
-      b.tuples.push(requestTuple(r));
-      if (isFailure(r)) b.failures.push(r);
-      count(b, r);
-    }
-  } else if (e.source === 'audit') {
-    const a: AuditRecord = { eventId: e.id, time: e.time, cid: e.cid, actor: e.actor, org: e.org, wok: e.wok, action: e.action, outcome: e.outcome };
-    b.tuples.push(auditTuple(a, offset));
-    if (isWokChange(a.action)) b.changes.push(a);
-  } else if (e.lifecycle) {
-    const c = e.container;
-    b.lifecycle.push({ eventId: e.id, containerId: c.id, containerName: c.name, wok: c.wok ?? e.wok, role: c.role, time: e.time, state: e.lifecycle, message: e.message.slice(0, 500) });
-  }
+  const r = e.request;
+  if (r) {
+    b.tuples.push(requestTuple(r));
+    if (isFailure(r)) b.failures.push(r);
+    count(b, r);
+  } else if (e.audit) {
+    b.tuples.push(auditTuple(e.audit, e.offset));
+    if (e.change) b.changes.push(e.audit);
+  } else if (e.lifecycle) b.lifecycle.push(e.lifecycle);
 }
 
 /**
@@ -168,13 +164,17 @@ function add(b: OpenBlock, e: Event, line: string, offset: number): void {
  * with `redactor`'s secrets removed (encodeForStore).
  */
 export function prepareBlocks(events: readonly Event[], redactor: Redactor): PreparedBlock[] {
+  // Encoding redacts the event in place when it may hold a secret: what follows reads the redacted event.
+  return blocksOf(events.map((e) => prepareLine(e, redactor, offsetOf(e.id))));
+}
+
+/** prepareBlocks of events prepared already (prepared-line.ts), in offset order. */
+export function blocksOf(events: readonly PreparedLine[]): PreparedBlock[] {
   const out: PreparedBlock[] = [];
   let cur: OpenBlock | null = null;
-  let first: Event | null = null;
+  let first: PreparedLine | null = null;
   for (const e of events) {
-    // Encoding redacts the event in place when it may hold a secret: what follows reads the redacted event.
-    const offset = offsetOf(e.id);
-    const line = encodeForStore(e, redactor, offset);
+    const line = e.line;
     if (
       cur &&
       (!sameBlock(first!, e) ||
@@ -189,7 +189,7 @@ export function prepareBlocks(events: readonly Event[], redactor: Redactor): Pre
       cur = open(e);
       first = e;
     }
-    add(cur, e, line, offset);
+    add(cur, e);
   }
   if (cur) out.push(close(cur));
   return out;

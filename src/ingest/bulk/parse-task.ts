@@ -5,7 +5,8 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { Redactor } from '../../redact/redactor.js';
-import { prepareBlocks } from '../../store/prepared-batch.js';
+import { blocksOf } from '../../store/prepared-batch.js';
+import { prepareLine, type PreparedLine } from '../../store/prepared-line.js';
 import { pgPrefix } from '../parsers/pg-prefix.js';
 import { StreamReader } from '../stream-reader.js';
 import type { ParseTask, Piece } from './tasks.js';
@@ -31,18 +32,20 @@ export function runTask(task: ParseTask, emit: (p: Piece) => void, redactor: Red
   try {
     const buf = Buffer.allocUnsafe(READ_CHUNK);
     const begin = task.atLineStart ? task.start : lineStartFrom(fd, task.start, buf);
-    const reader = new StreamReader(task.stream, {
+    const reader = new StreamReader<PreparedLine>(task.stream, {
       maxLine: task.maxLine,
       redactor,
       pg: pgPrefix(task.pgLogLinePrefix),
       start: { offset: begin, line: 0 },
       end: task.kind === 'range' ? task.end : null,
+      // Each event is encoded as soon as it is parsed: only its stored line waits for the piece to end.
+      keep: (e, offset) => prepareLine(e, redactor, offset),
     });
     let seq = 0;
     const flush = (last: boolean) => {
       if (last && task.final) reader.end();
       const t = reader.take();
-      emit({ task: task.id, seq: seq++, last, blocks: prepareBlocks(t.events, redactor), unparsed: t.unparsed, reach: t.reach, counts: t.counts, pendingBytes: last ? t.pendingBytes : 0 });
+      emit({ task: task.id, seq: seq++, last, blocks: blocksOf(t.events), unparsed: t.unparsed, reach: t.reach, counts: t.counts, pendingBytes: last ? t.pendingBytes : 0 });
     };
 
     let pos = begin;

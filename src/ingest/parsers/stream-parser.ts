@@ -38,8 +38,19 @@ function offsetOf(id: string): number {
   return Number(id.slice(id.lastIndexOf(':') + 1));
 }
 
-export class StreamParser {
-  readonly events: Event[] = [];
+/**
+ * What the parser keeps of each event until take(), given the event and the
+ * offset its id ends with: the event itself, or what bulk ingest prepares of
+ * it at once (store/prepared-line.ts) so the parsed objects die young.
+ */
+export type KeepEvent<T> = (e: Event, offset: number) => T;
+
+const keepEvent: KeepEvent<Event> = (e) => e;
+
+export class StreamParser<T extends { source: Event['source']; time: number } = Event> {
+  readonly events: T[] = [];
+  /** The offset of each kept event, in the order of `events`. */
+  private offsets: number[] = [];
   readonly unparsed: Unparsed[] = [];
   private readonly assembler: DockerAssembler;
   private readonly refs = new Map<string, ContainerRef>();
@@ -56,6 +67,7 @@ export class StreamParser {
     private readonly pg: PgLinePrefix = DEFAULT_PG_PREFIX,
     /** Redacts the first bytes kept of an unparsed line: the store's, where lines are read for one. */
     private readonly redactor: Redactor = DEFAULT_REDACTOR,
+    private readonly keep: KeepEvent<T> = keepEvent as unknown as KeepEvent<T>,
   ) {
     this.assembler = new DockerAssembler(maxLine);
   }
@@ -79,15 +91,15 @@ export class StreamParser {
     if (o) {
       if (isDockerRecord(o)) return this.docker(o, offset, lineNo, text, flags);
       if (this.stream.kind !== 'docker') {
-        if (isPinoRecord(o)) return this.add(parseCpRecord(o, id), flags);
+        if (isPinoRecord(o)) return this.add(parseCpRecord(o, id), offset, flags);
         if (isAuditRecord(o)) {
           const e = parseAuditRecord(o, id);
-          return e ? this.add(e, flags) : this.reject(text, offset, lineNo, 'audit line without a valid ISO 8601 time', flags);
+          return e ? this.add(e, offset, flags) : this.reject(text, offset, lineNo, 'audit line without a valid ISO 8601 time', flags);
         }
         if (isJournaldRecord(o)) return this.journaldEntry(o, offset, lineNo, text, flags);
         if (isPostgresJson(o)) {
           const e = parsePostgresJson(o, id, this.standaloneContainer());
-          return e ? this.add(e, flags) : this.reject(text, offset, lineNo, 'PostgreSQL jsonlog line with an unreadable timestamp', flags);
+          return e ? this.add(e, offset, flags) : this.reject(text, offset, lineNo, 'PostgreSQL jsonlog line with an unreadable timestamp', flags);
         }
       }
       // Name what was tried: in a Docker json-file only its records belong (pino or PostgreSQL sit inside their `log`).
@@ -95,7 +107,7 @@ export class StreamParser {
     }
     if (this.stream.kind !== 'docker' && !flags.truncated) {
       const pg = parsePostgresText(text, this.pg);
-      if (pg && pg.time !== null) return this.add(postgresTextEvent({ id, text, stream: 'stderr', time: pg.time, container: this.standaloneContainer() }, pg), flags);
+      if (pg && pg.time !== null) return this.add(postgresTextEvent({ id, text, stream: 'stderr', time: pg.time, container: this.standaloneContainer() }, pg), offset, flags);
       if (pg) {
         const why = pg.zone === null ? `with no time (log_line_prefix ${JSON.stringify(this.pg.source)} prints none of %m, %t, %n)` : `whose time zone ${JSON.stringify(pg.zone)} is ambiguous or unknown`;
         return this.reject(text, offset, lineNo, `PostgreSQL log line ${why}`, flags);
@@ -123,15 +135,20 @@ export class StreamParser {
     for (const a of this.assembler.flush()) this.addAssembled(a, { truncated: a.truncated }, true);
     for (const e of this.journald?.finish() ?? []) {
       this.unordered = true;
-      this.add(e, {});
+      this.add(e, offsetOf(e.id), {});
     }
   }
 
   /** Empties the collected events and unparsed lines, for the next batch. */
-  take(): { events: Event[]; unparsed: Unparsed[] } {
+  take(): { events: T[]; unparsed: Unparsed[] } {
     const out = { events: this.events.splice(0), unparsed: this.unparsed.splice(0) };
     // A joined Docker line completes after lines that began later (the other stream's): batches go in offset order.
-    if (this.unordered) out.events.sort((a, b) => offsetOf(a.id) - offsetOf(b.id));
+    if (this.unordered) {
+      const at = this.offsets;
+      const order = out.events.map((_, i) => i).sort((a, b) => at[a]! - at[b]!);
+      out.events = order.map((i) => out.events[i]!);
+    }
+    this.offsets = [];
     this.unordered = false;
     return out;
   }
@@ -142,9 +159,10 @@ export class StreamParser {
     if ('reject' in r) return this.reject(raw, offset, lineNo, r.reject, flags);
     if ('waiting' in r) return;
     // A joined line completes after lines that began later (other containers'): batches go in offset order.
-    if (offsetOf(r.event.id) !== offset) this.unordered = true;
+    const at = offsetOf(r.event.id);
+    if (at !== offset) this.unordered = true;
     // The secret check looks at the whole entry and at the (joined) message.
-    this.add(r.event, flags);
+    this.add(r.event, at, flags);
   }
 
   private docker(o: Obj, offset: number, lineNo: number, raw: string, flags: LineFlags): void {
@@ -169,13 +187,14 @@ export class StreamParser {
       container: this.containerFor(a.record.attrs),
       fields,
     }, this.pg);
-    this.add(e, {});
+    this.add(e, a.offset, {});
   }
 
-  private add(e: Event, flags: LineFlags): void {
+  private add(e: Event, offset: number, flags: LineFlags): void {
     if (flags.invalidUtf8 && !('_invalid_utf8' in e.fields)) e.fields._invalid_utf8 = true;
     // Secrets are removed where events are encoded for storage (store/event-codec.ts), the one way into either store.
-    this.events.push(e);
+    this.events.push(this.keep(e, offset));
+    this.offsets.push(offset);
   }
 
   private reject(text: string, offset: number, line: number, reason: string, flags: LineFlags): void {
