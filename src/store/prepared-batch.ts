@@ -170,29 +170,48 @@ export function prepareBlocks(events: readonly Event[], redactor: Redactor): Pre
 
 /** prepareBlocks of events prepared already (prepared-line.ts), in offset order. */
 export function blocksOf(events: readonly PreparedLine[]): PreparedBlock[] {
-  const out: PreparedBlock[] = [];
-  let cur: OpenBlock | null = null;
-  let first: PreparedLine | null = null;
-  for (const e of events) {
+  const builder = new BlockBuilder();
+  for (const e of events) builder.push(e);
+  return builder.take();
+}
+
+/**
+ * blocksOf one line at a time, so a full block is packed while its lines are
+ * young: lines are pushed in offset order; take() closes the open block and
+ * hands over every block made since the last take.
+ */
+export class BlockBuilder {
+  private out: PreparedBlock[] = [];
+  private cur: OpenBlock | null = null;
+  private first: PreparedLine | null = null;
+
+  push(e: PreparedLine): void {
     const line = e.line;
+    let cur = this.cur;
     if (
       cur &&
-      (!sameBlock(first!, e) ||
+      (!sameBlock(this.first!, e) ||
         cur.lines.length >= BLOCK_EVENTS ||
         cur.bytes + line.length > BLOCK_BYTES ||
         Math.max(cur.t1, e.time) - Math.min(cur.t0, e.time) > BLOCK_SPAN_MS)
     ) {
-      out.push(close(cur));
+      this.out.push(close(cur));
       cur = null;
     }
     if (!cur) {
-      cur = open(e);
-      first = e;
+      cur = this.cur = open(e);
+      this.first = e;
     }
     add(cur, e);
   }
-  if (cur) out.push(close(cur));
-  return out;
+
+  take(): PreparedBlock[] {
+    if (this.cur) this.out.push(close(this.cur));
+    this.cur = this.first = null;
+    const out = this.out;
+    this.out = [];
+    return out;
+  }
 }
 
 export function prepareBatch(batch: WriteBatch, redactor: Redactor): PreparedBatch {

@@ -5,13 +5,20 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { Redactor } from '../../redact/redactor.js';
-import { blocksOf } from '../../store/prepared-batch.js';
+import { BlockBuilder } from '../../store/prepared-batch.js';
 import { prepareLine, type PreparedLine } from '../../store/prepared-line.js';
 import { pgPrefix } from '../parsers/pg-prefix.js';
 import { StreamReader } from '../stream-reader.js';
 import type { ParseTask, Piece } from './tasks.js';
 
 const READ_CHUNK = 1024 * 1024;
+
+/** An event already in a block (BlockBuilder): what the reader still counts of it. */
+interface Built {
+  source: PreparedLine['source'];
+  time: number;
+  built: true;
+}
 /** Bytes of lines after which a piece is handed over even if it has fewer than batchLines lines. */
 export const PIECE_BYTES = 4 * 1024 * 1024;
 
@@ -32,20 +39,29 @@ export function runTask(task: ParseTask, emit: (p: Piece) => void, redactor: Red
   try {
     const buf = Buffer.allocUnsafe(READ_CHUNK);
     const begin = task.atLineStart ? task.start : lineStartFrom(fd, task.start, buf);
-    const reader = new StreamReader<PreparedLine>(task.stream, {
+    const builder = new BlockBuilder();
+    const reader = new StreamReader<PreparedLine | Built>(task.stream, {
       maxLine: task.maxLine,
       redactor,
       pg: pgPrefix(task.pgLogLinePrefix),
       start: { offset: begin, line: 0 },
       end: task.kind === 'range' ? task.end : null,
-      // Each event is encoded as soon as it is parsed: only its stored line waits for the piece to end.
-      keep: (e, offset) => prepareLine(e, redactor, offset),
+      // Each event is encoded as soon as it is parsed, and goes into its block at once while lines come in
+      // offset order: the parsed objects and the stored lines die young instead of waiting for the piece.
+      keep: (e, offset, mayReorder) => {
+        const p = prepareLine(e, redactor, offset);
+        if (mayReorder) return p;
+        builder.push(p);
+        return { source: p.source, time: p.time, built: true };
+      },
     });
     let seq = 0;
     const flush = (last: boolean) => {
       if (last && task.final) reader.end();
       const t = reader.take();
-      emit({ task: task.id, seq: seq++, last, blocks: blocksOf(t.events), unparsed: t.unparsed, reach: t.reach, counts: t.counts, pendingBytes: last ? t.pendingBytes : 0 });
+      // The lines kept until now (those that may complete out of order) come after every line built already.
+      for (const k of t.events) if (!('built' in k)) builder.push(k);
+      emit({ task: task.id, seq: seq++, last, blocks: builder.take(), unparsed: t.unparsed, reach: t.reach, counts: t.counts, pendingBytes: last ? t.pendingBytes : 0 });
     };
 
     let pos = begin;

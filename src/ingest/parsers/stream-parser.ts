@@ -39,13 +39,12 @@ function offsetOf(id: string): number {
 }
 
 /**
- * What the parser keeps of each event until take(), given the event and the
- * offset its id ends with: the event itself, or what bulk ingest prepares of
- * it at once (store/prepared-line.ts) so the parsed objects die young.
+ * What the parser keeps of an event until take() (the event, or what bulk
+ * ingest makes of it at once), given the offset its id ends with and whether
+ * events may have been or yet be added out of offset order: while not, the
+ * ones added later all have larger offsets.
  */
-export type KeepEvent<T> = (e: Event, offset: number) => T;
-
-const keepEvent: KeepEvent<Event> = (e) => e;
+export type KeepEvent<T> = (e: Event, offset: number, mayReorder: boolean) => T;
 
 export class StreamParser<T extends { source: Event['source']; time: number } = Event> {
   readonly events: T[] = [];
@@ -59,6 +58,8 @@ export class StreamParser<T extends { source: Event['source']; time: number } = 
   private journald: JournaldParser | null = null;
   /** Set when an event was added out of offset order (a joined Docker line). */
   private unordered = false;
+  /** Set once lines may complete out of offset order: a Docker or journald record was read (or the stream is Docker's). */
+  private reorders: boolean;
 
   constructor(
     private readonly stream: StreamInfo,
@@ -67,9 +68,10 @@ export class StreamParser<T extends { source: Event['source']; time: number } = 
     private readonly pg: PgLinePrefix = DEFAULT_PG_PREFIX,
     /** Redacts the first bytes kept of an unparsed line: the store's, where lines are read for one. */
     private readonly redactor: Redactor = DEFAULT_REDACTOR,
-    private readonly keep: KeepEvent<T> = keepEvent as unknown as KeepEvent<T>,
+    private readonly keep: KeepEvent<T> = ((e: Event) => e) as unknown as KeepEvent<T>,
   ) {
     this.assembler = new DockerAssembler(maxLine);
+    this.reorders = stream.kind === 'docker';
   }
 
   /** Feeds one complete line (without its newline) that starts at byte `offset` and is line number `lineNo`. */
@@ -155,6 +157,7 @@ export class StreamParser<T extends { source: Event['source']; time: number } = 
 
   private journaldEntry(o: Obj, offset: number, lineNo: number, raw: string, flags: LineFlags): void {
     this.journald ??= new JournaldParser(this.stream.key, this.maxLine, this.pg);
+    this.reorders = true;
     const r = this.journald.push(o, offset, lineNo);
     if ('reject' in r) return this.reject(raw, offset, lineNo, r.reject, flags);
     if ('waiting' in r) return;
@@ -166,6 +169,7 @@ export class StreamParser<T extends { source: Event['source']; time: number } = 
   }
 
   private docker(o: Obj, offset: number, lineNo: number, raw: string, flags: LineFlags): void {
+    this.reorders = true;
     const rec = parseDockerRecord(o);
     if (!rec) return this.reject(raw, offset, lineNo, 'Docker json-file record with an unreadable time', flags);
     const a = this.assembler.push(rec, offset, lineNo);
@@ -193,7 +197,7 @@ export class StreamParser<T extends { source: Event['source']; time: number } = 
   private add(e: Event, offset: number, flags: LineFlags): void {
     if (flags.invalidUtf8 && !('_invalid_utf8' in e.fields)) e.fields._invalid_utf8 = true;
     // Secrets are removed where events are encoded for storage (store/event-codec.ts), the one way into either store.
-    this.events.push(this.keep(e, offset));
+    this.events.push(this.keep(e, offset, this.reorders));
     this.offsets.push(offset);
   }
 

@@ -92,6 +92,12 @@ describe('parse task', () => {
     writeFileSync(file, dockerCorpus());
     const pieces = expectSame(file, 'joined');
     expect(pieces.flatMap((p) => p.blocks.flatMap((b) => b.offsets)).length).toBe(3);
+    // A file of cp lines with Docker records in the middle: lines before the first record go into blocks at once, the rest wait to be sorted.
+    const cp = readFileSync(corpus.files.find((f) => f.endsWith('cp-1.log'))!, 'utf8').split('\n').slice(0, 900);
+    const mixed = dir.file('mixed.log');
+    writeFileSync(mixed, cp.slice(0, 600).join('\n') + '\n' + dockerCorpus().toString() + cp.slice(600).join('\n') + '\n');
+    const sources = expectSame(mixed, 'mixed', 200).flatMap((p) => p.blocks.map((b) => `${b.source}:${b.offsets.length}`));
+    expect(sources.filter((x) => x.startsWith('container'))).toEqual(['container:3']);
   });
 
   it('redacts every class of secret on its way into a block, as prepareBlocks does', () => {
