@@ -13,7 +13,7 @@ import type { Checkpoint, StreamInfo } from '../model/stream.js';
 import type { Redactor } from '../redact/redactor.js';
 import type { StreamBatch } from '../store/store.js';
 import { DEFAULT_PG_PREFIX, type PgLinePrefix } from './parsers/pg-prefix.js';
-import { StreamParser, type KeepEvent } from './parsers/stream-parser.js';
+import { StreamParser, WHOLE_LINE, type KeepEvent } from './parsers/stream-parser.js';
 import { ByteTail } from './readers/byte-tail.js';
 import { LineSplitter, type SplitLine } from './readers/line-splitter.js';
 
@@ -230,7 +230,8 @@ export class StreamReader<T extends { source: Source; time: number } = Event> {
     if (l.truncatedBytes !== null) c.truncated++;
     // Stored by an earlier run: counted, not read again.
     else if (this.gate && !this.gate.admit(l.text, l.offset)) return void c.skipped++;
-    this.parser.push(l.text, l.offset, this.lineNo, { invalidUtf8: l.invalidUtf8, truncated: l.truncatedBytes !== null, bytes: l.truncatedBytes ?? undefined });
+    const flags = l.invalidUtf8 || l.truncatedBytes !== null ? { invalidUtf8: l.invalidUtf8, truncated: l.truncatedBytes !== null, bytes: l.truncatedBytes ?? undefined } : WHOLE_LINE;
+    this.parser.push(l.text, l.offset, this.lineNo, flags);
   }
 
   /** Events of another source than the stream may hold, as unparsed lines in offset order. */

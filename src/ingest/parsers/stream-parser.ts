@@ -27,6 +27,9 @@ export interface LineFlags {
   bytes?: number;
 }
 
+/** The flags of a whole line of valid UTF-8 (most lines): one object for all of them. */
+export const WHOLE_LINE: LineFlags = Object.freeze({ invalidUtf8: false, truncated: false, bytes: undefined });
+
 export const UNPARSED_HEAD = 240;
 
 /** Every JSON line format read outside a Docker log file, as the unparsed reason lists them. */
@@ -78,8 +81,9 @@ export class StreamParser<T extends { source: Event['source']; time: number } = 
   push(text: string, offset: number, lineNo: number, flags: LineFlags = {}): void {
     // A byte-order mark (files saved by some editors) is not part of the line.
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    // Blank lines carry nothing to keep: neither events nor unparsed.
-    if (!flags.truncated && BLANK.test(text)) return;
+    // Blank lines carry nothing to keep: neither events nor unparsed. Every white space \s knows is below 0x21 or from 0xa0 on.
+    const c0 = text.charCodeAt(0);
+    if (!flags.truncated && !(c0 > 32 && c0 < 0xa0) && BLANK.test(text)) return;
     const id = `${this.stream.key}:${offset}`;
     let o: Obj | null = null;
     if (text.charCodeAt(0) === 123 /* { */ && !flags.truncated) {
