@@ -7,14 +7,13 @@
  * whichever store is open (structured-clone friendly: strings, numbers, byte
  * arrays, plain objects).
  */
-import type { AuditRecord, LifecycleRecord } from '../model/activity.js';
+import { isWokChange, type AuditRecord, type LifecycleRecord } from '../model/activity.js';
 import type { ContainerRef, Event, Source, Unparsed } from '../model/event.js';
-import type { RequestSummary } from '../model/request.js';
+import { summarize, type RequestSummary } from '../model/request.js';
 import { auditTuple, isFailure, requestTuple } from './summary-codec.js';
 import type { Checkpoint, StreamInfo } from '../model/stream.js';
-import { offsetOf } from './event-codec.js';
+import { encodeForStore, isNotable, offsetOf } from './event-codec.js';
 import { packLines } from './block-codec.js';
-import { prepareLine, type PreparedLine } from './prepared-line.js';
 import type { Redactor } from '../redact/redactor.js';
 import type { WriteBatch } from './store.js';
 
@@ -64,11 +63,11 @@ export interface PreparedBatch {
 }
 
 /** Events share a block only if they decode with the same container (the block stores it once). */
-function sameBlock(a: PreparedLine, b: PreparedLine): boolean {
+function sameBlock(a: Event, b: Event): boolean {
   if (a.source !== b.source) return false;
+  if (a.source !== 'container' || b.source !== 'container') return true;
   const x = a.container;
   const y = b.container;
-  if (!x || !y) return true;
   return x === y || (x.id === y.id && x.wok === y.wok && x.role === y.role && x.name === y.name && x.image === y.image);
 }
 
@@ -80,10 +79,10 @@ interface OpenBlock extends PreparedBlock {
   counts: Map<string, TrafficCount>;
 }
 
-function open(e: PreparedLine): OpenBlock {
+function open(e: Event): OpenBlock {
   return {
     source: e.source,
-    container: e.container,
+    container: e.source === 'container' ? e.container : null,
     t0: e.time,
     t1: e.time,
     notable: 0,
@@ -133,29 +132,34 @@ function count(b: OpenBlock, r: RequestSummary): void {
   } else b.counts.set(key, [minute, r.wok ?? '', r.org ?? '', r.org ? '' : (r.keyPrefix ?? ''), 1, failed]);
 }
 
-function add(b: OpenBlock, e: PreparedLine): void {
-  const line = e.line;
+function add(b: OpenBlock, e: Event, line: string, offset: number): void {
   b.lines.push(line);
-  b.offsets.push(e.offset);
+  b.offsets.push(offset);
   b.bytes += line.length + 1;
   // A time that is no number poisons the block's range, and the writer refuses the batch.
   if (!Number.isFinite(e.time)) b.t0 = Number.NaN;
   if (e.time < b.t0) b.t0 = e.time;
   if (e.time > b.t1) b.t1 = e.time;
-  if (e.notable) b.notable++;
+  if (isNotable(e)) b.notable++;
   if (e.cid && !b.seen.has(e.cid)) {
     b.seen.add(e.cid);
     b.cids.push(e.cid);
   }
-  const r = e.request;
-  if (r) {
-    b.tuples.push(requestTuple(r));
-    if (isFailure(r)) b.failures.push(r);
-    count(b, r);
-  } else if (e.audit) {
-    b.tuples.push(auditTuple(e.audit, e.offset));
-    if (e.change) b.changes.push(e.audit);
-  } else if (e.lifecycle) b.lifecycle.push(e.lifecycle);
+  if (e.source === 'cp') {
+    const r = e.http ? summarize(e) : null;
+    if (r) {
+      b.tuples.push(requestTuple(r));
+      if (isFailure(r)) b.failures.push(r);
+      count(b, r);
+    }
+  } else if (e.source === 'audit') {
+    const a: AuditRecord = { eventId: e.id, time: e.time, cid: e.cid, actor: e.actor, org: e.org, wok: e.wok, action: e.action, outcome: e.outcome };
+    b.tuples.push(auditTuple(a, offset));
+    if (isWokChange(a.action)) b.changes.push(a);
+  } else if (e.lifecycle) {
+    const c = e.container;
+    b.lifecycle.push({ eventId: e.id, containerId: c.id, containerName: c.name, wok: c.wok ?? e.wok, role: c.role, time: e.time, state: e.lifecycle, message: e.message.slice(0, 500) });
+  }
 }
 
 /**
@@ -164,29 +168,27 @@ function add(b: OpenBlock, e: PreparedLine): void {
  * with `redactor`'s secrets removed (encodeForStore).
  */
 export function prepareBlocks(events: readonly Event[], redactor: Redactor): PreparedBlock[] {
-  // Encoding redacts the event in place when it may hold a secret: what follows reads the redacted event.
-  return blocksOf(events.map((e) => prepareLine(e, redactor, offsetOf(e.id))));
-}
-
-/** prepareBlocks of events prepared already (prepared-line.ts), in offset order. */
-export function blocksOf(events: readonly PreparedLine[]): PreparedBlock[] {
   const builder = new BlockBuilder();
-  for (const e of events) builder.push(e);
+  for (const e of events) {
+    // Encoding redacts the event in place when it may hold a secret: what follows reads the redacted event.
+    const offset = offsetOf(e.id);
+    builder.push(e, encodeForStore(e, redactor, offset), offset);
+  }
   return builder.take();
 }
 
 /**
- * blocksOf one line at a time, so a full block is packed while its lines are
- * young: lines are pushed in offset order; take() closes the open block and
- * hands over every block made since the last take.
+ * prepareBlocks one event at a time, so that a full block is packed while
+ * its lines are young: events are pushed in offset order with their stored
+ * lines; take() closes the open block and hands over every block made since
+ * the last take.
  */
 export class BlockBuilder {
   private out: PreparedBlock[] = [];
   private cur: OpenBlock | null = null;
-  private first: PreparedLine | null = null;
+  private first: Event | null = null;
 
-  push(e: PreparedLine): void {
-    const line = e.line;
+  push(e: Event, line: string, offset: number): void {
     let cur = this.cur;
     if (
       cur &&
@@ -202,7 +204,7 @@ export class BlockBuilder {
       cur = this.cur = open(e);
       this.first = e;
     }
-    add(cur, e);
+    add(cur, e, line, offset);
   }
 
   take(): PreparedBlock[] {

@@ -1,6 +1,6 @@
 /**
- * A parser thread's task encodes each event as soon as it is parsed
- * (store/prepared-line.ts). Its pieces must hold exactly the blocks the
+ * A parser thread's task encodes each event as soon as it is parsed and puts
+ * it in its block at once (BlockBuilder). Its pieces must hold exactly the blocks the
  * stores make of the same lines' events (prepareBlocks, the path of every
  * other write): byte for byte, on the bench's realistic corpus, on Docker
  * lines joined out of order, and on lines carrying secrets of every class,
