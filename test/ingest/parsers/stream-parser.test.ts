@@ -73,11 +73,9 @@ describe('StreamParser on a plain file', () => {
 
   it('blank lines are not data: neither events nor unparsed', () => {
     const p = new StreamParser(fileStream, 1024);
-    // White space of every kind the pattern knows, ASCII and not (no-break, ideographic, line separator, BOM).
     feed(p, ['', '   ', '\t', '\r', '\u00a0', ' \u3000\u2028', '\ufeff\u00a0']);
     expect(p.take()).toEqual({ events: [], unparsed: [] });
-    // A line that only begins with white space is read.
-    feed(p, ['\u00a0x']);
+    feed(p, ['\u00a0x']); // only begins with white space: read
     expect(p.take().unparsed.map((u) => u.head)).toEqual(['\u00a0x']);
   });
 
