@@ -13,7 +13,7 @@ import type { Checkpoint, StreamInfo } from '../model/stream.js';
 import type { Redactor } from '../redact/redactor.js';
 import type { StreamBatch } from '../store/store.js';
 import { DEFAULT_PG_PREFIX, type PgLinePrefix } from './parsers/pg-prefix.js';
-import { StreamParser } from './parsers/stream-parser.js';
+import { StreamParser, WHOLE_LINE, type KeepEvent } from './parsers/stream-parser.js';
 import { ByteTail } from './readers/byte-tail.js';
 import { LineSplitter, type SplitLine } from './readers/line-splitter.js';
 
@@ -86,8 +86,8 @@ function minus(a: ReadCounts, b: ReadCounts): ReadCounts {
 }
 
 /** What one take() hands over. */
-export interface Taken {
-  events: Event[];
+export interface Taken<T = Event> {
+  events: T[];
   unparsed: Unparsed[];
   /** Where the stream may be checkpointed after these (line counted from the reader's start line). */
   reach: Reach;
@@ -100,7 +100,7 @@ export interface Taken {
   pendingBytes: number;
 }
 
-export interface ReaderOptions {
+export interface ReaderOptions<T = Event> {
   maxLine: number;
   /** Removes secrets from the heads kept of unparsed lines (events are redacted where the store encodes them). */
   redactor: Redactor;
@@ -115,10 +115,12 @@ export interface ReaderOptions {
   tail?: boolean;
   /** The only source the stream may hold: other events become unparsed lines (received at `at`). */
   only?: { source: Source; at: number } | null;
+  /** What is kept of each event until take() (default: the event); not together with `only`. */
+  keep?: KeepEvent<T>;
 }
 
-export class StreamReader {
-  private readonly parser: StreamParser;
+export class StreamReader<T extends { source: Source; time: number } = Event> {
+  private readonly parser: StreamParser<T>;
   private readonly splitter: LineSplitter;
   private readonly tail: ByteTail | null;
   private readonly gate: LineGate | null;
@@ -136,10 +138,11 @@ export class StreamReader {
 
   constructor(
     private readonly info: StreamInfo,
-    o: ReaderOptions,
+    o: ReaderOptions<T>,
   ) {
     const start = o.start ?? { offset: 0, line: 0 };
-    this.parser = new StreamParser(info, o.maxLine, o.pg ?? DEFAULT_PG_PREFIX, o.redactor);
+    if (o.keep && o.only) throw new Error('a reader that keeps only one source keeps events');
+    this.parser = new StreamParser<T>(info, o.maxLine, o.pg ?? DEFAULT_PG_PREFIX, o.redactor, o.keep);
     this.redactor = o.redactor;
     this.splitter = new LineSplitter(start.offset, o.maxLine);
     this.tail = o.tail === false ? null : new ByteTail(start.offset);
@@ -179,9 +182,10 @@ export class StreamReader {
   }
 
   /** The events and unparsed lines read since the previous take, with the checkpoint they reach. */
-  take(file: FileState = NO_FILE): Taken {
+  take(file: FileState = NO_FILE): Taken<T> {
     let { events, unparsed } = this.parser.take();
-    if (this.only) ({ events, unparsed } = this.keepOnly(this.only, events, unparsed));
+    // Only a reader that keeps the events themselves is given `only` (the constructor holds to that).
+    if (this.only) ({ events, unparsed } = this.keepOnly(this.only, events as unknown as Event[], unparsed) as unknown as { events: T[]; unparsed: Unparsed[] });
     for (const e of events) {
       this.counts.parsed[e.source]++;
       if (this.lastTime === null || e.time > this.lastTime) this.lastTime = e.time;
@@ -226,7 +230,8 @@ export class StreamReader {
     if (l.truncatedBytes !== null) c.truncated++;
     // Stored by an earlier run: counted, not read again.
     else if (this.gate && !this.gate.admit(l.text, l.offset)) return void c.skipped++;
-    this.parser.push(l.text, l.offset, this.lineNo, { invalidUtf8: l.invalidUtf8, truncated: l.truncatedBytes !== null, bytes: l.truncatedBytes ?? undefined });
+    const flags = l.invalidUtf8 || l.truncatedBytes !== null ? { invalidUtf8: l.invalidUtf8, truncated: l.truncatedBytes !== null, bytes: l.truncatedBytes ?? undefined } : WHOLE_LINE;
+    this.parser.push(l.text, l.offset, this.lineNo, flags);
   }
 
   /** Events of another source than the stream may hold, as unparsed lines in offset order. */

@@ -95,7 +95,8 @@ const q = JSON.stringify;
  */
 /** `offset` is the one in the event's id, for callers that have it already parsed. */
 export function encodeEvent(e: Event, offset = offsetOf(e.id)): string {
-  let s = `{"o":${offset},"t":${q(e.time)},"l":${LEVELS.indexOf(e.level)},"m":${q(e.message)}`;
+  // A finite number prints as JSON.stringify prints it; anything else is null there.
+  let s = `{"o":${offset},"t":${Number.isFinite(e.time) ? e.time : 'null'},"l":${LEVELS.indexOf(e.level)},"m":${q(e.message)}`;
   if (e.cid) s += `,"c":${q(e.cid)}`;
   if (e.code) s += `,"k":${q(e.code)}`;
   if (e.wok) s += `,"w":${q(e.wok)}`;

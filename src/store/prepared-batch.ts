@@ -178,32 +178,53 @@ function add(b: OpenBlock, e: Event, line: string, offset: number): void {
  * with `redactor`'s secrets removed (encodeForStore).
  */
 export function prepareBlocks(events: readonly Event[], redactor: Redactor): PreparedBlock[] {
-  const out: PreparedBlock[] = [];
-  let cur: OpenBlock | null = null;
-  let first: Event | null = null;
+  const builder = new BlockBuilder();
   for (const e of events) {
     // Encoding redacts the event in place when it may hold a secret: what follows reads the redacted event.
     const offset = offsetOf(e.id);
-    const line = encodeForStore(e, redactor, offset);
+    builder.push(e, encodeForStore(e, redactor, offset), offset);
+  }
+  return builder.take();
+}
+
+/**
+ * prepareBlocks one event at a time, so that a full block is packed while
+ * its lines are young: events are pushed in offset order with their stored
+ * lines; take() closes the open block and hands over every block made since
+ * the last take.
+ */
+export class BlockBuilder {
+  private out: PreparedBlock[] = [];
+  private cur: OpenBlock | null = null;
+  private first: Event | null = null;
+
+  push(e: Event, line: string, offset: number): void {
+    let cur = this.cur;
     if (
       cur &&
-      (!sameBlock(first!, e) ||
+      (!sameBlock(this.first!, e) ||
         cur.lines.length >= BLOCK_EVENTS ||
         cur.bytes + line.length > BLOCK_BYTES ||
         Math.max(cur.t1, e.time) - Math.min(cur.t0, e.time) > BLOCK_SPAN_MS ||
         otherDay(cur, e.time))
     ) {
-      out.push(close(cur));
+      this.out.push(close(cur));
       cur = null;
     }
     if (!cur) {
-      cur = open(e);
-      first = e;
+      cur = this.cur = open(e);
+      this.first = e;
     }
     add(cur, e, line, offset);
   }
-  if (cur) out.push(close(cur));
-  return out;
+
+  take(): PreparedBlock[] {
+    if (this.cur) this.out.push(close(this.cur));
+    this.cur = this.first = null;
+    const out = this.out;
+    this.out = [];
+    return out;
+  }
 }
 
 export function prepareBatch(batch: WriteBatch, redactor: Redactor): PreparedBatch {

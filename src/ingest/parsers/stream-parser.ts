@@ -27,6 +27,9 @@ export interface LineFlags {
   bytes?: number;
 }
 
+/** The flags of a whole line of valid UTF-8 (most lines): one object for all of them. */
+export const WHOLE_LINE: LineFlags = Object.freeze({ invalidUtf8: false, truncated: false, bytes: undefined });
+
 export const UNPARSED_HEAD = 240;
 
 /** Every JSON line format read outside a Docker log file, as the unparsed reason lists them. */
@@ -38,8 +41,18 @@ function offsetOf(id: string): number {
   return Number(id.slice(id.lastIndexOf(':') + 1));
 }
 
-export class StreamParser {
-  readonly events: Event[] = [];
+/**
+ * What the parser keeps of an event until take() (the event, or what bulk
+ * ingest makes of it at once), given the offset its id ends with and whether
+ * events may have been or yet be added out of offset order: while not, the
+ * ones added later all have larger offsets.
+ */
+export type KeepEvent<T> = (e: Event, offset: number, mayReorder: boolean) => T;
+
+export class StreamParser<T extends { source: Event['source']; time: number } = Event> {
+  readonly events: T[] = [];
+  /** The offset of each kept event, in the order of `events`. */
+  private offsets: number[] = [];
   readonly unparsed: Unparsed[] = [];
   private readonly assembler: DockerAssembler;
   private readonly refs = new Map<string, ContainerRef>();
@@ -48,6 +61,8 @@ export class StreamParser {
   private journald: JournaldParser | null = null;
   /** Set when an event was added out of offset order (a joined Docker line). */
   private unordered = false;
+  /** Set once lines may complete out of offset order: a Docker or journald record was read (or the stream is Docker's). */
+  private reorders: boolean;
 
   constructor(
     private readonly stream: StreamInfo,
@@ -56,16 +71,19 @@ export class StreamParser {
     private readonly pg: PgLinePrefix = DEFAULT_PG_PREFIX,
     /** Redacts the first bytes kept of an unparsed line: the store's, where lines are read for one. */
     private readonly redactor: Redactor = DEFAULT_REDACTOR,
+    private readonly keep: KeepEvent<T> = ((e: Event) => e) as unknown as KeepEvent<T>,
   ) {
     this.assembler = new DockerAssembler(maxLine);
+    this.reorders = stream.kind === 'docker';
   }
 
   /** Feeds one complete line (without its newline) that starts at byte `offset` and is line number `lineNo`. */
   push(text: string, offset: number, lineNo: number, flags: LineFlags = {}): void {
     // A byte-order mark (files saved by some editors) is not part of the line.
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    // Blank lines carry nothing to keep: neither events nor unparsed.
-    if (!flags.truncated && BLANK.test(text)) return;
+    // Blank lines carry nothing to keep: neither events nor unparsed. Every white space \s knows is below 0x21 or from 0xa0 on.
+    const c0 = text.charCodeAt(0);
+    if (!flags.truncated && !(c0 > 32 && c0 < 0xa0) && BLANK.test(text)) return;
     const id = `${this.stream.key}:${offset}`;
     let o: Obj | null = null;
     if (text.charCodeAt(0) === 123 /* { */ && !flags.truncated) {
@@ -79,15 +97,15 @@ export class StreamParser {
     if (o) {
       if (isDockerRecord(o)) return this.docker(o, offset, lineNo, text, flags);
       if (this.stream.kind !== 'docker') {
-        if (isPinoRecord(o)) return this.add(parseCpRecord(o, id), flags);
+        if (isPinoRecord(o)) return this.add(parseCpRecord(o, id), offset, flags);
         if (isAuditRecord(o)) {
           const e = parseAuditRecord(o, id);
-          return e ? this.add(e, flags) : this.reject(text, offset, lineNo, 'audit line without a valid ISO 8601 time', flags);
+          return e ? this.add(e, offset, flags) : this.reject(text, offset, lineNo, 'audit line without a valid ISO 8601 time', flags);
         }
         if (isJournaldRecord(o)) return this.journaldEntry(o, offset, lineNo, text, flags);
         if (isPostgresJson(o)) {
           const e = parsePostgresJson(o, id, this.standaloneContainer());
-          return e ? this.add(e, flags) : this.reject(text, offset, lineNo, 'PostgreSQL jsonlog line with an unreadable timestamp', flags);
+          return e ? this.add(e, offset, flags) : this.reject(text, offset, lineNo, 'PostgreSQL jsonlog line with an unreadable timestamp', flags);
         }
       }
       // Name what was tried: in a Docker json-file only its records belong (pino or PostgreSQL sit inside their `log`).
@@ -95,7 +113,7 @@ export class StreamParser {
     }
     if (this.stream.kind !== 'docker' && !flags.truncated) {
       const pg = parsePostgresText(text, this.pg);
-      if (pg && pg.time !== null) return this.add(postgresTextEvent({ id, text, stream: 'stderr', time: pg.time, container: this.standaloneContainer() }, pg), flags);
+      if (pg && pg.time !== null) return this.add(postgresTextEvent({ id, text, stream: 'stderr', time: pg.time, container: this.standaloneContainer() }, pg), offset, flags);
       if (pg) {
         const why = pg.zone === null ? `with no time (log_line_prefix ${JSON.stringify(this.pg.source)} prints none of %m, %t, %n)` : `whose time zone ${JSON.stringify(pg.zone)} is ambiguous or unknown`;
         return this.reject(text, offset, lineNo, `PostgreSQL log line ${why}`, flags);
@@ -123,31 +141,39 @@ export class StreamParser {
     for (const a of this.assembler.flush()) this.addAssembled(a, { truncated: a.truncated }, true);
     for (const e of this.journald?.finish() ?? []) {
       this.unordered = true;
-      this.add(e, {});
+      this.add(e, offsetOf(e.id), {});
     }
   }
 
   /** Empties the collected events and unparsed lines, for the next batch. */
-  take(): { events: Event[]; unparsed: Unparsed[] } {
+  take(): { events: T[]; unparsed: Unparsed[] } {
     const out = { events: this.events.splice(0), unparsed: this.unparsed.splice(0) };
     // A joined Docker line completes after lines that began later (the other stream's): batches go in offset order.
-    if (this.unordered) out.events.sort((a, b) => offsetOf(a.id) - offsetOf(b.id));
+    if (this.unordered) {
+      const at = this.offsets;
+      const order = out.events.map((_, i) => i).sort((a, b) => at[a]! - at[b]!);
+      out.events = order.map((i) => out.events[i]!);
+    }
+    this.offsets = [];
     this.unordered = false;
     return out;
   }
 
   private journaldEntry(o: Obj, offset: number, lineNo: number, raw: string, flags: LineFlags): void {
     this.journald ??= new JournaldParser(this.stream.key, this.maxLine, this.pg);
+    this.reorders = true;
     const r = this.journald.push(o, offset, lineNo);
     if ('reject' in r) return this.reject(raw, offset, lineNo, r.reject, flags);
     if ('waiting' in r) return;
     // A joined line completes after lines that began later (other containers'): batches go in offset order.
-    if (offsetOf(r.event.id) !== offset) this.unordered = true;
+    const at = offsetOf(r.event.id);
+    if (at !== offset) this.unordered = true;
     // The secret check looks at the whole entry and at the (joined) message.
-    this.add(r.event, flags);
+    this.add(r.event, at, flags);
   }
 
   private docker(o: Obj, offset: number, lineNo: number, raw: string, flags: LineFlags): void {
+    this.reorders = true;
     const rec = parseDockerRecord(o);
     if (!rec) return this.reject(raw, offset, lineNo, 'Docker json-file record with an unreadable time', flags);
     const a = this.assembler.push(rec, offset, lineNo);
@@ -169,13 +195,14 @@ export class StreamParser {
       container: this.containerFor(a.record.attrs),
       fields,
     }, this.pg);
-    this.add(e, {});
+    this.add(e, a.offset, {});
   }
 
-  private add(e: Event, flags: LineFlags): void {
+  private add(e: Event, offset: number, flags: LineFlags): void {
     if (flags.invalidUtf8 && !('_invalid_utf8' in e.fields)) e.fields._invalid_utf8 = true;
     // Secrets are removed where events are encoded for storage (store/event-codec.ts), the one way into either store.
-    this.events.push(e);
+    this.events.push(this.keep(e, offset, this.reorders));
+    this.offsets.push(offset);
   }
 
   private reject(text: string, offset: number, line: number, reason: string, flags: LineFlags): void {

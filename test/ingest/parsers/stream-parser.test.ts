@@ -73,8 +73,10 @@ describe('StreamParser on a plain file', () => {
 
   it('blank lines are not data: neither events nor unparsed', () => {
     const p = new StreamParser(fileStream, 1024);
-    feed(p, ['', '   ', '\t']);
+    feed(p, ['', '   ', '\t', '\r', '\u00a0', ' \u3000\u2028', '\ufeff\u00a0']);
     expect(p.take()).toEqual({ events: [], unparsed: [] });
+    feed(p, ['\u00a0x']); // only begins with white space: read
+    expect(p.take().unparsed.map((u) => u.head)).toEqual(['\u00a0x']);
   });
 
   it('an over-long line is unparsed, truncated, with its full size; invalid UTF-8 is said', () => {
