@@ -1,11 +1,10 @@
 /**
  * A store from one target string: a `postgres://` or `postgresql://` URL opens
  * the PostgreSQL store (schema from `?schema=`, default tellwang_diag),
- * anything else is the path of a SQLite file. The PostgreSQL modules (and
- * `pg`) are loaded only for a PostgreSQL target: a thread writing a SQLite
- * file starts without them.
+ * anything else is the path of a SQLite file. Each store's modules are
+ * loaded when a store of its kind is opened: a thread writing a SQLite file
+ * starts without `pg`, one that only names a store loads neither.
  */
-import { SqliteStore } from './sqlite/sqlite-store.js';
 import { StoreError, type Store } from './store.js';
 import type { Redactor } from '../redact/redactor.js';
 
@@ -47,6 +46,7 @@ export async function openStore(target: string, opts: OpenStoreOptions): Promise
     const { PostgresStore } = await import('./postgres/postgres-store.js');
     return PostgresStore.open({ ...postgresTarget(target), redactor: opts.redactor });
   }
+  const { SqliteStore } = await import('./sqlite/sqlite-store.js');
   return new SqliteStore(target, { redactor: opts.redactor, ...(opts.readonly ? { readonly: true } : {}) });
 }
 
