@@ -10,33 +10,37 @@ import { readEnv } from './config.js';
 import { exitCodeOf } from './errors/coded-error.js';
 import { EX_SOFTWARE } from './errors/diag-codes.js';
 import { cliContext, type CliContext } from './cli/context.js';
-import { registerIngest } from './cli/commands/ingest.js';
-import { registerServe } from './cli/commands/serve.js';
-import { registerTicket } from './cli/commands/ticket.js';
-import { registerUnparsed } from './cli/commands/unparsed.js';
-import { registerOperators } from './cli/commands/operators.js';
-import { registerTokens } from './cli/commands/tokens.js';
-import { registerStats } from './cli/commands/stats.js';
-import { registerPrune } from './cli/commands/prune.js';
 import { terminalSafe } from './cli/terminal-safe.js';
-import { registerSearch } from './cli/commands/search.js';
-import { registerCopy } from './cli/commands/copy.js';
 
-export function program(ctx: CliContext): Command {
+type Register = (p: Command, ctx: CliContext) => void;
+
+/**
+ * The commands, in the order help lists them, each by the names it registers
+ * and its module, imported only when wanted: a run loads the module of its
+ * own command alone (the modules of every command together took longer to
+ * load than a small ingest runs), help and an unknown name load them all.
+ */
+const COMMANDS: readonly [names: readonly string[], load: () => Promise<Register>][] = [
+  [['ingest', 'inventory'], async () => (await import('./cli/commands/ingest.js')).registerIngest],
+  [['ticket'], async () => (await import('./cli/commands/ticket.js')).registerTicket],
+  [['unparsed'], async () => (await import('./cli/commands/unparsed.js')).registerUnparsed],
+  [['serve'], async () => (await import('./cli/commands/serve.js')).registerServe],
+  [['operators'], async () => (await import('./cli/commands/operators.js')).registerOperators],
+  [['tokens'], async () => (await import('./cli/commands/tokens.js')).registerTokens],
+  [['stats'], async () => (await import('./cli/commands/stats.js')).registerStats],
+  [['prune'], async () => (await import('./cli/commands/prune.js')).registerPrune],
+  [['search'], async () => (await import('./cli/commands/search.js')).registerSearch],
+  [['copy'], async () => (await import('./cli/commands/copy.js')).registerCopy],
+];
+
+/** The program with the command named `only`, or with every command when `only` names none of them. */
+export async function program(ctx: CliContext, only?: string): Promise<Command> {
   const p = new Command('tellwang-diag')
     .description('Diagnostics and support console for the TellWang control plane')
     .showHelpAfterError()
     .exitOverride();
-  registerIngest(p, ctx);
-  registerTicket(p, ctx);
-  registerUnparsed(p, ctx);
-  registerServe(p, ctx);
-  registerOperators(p, ctx);
-  registerTokens(p, ctx);
-  registerStats(p, ctx);
-  registerPrune(p, ctx);
-  registerSearch(p, ctx);
-  registerCopy(p, ctx);
+  const named = COMMANDS.filter(([names]) => only !== undefined && names.includes(only));
+  for (const register of await Promise.all((named.length ? named : COMMANDS).map(([, load]) => load()))) register(p, ctx);
   return p;
 }
 
@@ -58,7 +62,8 @@ function report(e: unknown): number {
 
 export async function main(argv: string[]): Promise<number> {
   try {
-    await program(cliContext(readEnv())).parseAsync(argv);
+    // argv[2]: the command, when the first argument names one.
+    await (await program(cliContext(readEnv()), argv[2])).parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     return report(e);

@@ -3,7 +3,6 @@
  * defaults. Read once in cli.ts and passed down; nothing else reads process.env.
  */
 import { z } from 'zod';
-import { DEFAULT_CP_SCHEMA } from './cpdb/cp-database.js';
 import { diagConfig, type DiagConfig } from './diag/diag-config.js';
 import { compilePgPrefix, DEFAULT_PG_LOG_LINE_PREFIX } from './ingest/parsers/pg-prefix.js';
 import { DEFAULT_LEASE_RENEW_MS, DEFAULT_LEASE_TTL_MS } from './ingest/follow/lease-keeper.js';
@@ -11,6 +10,8 @@ import { CodedError } from './errors/coded-error.js';
 import type { DiagCode } from './errors/diag-codes.js';
 
 export const DEFAULT_DB = './data/diag.sqlite';
+/** The control plane's schema when DIAG_CP_SCHEMA does not name one (cpdb/cp-database.ts). */
+export const DEFAULT_CP_SCHEMA = 'tellwang_diag';
 
 /** A prefix that cannot be read is refused when the environment is read, before any command runs. */
 function checkPgPrefix(v: string, ctx: z.RefinementCtx): void {

@@ -2,7 +2,6 @@
 import { InvalidArgumentError } from 'commander';
 import { ConfigError, dbPath, redactPatterns, type Env } from '../config.js';
 import { createRedactor, type Redactor } from '../redact/redactor.js';
-import { openStore as openStoreAt } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { requireExistingStore } from './existing-store.js';
 import { CodedError } from '../errors/coded-error.js';
@@ -37,7 +36,9 @@ export class UsageError extends CodedError {
 export const DB_OPTION = ['--db <store>', 'a SQLite file or a postgres:// URL (?schema=name; default $DIAG_DB or ./data/diag.sqlite)'] as const;
 
 /** The store the command names (--db, else $DIAG_DB, else the default file): SQLite for a path, PostgreSQL for a URL. */
-export function openStore(flag: string | undefined, ctx: CliContext): Promise<Store> {
+export async function openStore(flag: string | undefined, ctx: CliContext): Promise<Store> {
+  // Imported here: a command that hands the store to a thread of its own (ingest) never loads it on this one.
+  const { openStore: openStoreAt } = await import('../store/open-store.js');
   return openStoreAt(dbPath(flag, ctx.env), { redactor: ctx.redactor });
 }
 

@@ -20,7 +20,8 @@ export interface CpDatabaseOptions {
   max: number;
 }
 
-export const DEFAULT_CP_SCHEMA = 'tellwang_diag';
+/** Defined with the configuration, which names it without loading `pg`. */
+export { DEFAULT_CP_SCHEMA } from '../config.js';
 
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 

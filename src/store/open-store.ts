@@ -1,11 +1,10 @@
 /**
  * A store from one target string: a `postgres://` or `postgresql://` URL opens
  * the PostgreSQL store (schema from `?schema=`, default tellwang_diag),
- * anything else is the path of a SQLite file.
+ * anything else is the path of a SQLite file. Each store's modules are
+ * loaded when a store of its kind is opened: a thread writing a SQLite file
+ * starts without `pg`, one that only names a store loads neither.
  */
-import { describeTarget } from './postgres/pg-connect.js';
-import { PostgresStore } from './postgres/postgres-store.js';
-import { SqliteStore } from './sqlite/sqlite-store.js';
 import { StoreError, type Store } from './store.js';
 import type { Redactor } from '../redact/redactor.js';
 
@@ -43,8 +42,22 @@ export interface OpenStoreOptions {
 
 /** Opens (creating or migrating as needed) the store at `target`. */
 export async function openStore(target: string, opts: OpenStoreOptions): Promise<Store> {
-  if (isPostgresTarget(target)) return PostgresStore.open({ ...postgresTarget(target), redactor: opts.redactor });
+  if (isPostgresTarget(target)) {
+    const { PostgresStore } = await import('./postgres/postgres-store.js');
+    return PostgresStore.open({ ...postgresTarget(target), redactor: opts.redactor });
+  }
+  const { SqliteStore } = await import('./sqlite/sqlite-store.js');
   return new SqliteStore(target, { redactor: opts.redactor, ...(opts.readonly ? { readonly: true } : {}) });
+}
+
+/** The server and database of a connection string, never its password. */
+export function describeTarget(connectionString: string): string {
+  try {
+    const u = new URL(connectionString);
+    return `${u.hostname || 'localhost'}:${u.port || '5432'}${u.pathname || ''}`;
+  } catch {
+    return 'the configured PostgreSQL server';
+  }
 }
 
 /** How to name the store to a person: the file, or the PostgreSQL server and schema — never the URL's password. */

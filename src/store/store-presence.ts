@@ -3,12 +3,11 @@
  * not create one and those that report its size: whether the SQLite file or
  * the PostgreSQL schema exists, and how many bytes the SQLite file and its
  * WAL take on disk (PostgreSQL's files are the server's, not ours to count).
+ * `pg` is loaded only to look for a PostgreSQL schema.
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
-import { isPostgresTarget, postgresTarget, storeLabel } from './open-store.js';
-import { describeTarget } from './postgres/pg-connect.js';
+import { describeTarget, isPostgresTarget, postgresTarget, storeLabel } from './open-store.js';
 import { pgOutage } from './postgres/pg-outage.js';
 import { StoreError } from './store.js';
 
@@ -20,6 +19,7 @@ import { StoreError } from './store.js';
 export async function missingStore(target: string): Promise<string | null> {
   if (!isPostgresTarget(target)) return existsSync(target) && statSync(target).isFile() ? null : `no store at ${target}`;
   const { connectionString, schema } = postgresTarget(target);
+  const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString, connectionTimeoutMillis: 10_000 });
   let found: boolean;
   try {

@@ -1,7 +1,7 @@
 /** A cid-index segment's entries sorted as numbers: the same order and the same Bloom filter as sorting their text. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sortForSegment } from '../../src/store/sqlite/cid-index.js';
+import { sortForSegment } from '../../src/store/sqlite/cid-segment-sort.js';
 import { buildBloom } from '../../src/store/sqlite/segment-bloom.js';
 
 type Entry = [string, number];
@@ -40,6 +40,25 @@ describe('sorting a cid-index segment', () => {
     const got = list.map((e) => [...e] as Entry);
     sortForSegment(got);
     expect(got).toEqual(byText(list));
+  });
+
+  it('orders a batch-sized segment (tens of thousands of entries, ids repeated across blocks) as by its text', () => {
+    // Drawn from a seeded generator: random 64-bit ids, a tenth of them seen again in a later block.
+    let x = 0x9e3779b9;
+    const next = () => ((x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0), x);
+    const hex = (v: number) => v.toString(16).padStart(8, '0');
+    const list: Entry[] = [];
+    for (let i = 0; i < 30_000; i++) {
+      const again = i > 0 && next() % 10 === 0 ? list[next() % list.length]![0] : null;
+      list.push([again ?? hex(next()) + hex(next()), 1 + Math.floor(i / 300)]);
+    }
+    const got = list.map((e) => [...e] as Entry);
+    const bloom = sortForSegment(got);
+    const want = byText(list);
+    // The first position out of order (-1: none), rather than a diff of 30 000 entries.
+    expect(got.findIndex((e, i) => e[0] !== want[i]![0] || e[1] !== want[i]![1])).toBe(-1);
+    expect(got).toHaveLength(want.length);
+    expect(bloom.equals(buildBloom(list.map((e) => e[0]), list.length))).toBe(true);
   });
 
   it('falls back to the text for an id that is not canonical', () => {

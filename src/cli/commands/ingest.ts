@@ -52,18 +52,17 @@ export function registerIngest(p: Command, ctx: CliContext): void {
         });
         return;
       }
-      await withStore(o.db, ctx, async (store) => {
-        const progress = terminalProgress();
-        const opts = { final: o.final ?? false, maxLine: o.maxLine, pgLogLinePrefix: prefix, onProgress: progress.update };
-        // Files go through the parser threads, which hand the store prepared blocks (writePrepared) on an ingest
-        // thread with its own connection; standard input is one stream, read here and written through writeBatch.
-        const bulk = !paths.includes('-') && o.threads !== 0;
-        const r = bulk
-          ? await bulkIngestOnThread(dbPath(o.db, ctx.env), paths, store.redactor, { ...opts, ...(o.threads ? { workers: o.threads } : {}) })
-          : await ingestPaths(store, paths, opts);
-        progress.done();
-        process.stdout.write(o.json ? terminalJsonLine(ingestReportJson(r), 2) : renderIngestReport(r));
-      });
+      const progress = terminalProgress();
+      const opts = { final: o.final ?? false, maxLine: o.maxLine, pgLogLinePrefix: prefix, onProgress: progress.update };
+      // Files go through the parser threads, which hand the store prepared blocks (writePrepared) on an ingest
+      // thread that opens the store itself (this thread does not: opening and closing it twice cost start-up and
+      // close time); standard input is one stream, read here and written through writeBatch.
+      const bulk = !paths.includes('-') && o.threads !== 0;
+      const r = bulk
+        ? await bulkIngestOnThread(dbPath(o.db, ctx.env), paths, ctx.redactor, { ...opts, ...(o.threads ? { workers: o.threads } : {}) })
+        : await withStore(o.db, ctx, (store) => ingestPaths(store, paths, opts));
+      progress.done();
+      process.stdout.write(o.json ? terminalJsonLine(ingestReportJson(r), 2) : renderIngestReport(r));
     });
 
   p.command('inventory')

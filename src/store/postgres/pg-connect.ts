@@ -66,14 +66,7 @@ export function createPool(o: PgOptions): pg.Pool {
 }
 
 /** Where a connection string points, without its password, for messages. */
-export function describeTarget(connectionString: string): string {
-  try {
-    const u = new URL(connectionString);
-    return `${u.hostname || 'localhost'}:${u.port || '5432'}${u.pathname || ''}`;
-  } catch {
-    return 'the configured PostgreSQL server';
-  }
-}
+export { describeTarget } from '../open-store.js';
 
 /**
  * pg's errors → StoreError with a reason: 'unavailable' for a server that is

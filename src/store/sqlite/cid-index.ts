@@ -7,69 +7,14 @@
  * so a lookup probes only the segments that may hold the id.
  */
 import type { Db } from './open-database.js';
-import { bloomOfHalves, buildBloom, mayContain } from './segment-bloom.js';
+import { sortForSegment } from './cid-segment-sort.js';
+import { buildBloom, mayContain } from './segment-bloom.js';
 
 /** Segments smaller than this are merged with their neighbours. */
 export const SMALL_SEGMENT = 4096;
 /** How many small segments may wait before they are merged. */
 export const MERGE_AT = 8;
 const CHUNK = 100;
-
-/** Eight lower-case hex digits of `s` from `at` as a number, or -1 when they are not that. */
-function hex8(s: string, at: number): number {
-  let v = 0;
-  for (let i = at; i < at + 8; i++) {
-    const c = s.charCodeAt(i);
-    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
-    if (d < 0) return -1;
-    v = v * 16 + d;
-  }
-  return v;
-}
-
-/** Room for the entry's index below the high half in a sort key: 2^21 entries, far more than a batch makes. */
-const INDEX_BITS = 2 ** 21;
-
-/**
- * Sorts a segment's [cid, block] entries by cid, then block, in place, and
- * returns the segment's Bloom filter. Canonical ids (16 lower-case hex, all
- * that ingest stores) are read once as two 32-bit halves, for the sort and the
- * filter alike: the entries are ordered by a numeric sort of (high half,
- * index) keys, then runs of one high half by their low half and block — the
- * order their text gives (measured: comparing the strings was a fifth of the
- * segment's cost on the writing thread). Anything else is compared as text.
- */
-export function sortForSegment(entries: [string, number][]): Buffer {
-  const n = entries.length;
-  const hi = new Uint32Array(n);
-  const lo = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    const cid = entries[i]![0];
-    const h = cid.length === 16 ? hex8(cid, 0) : -1;
-    const l = h < 0 ? -1 : hex8(cid, 8);
-    if (l < 0 || n >= INDEX_BITS) {
-      entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
-      return buildBloom(entries.map((e) => e[0]), n);
-    }
-    hi[i] = h;
-    lo[i] = l;
-  }
-  const keys = new Float64Array(n);
-  for (let i = 0; i < n; i++) keys[i] = hi[i]! * INDEX_BITS + i;
-  keys.sort();
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = keys[i]! % INDEX_BITS;
-  // Ids sharing a high half (the same id in several blocks, or a rare collision): ordered by low half, then block.
-  for (let a = 0; a < n; ) {
-    let b = a + 1;
-    while (b < n && hi[order[b]!] === hi[order[a]!]) b++;
-    if (b - a > 1) order.subarray(a, b).sort((x, y) => lo[x]! - lo[y]! || entries[x]![1] - entries[y]![1]);
-    a = b;
-  }
-  const sorted = Array.from(order, (i) => entries[i]!);
-  for (let i = 0; i < n; i++) entries[i] = sorted[i]!;
-  return bloomOfHalves(hi, lo);
-}
 
 export class CidIndex {
   private readonly insertOne;
