@@ -16,6 +16,9 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { StoreError } from './store.js';
 import { BLOCK_DICTIONARY } from './block-dictionary.js';
+import { isNotable, mayBeNotable, peekEncoded } from './event-codec.js';
+import type { Event } from '../model/event.js';
+import type { ContextFilter } from './store-types.js';
 
 /** Codec 1: raw deflate against BLOCK_DICTIONARY. A new dictionary or codec takes a new number; the old ones stay readable. */
 export const DEFLATE_DICT_1 = 1;
@@ -63,4 +66,23 @@ export function unpackLines(stored: StoredLines): string {
 /** The encoded lines of a block as stored, in offset order. */
 export function storedLines(stored: StoredLines): string[] {
   return unpackLines(stored).split('\n');
+}
+
+/**
+ * The lines of a block inside a window (and notable, when asked), decoded:
+ * most lines of a block are outside it or not notable, so their time and
+ * level are peeked first and only the rest pay for decoding. Both stores'
+ * container windows read blocks this way.
+ */
+export function windowEvents(stored: StoredLines, f: Pick<ContextFilter, 'from' | 'to' | 'notable'>, decode: (line: string) => Event): Event[] {
+  const out: Event[] = [];
+  for (const line of storedLines(stored)) {
+    const peek = peekEncoded(line);
+    if (peek && (peek.time < f.from || peek.time > f.to || (f.notable && !mayBeNotable(line, peek.level)))) continue;
+    const e = decode(line);
+    if (e.time < f.from || e.time > f.to) continue;
+    if (f.notable && !isNotable(e)) continue;
+    out.push(e);
+  }
+  return out;
 }

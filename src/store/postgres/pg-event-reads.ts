@@ -11,8 +11,8 @@ import type { Checkpoint, StreamState } from '../../model/stream.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { searchWhere, windowWhere } from '../sql-where.js';
 import { requestFromRow, streamFromRow, type RequestRow } from '../row-mappers.js';
-import { storedLines } from '../block-codec.js';
-import { decodeEvent, encodedCid, isNotable, mayBeNotable, peekEncoded } from '../event-codec.js';
+import { storedLines, windowEvents } from '../block-codec.js';
+import { decodeEvent, encodedCid } from '../event-codec.js';
 import { compareEvents, NewestEvents } from '../event-order.js';
 import { BLOCK_SPAN_MS } from '../prepared-batch.js';
 import { BLOCK_READ } from './pg-blocks.js';
@@ -93,19 +93,7 @@ export class PgEventReads {
   /** The newest `limit` lines in the window, returned in time order (as SQLite keeps them). */
   async containerEvents(f: ContextFilter): Promise<Event[]> {
     // Newest blocks first; a block holds no line later than t0 + BLOCK_SPAN_MS, which bounds the scan.
-    const acc = new NewestEvents<BlockRow & { bound: number }>(f.limit, (row) => {
-      const out: Event[] = [];
-      for (const line of storedLines(row.data)) {
-        // Most lines of a block are outside the window or not notable: skip those before decoding.
-        const peek = peekEncoded(line);
-        if (peek && (peek.time < f.from || peek.time > f.to || (f.notable && !mayBeNotable(line, peek.level)))) continue;
-        const e = this.decode(line, row);
-        if (e.time < f.from || e.time > f.to) continue;
-        if (f.notable && !isNotable(e)) continue;
-        out.push(e);
-      }
-      return out;
-    });
+    const acc = new NewestEvents<BlockRow & { bound: number }>(f.limit, (row) => windowEvents(row.data, f, (line) => this.decode(line, row)));
     await this.newestFirst(
       acc,
       `SELECT b.t0 + ${BLOCK_SPAN_MS} AS bound, ${BLOCK_READ} WHERE b.wok = $1 AND b.source = 1 AND b.t0 >= $2 AND b.t0 <= $3 AND b.t1 >= $4

@@ -10,8 +10,8 @@ import { SOURCES } from '../../model/event.js';
 import type { Checkpoint, StreamState } from '../../model/stream.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { streamFromRow } from '../row-mappers.js';
-import { storedLines, type StoredLines } from '../block-codec.js';
-import { decodeEvent, encodedCid, isNotable, mayBeNotable, peekEncoded } from '../event-codec.js';
+import { storedLines, windowEvents, type StoredLines } from '../block-codec.js';
+import { decodeEvent, encodedCid } from '../event-codec.js';
 import { compareEvents, newestEvents } from '../event-order.js';
 import type { ContextFilter, Page, Stats } from '../store.js';
 import type { CidIndex } from './cid-index.js';
@@ -85,19 +85,7 @@ export class EventReads {
          WHERE b.wok = ? AND b.t0 >= ? AND b.t0 <= ? AND b.t1 >= ? ${f.notable ? 'AND b.notable > 0' : ''} ORDER BY b.t0 DESC`,
       )
       .iterate(f.wok, f.from - BLOCK_SPAN_MS, f.to, f.from) as IterableIterator<BlockRow & { bound: number }>;
-    return newestEvents(rows, f.limit, (row) => {
-      const out: Event[] = [];
-      for (const line of storedLines(row.data)) {
-        // Most lines of a block are outside the window or not notable: skip those before decoding.
-        const peek = peekEncoded(line);
-        if (peek && (peek.time < f.from || peek.time > f.to || (f.notable && !mayBeNotable(line, peek.level)))) continue;
-        const e = this.decode(line, row);
-        if (e.time < f.from || e.time > f.to) continue;
-        if (f.notable && !isNotable(e)) continue;
-        out.push(e);
-      }
-      return out;
-    });
+    return newestEvents(rows, f.limit, (row) => windowEvents(row.data, f, (line) => this.decode(line, row)));
   }
 
   containerTail(containerId: string, limit: number): Event[] {
