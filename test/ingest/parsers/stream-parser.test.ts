@@ -1,34 +1,16 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { StreamParser, type LineFlags } from '../../../src/ingest/parsers/stream-parser.js';
-import type { ContainerEvent, ContainerRef, Event } from '../../../src/model/event.js';
-import type { StreamInfo } from '../../../src/model/stream.js';
-import { DEFAULT_REDACTOR } from '../../../src/redact/redactor.js';
-import { encodeForStore } from '../../../src/store/event-codec.js';
+/**
+ * StreamParser: each line's format detected on a plain file and inside Docker
+ * records, the rest kept as unparsed with why; split Docker records joined.
+ * Redaction before storage is in stream-parser-redaction.test.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { StreamParser } from '../../../src/ingest/parsers/stream-parser.js';
+import type { ContainerEvent, Event } from '../../../src/model/event.js';
 import { auditLine } from '../../../scripts/formats/audit-log.js';
 import { dockerRecords } from '../../../scripts/formats/docker-json-file.js';
-import { mintKey } from '../../../scripts/formats/inventory-file.js';
 import { capturePino } from '../../../scripts/formats/pino-lines.js';
 import { pgLine } from '../../../scripts/formats/postgres-log.js';
-import { runCp, type CpRun } from '../../fixtures/cp-app.js';
-
-const T = Date.UTC(2026, 10, 24, 20, 22, 24, 843);
-const CID = '5367500fbf670405';
-const db: ContainerRef = { id: 'd'.repeat(64), name: 'wok-w1-db', wok: 'w1', role: 'db', image: 'postgres:16' };
-
-const fileStream: StreamInfo = { key: 'f00d', kind: 'file', path: '/var/log/mixed.log', container: null, source: null };
-const dockerStream: StreamInfo = { key: 'd0c4', kind: 'docker', path: `/var/lib/docker/containers/${db.id}/${db.id}-json.log`, container: db, source: 'container' };
-
-/** Feeds lines as a reader would: offsets by bytes, numbers from 1. */
-function feed(p: StreamParser, lines: string[], flags: (i: number) => LineFlags = () => ({})): { offsets: number[] } {
-  let offset = 0;
-  const offsets: number[] = [];
-  lines.forEach((l, i) => {
-    offsets.push(offset);
-    p.push(l, offset, i + 1, flags(i));
-    offset += Buffer.byteLength(l) + 1;
-  });
-  return { offsets };
-}
+import { CID, db, dockerStream, feed, fileStream, T } from '../../fixtures/parser-streams.js';
 
 describe('StreamParser on a plain file', () => {
   it('detects each line\'s format; keeps the rest as unparsed with reason and line number', () => {
@@ -169,88 +151,5 @@ describe('StreamParser on a Docker json-file stream', () => {
     const [u] = q.take().events as ContainerEvent[];
     expect(u).toMatchObject({ id: 'd0c4:0', format: 'text', fields: { _unfinished: true } });
     expect(q.pendingStart()).toBeNull();
-  });
-});
-
-describe('redaction happens before anything is stored', () => {
-  const key = mintKey('skl');
-  const llm = mintKey('sllm');
-  const body = (k: string) => k.slice(k.indexOf('_') + 9);
-  const SECRETS = [body(key.key), body(llm.key), 's3cr3t-cookie-value', 'hunter2-pw', 'eyJhbGciOiJIUzI1NiJ9', 'opaque-bearer-token-123', 'dbpass-XYZ'];
-  let run: CpRun;
-  let events: Event[];
-  let stored: string[];
-
-  function expectClean(what: unknown): void {
-    const text = JSON.stringify(what);
-    for (const s of SECRETS) expect(text, `secret ${s}`).not.toContain(s.slice(0, 12));
-  }
-
-  beforeAll(async () => {
-    run = await runCp('req-id', [
-      {
-        method: 'POST',
-        path: '/v1/woks/w1/env?token=opaque-bearer-token-123',
-        headers: { authorization: `Bearer ${key.key}`, cookie: 'sid=s3cr3t-cookie-value' },
-        body: { vars: { A: '1' }, dotenv: 'A=1', password: 'hunter2-pw', llm_key: llm.key },
-      },
-      { method: 'POST', path: '/v1/woks/w1/sql', headers: { authorization: `Bearer ${key.key}` } },
-    ]);
-    const fn = capturePino({ correlation_id: CID });
-    fn.logger.error({ err: new Error(`upstream said 401 for Authorization: Bearer ${llm.key}`), headers: { authorization: 'Bearer opaque-bearer-token-123', cookie: 'sid=s3cr3t-cookie-value' } }, `calling with ${key.key}`);
-    const fnLines = fn.take();
-    const p = new StreamParser(fileStream, 1024 * 1024);
-    feed(p, [
-      ...run.lines,
-      auditLine({ time: T, actor: 'ana', org: 'acme', action: 'key.create', outcome: 'success', correlationId: CID, ip: '10.0.0.1', extra: { key: key.key, new_password: 'hunter2-pw', session_token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig-sig-sig' } }),
-      pgLine({ time: T, pid: 77, application: `cp:${CID}`, severity: 'STATEMENT', message: "ALTER ROLE app WITH LOGIN PASSWORD 'dbpass-XYZ'" }),
-    ]);
-    const d = new StreamParser(dockerStream, 1024 * 1024);
-    feed(
-      d,
-      [
-        ...dockerRecords({ text: fnLines[0]!, stream: 'stdout', time: T }),
-        ...dockerRecords({ text: pgLine({ time: T, pid: 78, application: `cp:${CID}`, severity: 'STATEMENT', message: "CREATE ROLE x PASSWORD 'dbpass-XYZ'" }), stream: 'stderr', time: T }),
-        ...dockerRecords({ text: `GET /hook?x=1 Authorization: Bearer opaque-bearer-token-123 Cookie: sid=s3cr3t-cookie-value`, stream: 'stdout', time: T }),
-        // A secret that straddles Docker's 16 KiB split.
-        ...dockerRecords({ text: 'p'.repeat(16 * 1024 - 6) + ` key=${key.key} done`, stream: 'stdout', time: T }),
-      ].map((l) => l.replace(/\n$/, '')),
-    );
-    events = [...p.take().events, ...d.take().events];
-    // What the stores write: each event encoded for storage (which redacts it in place where needed).
-    stored = events.map((e) => encodeForStore(e, DEFAULT_REDACTOR));
-  });
-
-  it('the raw lines did hold the secrets (the test would catch a leak)', () => {
-    const raw = run.lines.join('\n');
-    expect(raw).toContain(key.key);
-    expect(raw).toContain('s3cr3t-cookie-value');
-    expect(raw).toContain('hunter2-pw');
-  });
-
-  it('no key body, Bearer token, cookie or password survives in any stored line or event', () => {
-    expect(events.length).toBe(run.lines.length + 2 + 4);
-    for (const line of stored) expectClean(line);
-    for (const e of events) expectClean(e);
-  });
-
-  it('a platform key keeps its prefix (first 8 hex), so the caller can still be named', () => {
-    const done = events.find((e) => e.source === 'cp' && e.http?.path.startsWith('/v1/woks/w1/env'));
-    expect(done && done.source === 'cp' && done.http!.keyPrefix).toBe(key.prefix);
-    expect(JSON.stringify(events)).toContain(key.prefix);
-  });
-
-  it('the PostgreSQL STATEMENT keeps its statement, not the password', () => {
-    const st = events.filter((e) => e.source === 'container' && e.message.includes('ROLE'));
-    expect(st.length).toBe(2);
-    for (const e of st) expect(e.message).toMatch(/PASSWORD \[REDACTED\]$/);
-  });
-
-  it('unparsed heads are redacted too', () => {
-    const p = new StreamParser(fileStream, 1024);
-    p.push(`garbage Authorization: Bearer ${key.key} password=hunter2-pw`, 0, 1);
-    const { unparsed } = p.take();
-    expect(unparsed.length).toBe(1);
-    expectClean(unparsed);
   });
 });
