@@ -2,10 +2,9 @@
  * The rows PostgreSQL derives from newly stored blocks, inside the batch's
  * transaction, from what each prepared block carries (prepared-batch.ts):
  * request summaries (the cp blocks' summaries; callers named from the
- * inventory as SQLite does at ingest; by COPY straight into the table, as
- * many as the requests),
- * audit records (the audit blocks' summaries), lifecycle records, and the
- * containers seen.
+ * inventory as SQLite does at ingest), audit records (the audit blocks'
+ * summaries) and lifecycle records, each by COPY straight into its table in
+ * the order given; and the containers seen.
  */
 import type { AuditRecord, LifecycleRecord } from '../../model/activity.js';
 import type { ContainerRef } from '../../model/event.js';
@@ -94,31 +93,21 @@ export async function insertActivity(c: Client, stored: readonly BlockItem[]): P
     life.push(...block.lifecycle);
   }
   await insertRequests(c, requests);
+  // Audit and lifecycle records by COPY too, in the order given (their ids follow it).
   if (audits.length) {
-    await c.query(
-      `INSERT INTO audits (event_id, time, cid, actor, org, wok, action, outcome)
-       SELECT event_id, time, cid, actor, org, wok, action, outcome
-       FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY
-            AS a(event_id, time, cid, actor, org, wok, action, outcome, ord) ORDER BY ord`,
-      [
-        audits.map((a) => a.eventId),
-        audits.map((a) => a.time),
-        audits.map((a) => a.cid),
-        audits.map((a) => pgText(a.actor)),
-        audits.map((a) => pgText(a.org)),
-        audits.map((a) => pgText(a.wok)),
-        audits.map((a) => pgText(a.action)),
-        audits.map((a) => pgText(a.outcome)),
-      ],
+    await copyInto(
+      c,
+      'audits',
+      ['event_id', 'time', 'cid', 'actor', 'org', 'wok', 'action', 'outcome'],
+    audits.map((a) => [a.eventId, a.time, a.cid, pgText(a.actor), pgText(a.org), pgText(a.wok), pgText(a.action), pgText(a.outcome)]),
     );
   }
   if (life.length) {
-    await c.query(
-      `INSERT INTO lifecycle (event_id, container_id, wok, time, state, message)
-       SELECT event_id, container_id, wok, time, state, message
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[]) WITH ORDINALITY
-            AS l(event_id, container_id, wok, time, state, message, ord) ORDER BY ord`,
-      [life.map((l) => l.eventId), life.map((l) => pgText(l.containerId)), life.map((l) => pgText(l.wok)), life.map((l) => l.time), life.map((l) => l.state), life.map((l) => pgText(l.message))],
+    await copyInto(
+      c,
+      'lifecycle',
+      ['event_id', 'container_id', 'wok', 'time', 'state', 'message'],
+      life.map((l) => [l.eventId, pgText(l.containerId), pgText(l.wok), l.time, l.state, pgText(l.message)]),
     );
   }
 }
