@@ -87,21 +87,21 @@ describe('PostgreSQL store specifics', () => {
     expect((err as StoreError).message).toMatch(/no_such_database_here/);
   });
 
-  it('stages rows per connection: a write that fails takes its staging with it, and the next on that connection stores normally', async () => {
-    const s = scratchSchemaName('staging');
+  it('a write that fails leaves its connection clean: the next writes on it store normally, each only its own rows', async () => {
+    const s = scratchSchemaName('failed');
     extra.push(s);
-    // One connection, so every write below runs on it: the first one creates the staging tables, then rolls back.
+    // One connection, so every write below runs on it: the first one rolls back.
     const store = await PostgresStore.open({ connectionString: PG_URL, schema: s, maxConnections: 1 });
     try {
-      const f = new StreamFixture(cpStream('staging'));
-      const c = cid('staging');
+      const f = new StreamFixture(cpStream('failed'));
+      const c = cid('failed');
       f.cpLine({ cid: c, time: T0, msg: 'first' });
       const bad = f.batch();
       await expect(store.writeBatch({ streams: [{ ...bad, events: bad.events.map((e) => ({ ...e, time: Number.NaN })) }] })).rejects.toThrow();
       expect(await store.stats()).toMatchObject({ events: { cp: 0 } });
       const good = [f.cpLine({ cid: c, time: T0 + 1, msg: 'second\tline\\' }), f.request({ cid: c, time: T0 + 5, status: 200 })];
       expect(await store.writeBatch({ streams: [f.batch()] })).toEqual({ events: 2, unparsed: 0, duplicate: false });
-      // And again on the same connection, its staging emptied by the commit: only the new line goes in.
+      // And again on the same connection: only the new line goes in.
       good.push(f.cpLine({ cid: c, time: T0 + 9, msg: 'third' }));
       expect(await store.writeBatch({ streams: [f.batch()] })).toEqual({ events: 1, unparsed: 0, duplicate: false });
       expect(await store.eventsByCid(c)).toEqual(good);

@@ -16,7 +16,7 @@ import { StoreError } from '../store.js';
 import type { Client } from './pg-connect.js';
 import { pgText } from './pg-derived-rows.js';
 import { refJson, type RefCache } from './pg-refs.js';
-import { copyInto } from './pg-staging.js';
+import { copyInto } from './pg-copy-text.js';
 
 const BLOCK_COLUMNS = ['stream', 'off0', 'off1', 't0', 't1', 'source', 'wok', 'ref', 'n', 'notable', 'data'] as const;
 

@@ -8,8 +8,13 @@
  * read as `\N` or as the `\.` end marker, since its own backslashes are
  * doubled. PostgreSQL text cannot hold NUL: callers pass text without it
  * (event JSON escapes it, derived columns go through pgText), and a NUL that
- * slips through is refused here rather than cut by the server.
+ * slips through is refused here rather than cut by the server. copyInto
+ * sends rows so written (pg-copy-streams) straight into a table.
  */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import copyStreams from 'pg-copy-streams';
+import type { Client } from './pg-connect.js';
 
 /** A column's value: text, a number (integer or float column), a boolean, or NULL. */
 export type CopyValue = string | number | boolean | null;
@@ -61,4 +66,10 @@ export function* copyChunks(rows: Iterable<readonly CopyValue[]>): Generator<str
     }
   }
   if (chunk) yield chunk;
+}
+
+/** COPYs rows into a table (names are constants of the caller, never input), each row's values in `columns`' order. */
+export async function copyInto(c: Client, table: string, columns: readonly string[], rows: Iterable<readonly CopyValue[]>): Promise<void> {
+  const sink = c.query(copyStreams.from(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+  await pipeline(Readable.from(copyChunks(rows)), sink);
 }

@@ -2,49 +2,75 @@
  * The rows PostgreSQL derives from newly stored blocks, inside the batch's
  * transaction, from what each prepared block carries (prepared-batch.ts):
  * request summaries (the cp blocks' summaries; callers named from the
- * inventory as SQLite does at ingest; by COPY, as many as the requests),
- * audit records (the audit blocks' summaries), lifecycle records, and the
- * containers seen.
+ * inventory as SQLite does at ingest), audit records (the audit blocks'
+ * summaries) and lifecycle records, each by COPY straight into its table in
+ * the order given; and the containers seen.
  */
 import type { AuditRecord, LifecycleRecord } from '../../model/activity.js';
 import type { ContainerRef } from '../../model/event.js';
+import type { InventoryKey } from '../../model/inventory.js';
 import type { RequestSummary } from '../../model/request.js';
 import { unpackLines } from '../block-codec.js';
-import { keyOwnerOrder } from '../key-owner.js';
+import { keyOwner } from '../key-owner.js';
 import { auditsFrom, requestsFrom } from '../summary-codec.js';
 import type { BlockItem } from './pg-blocks.js';
 import type { Client } from './pg-connect.js';
-import type { Staging } from './pg-staging.js';
+import { copyInto } from './pg-copy-text.js';
 
 /** Log text for a derived text column: PostgreSQL text cannot hold NUL, so it becomes U+FFFD. */
 export function pgText(s: string | null): string | null {
   return s !== null && s.includes('\u0000') ? s.replaceAll('\u0000', '\uFFFD') : s;
 }
 
-/** Request summaries by COPY into the staging table, then merged in the order given (request ids follow it). */
-async function insertRequests(c: Client, staging: Staging, rows: { r: RequestSummary; eventTime: number }[]): Promise<void> {
+/** The columns a request summary is COPYed into, in order (id and the rest come from the table). */
+const REQUEST_COLUMNS = ['cid', 'time', 'method', 'path', 'status', 'code', 'org', 'user_name', 'key_prefix', 'wok', 'duration_ms', 'message', 'event_time'] as const;
+
+/**
+ * The owners of the key prefixes of requests whose line named no org or no
+ * user, read in one query and chosen by the rule of key-owner.ts (the same
+ * rule SQLite's ingest applies in SQL), inside the write's transaction.
+ */
+async function keyOwners(c: Client, rows: readonly { r: RequestSummary }[]): Promise<Map<string, { org: string; user: string }>> {
+  const prefixes = new Set<string>();
+  for (const { r } of rows) if (r.keyPrefix !== null && (r.org === null || r.user === null)) prefixes.add(r.keyPrefix);
+  const owners = new Map<string, { org: string; user: string }>();
+  if (!prefixes.size) return owners;
+  const found = await c.query<{ prefix: string; sha256: string; org: string; user_name: string; kind: 'skl' | 'sllm'; revoked_at: number | null }>(
+    'SELECT prefix, sha256, org, user_name, kind, revoked_at FROM inv_keys WHERE prefix = ANY($1::text[])',
+    [[...prefixes]],
+  );
+  const byPrefix = new Map<string, InventoryKey[]>();
+  for (const k of found.rows) {
+    const list = byPrefix.get(k.prefix) ?? [];
+    list.push({ prefix: k.prefix, sha256: k.sha256, org: k.org, user: k.user_name, kind: k.kind, revokedAt: k.revoked_at });
+    byPrefix.set(k.prefix, list);
+  }
+  for (const [prefix, keys] of byPrefix) {
+    const o = keyOwner(keys)!;
+    owners.set(prefix, { org: o.org, user: o.user });
+  }
+  return owners;
+}
+
+/**
+ * Request summaries by COPY straight into requests, in the order given (their
+ * ids follow it), a caller named only by key prefix given the key's owner.
+ */
+async function insertRequests(c: Client, rows: { r: RequestSummary; eventTime: number }[]): Promise<void> {
   if (!rows.length) return;
-  const first = await staging.copy(
+  const owners = await keyOwners(c, rows);
+  await copyInto(
     c,
-    'requests_in',
+    'requests',
+    REQUEST_COLUMNS,
     (function* () {
       for (const { r, eventTime } of rows) {
-        yield [r.cid, r.time, pgText(r.method), pgText(r.path), r.status, pgText(r.code), pgText(r.org), pgText(r.user), pgText(r.keyPrefix), pgText(r.wok), r.durationMs, pgText(r.message), eventTime];
+        const o = r.keyPrefix !== null && (r.org === null || r.user === null) ? owners.get(r.keyPrefix) : undefined;
+        const org = r.org ?? o?.org ?? null;
+        const user = r.user ?? o?.user ?? null;
+        yield [r.cid, r.time, pgText(r.method), pgText(r.path), r.status, pgText(r.code), pgText(org), pgText(user), pgText(r.keyPrefix), pgText(r.wok), r.durationMs, pgText(r.message), eventTime];
       }
     })(),
-  );
-  // A caller named only by key prefix gets the key's owner (a live key before a revoked one), as SQLite does.
-  await c.query(
-    `INSERT INTO requests (cid, time, method, path, status, code, org, user_name, key_prefix, wok, duration_ms, message, event_time)
-     SELECT r.cid, r.time, r.method, r.path, r.status, r.code, COALESCE(r.org, k.org), COALESCE(r.user_name, k.user_name), r.key_prefix, r.wok, r.duration_ms, r.message, r.event_time
-     FROM pg_temp.requests_in r
-     LEFT JOIN LATERAL (
-       SELECT org, user_name FROM inv_keys WHERE prefix = r.key_prefix AND (r.org IS NULL OR r.user_name IS NULL)
-       ORDER BY ${keyOwnerOrder()} LIMIT 1
-     ) k ON true
-     WHERE r.ord >= $1
-     ORDER BY r.ord`,
-    [first],
   );
 }
 
@@ -57,7 +83,7 @@ function eventTime(r: RequestSummary, b: BlockItem['block']): number {
   return Math.min(b.t1, Math.max(b.t0, Math.round(r.time + (r.durationMs ?? 0))));
 }
 
-export async function insertActivity(c: Client, staging: Staging, stored: readonly BlockItem[]): Promise<void> {
+export async function insertActivity(c: Client, stored: readonly BlockItem[]): Promise<void> {
   const requests: { r: RequestSummary; eventTime: number }[] = [];
   const audits: AuditRecord[] = [];
   const life: LifecycleRecord[] = [];
@@ -66,32 +92,22 @@ export async function insertActivity(c: Client, staging: Staging, stored: readon
     else if (block.summary && block.source === 'audit') audits.push(...auditsFrom(unpackLines(block.summary), key));
     life.push(...block.lifecycle);
   }
-  await insertRequests(c, staging, requests);
+  await insertRequests(c, requests);
+  // Audit and lifecycle records by COPY too, in the order given (their ids follow it).
   if (audits.length) {
-    await c.query(
-      `INSERT INTO audits (event_id, time, cid, actor, org, wok, action, outcome)
-       SELECT event_id, time, cid, actor, org, wok, action, outcome
-       FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) WITH ORDINALITY
-            AS a(event_id, time, cid, actor, org, wok, action, outcome, ord) ORDER BY ord`,
-      [
-        audits.map((a) => a.eventId),
-        audits.map((a) => a.time),
-        audits.map((a) => a.cid),
-        audits.map((a) => pgText(a.actor)),
-        audits.map((a) => pgText(a.org)),
-        audits.map((a) => pgText(a.wok)),
-        audits.map((a) => pgText(a.action)),
-        audits.map((a) => pgText(a.outcome)),
-      ],
+    await copyInto(
+      c,
+      'audits',
+      ['event_id', 'time', 'cid', 'actor', 'org', 'wok', 'action', 'outcome'],
+    audits.map((a) => [a.eventId, a.time, a.cid, pgText(a.actor), pgText(a.org), pgText(a.wok), pgText(a.action), pgText(a.outcome)]),
     );
   }
   if (life.length) {
-    await c.query(
-      `INSERT INTO lifecycle (event_id, container_id, wok, time, state, message)
-       SELECT event_id, container_id, wok, time, state, message
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[]) WITH ORDINALITY
-            AS l(event_id, container_id, wok, time, state, message, ord) ORDER BY ord`,
-      [life.map((l) => l.eventId), life.map((l) => pgText(l.containerId)), life.map((l) => pgText(l.wok)), life.map((l) => l.time), life.map((l) => l.state), life.map((l) => pgText(l.message))],
+    await copyInto(
+      c,
+      'lifecycle',
+      ['event_id', 'container_id', 'wok', 'time', 'state', 'message'],
+      life.map((l) => [l.eventId, pgText(l.containerId), pgText(l.wok), l.time, l.state, pgText(l.message)]),
     );
   }
 }

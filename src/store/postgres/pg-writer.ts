@@ -9,7 +9,7 @@
  * rows are locked (in key order) for the transaction, so concurrent writers
  * of one stream queue instead of racing, and the values the rules compute
  * from the rows read are still theirs when written. Blocks and request
- * summaries go in by COPY (pg-staging.ts); the few other rows as multi-row
+ * summaries go in by COPY (pg-copy-text.ts); the few other rows as multi-row
  * INSERTs over unnest() arrays: never a round trip per line.
  */
 import { SOURCES } from '../../model/event.js';
@@ -22,7 +22,6 @@ import type { Client } from './pg-connect.js';
 import { insertActivity, pgText, upsertContainers } from './pg-derived-rows.js';
 import type { RefCache } from './pg-refs.js';
 import { dayNumber } from './pg-partitions.js';
-import { Staging } from './pg-staging.js';
 
 /** A locked streams row: the stored stream and its id. */
 type StreamRow = StoredStream & { id: number };
@@ -65,8 +64,6 @@ async function countDays(c: Client, perDay: Map<string, number>): Promise<void> 
 }
 
 export class PgWriter {
-  private readonly staging = new Staging();
-
   constructor(
     private readonly refs: RefCache,
     /** Removes secrets from every event written (prepareBatch, and a block prepared again from its fresh lines). */
@@ -80,7 +77,6 @@ export class PgWriter {
 
   /** Runs inside the caller's transaction. */
   async writePrepared(c: Client, batch: PreparedBatch): Promise<WriteResult> {
-    await this.staging.prepare(c);
     const now = Date.now();
     if (batch.idempotency) {
       const { key, digest } = batch.idempotency;
@@ -113,7 +109,7 @@ export class PgWriter {
     }
 
     const stored = await insertBlocks(c, this.refs, candidates);
-    await insertActivity(c, this.staging, stored);
+    await insertActivity(c, stored);
     await upsertContainers(c, stored);
 
     const perStream = new Map<number, number>();

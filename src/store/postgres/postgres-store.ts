@@ -108,6 +108,9 @@ export class PostgresStore {
         })),
       writePrepared: (batch: PreparedBatch) => this.onDays(preparedDays(batch), () => this.tx('writing a batch', async (c) => {
           if (batch.fence) await pgCheckFence(c, batch.fence);
+          // Bulk ingest of files only: its commit need not wait for the WAL flush. A server crash can lose the last
+          // few commits, rows and checkpoints together, and the next ingest reads those lines again from the files.
+          await c.query('SET LOCAL synchronous_commit = off');
           return writer.writePrepared(c, batch);
         })),
       // Nothing to set for a bulk run: its pieces go through the pool as any batch does.
