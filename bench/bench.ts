@@ -20,9 +20,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } fro
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { projectRoot } from '../src/project-root.js';
 import { baseline } from './baseline.js';
+import { benchOptions } from './bench-options.js';
 import { writeCorpus } from './corpus.js';
 import { benchDiag } from './diag.js';
 import { ingestFloor } from './floor.js';
@@ -40,50 +40,6 @@ import { incidentsInChild, incidentsOverHttp } from './incidents.js';
 
 const SEED = 42;
 
-function options(argv: string[]) {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      lines: { type: 'string', default: '1000000' },
-      dir: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      lookups: { type: 'string', default: '10000' },
-      'http-clients': { type: 'string', default: '1' },
-      'grep-ids': { type: 'string', default: '20' },
-      'no-diag': { type: 'boolean', default: false },
-      'no-http': { type: 'boolean', default: false },
-      'no-grep': { type: 'boolean', default: false },
-      'no-lnav': { type: 'boolean', default: false },
-      'redact-ms': { type: 'string', default: '150' },
-      searches: { type: 'string', default: '200' },
-      pg: { type: 'string' },
-      'no-consoles': { type: 'boolean', default: false },
-    },
-    strict: true,
-  });
-  const count = (name: string, v: string, min: number) => {
-    const n = Number(v.replace(/_/g, ''));
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} takes a whole number ≥ ${min}`);
-    return n;
-  };
-  return {
-    lines: count('lines', values.lines, 1000),
-    dir: values.dir ?? null,
-    json: values.json,
-    lookups: count('lookups', values.lookups, 1),
-    httpClients: count('http-clients', values['http-clients'], 1),
-    grepIds: count('grep-ids', values['grep-ids'], 0),
-    diag: !values['no-diag'],
-    http: !values['no-http'],
-    grep: !values['no-grep'],
-    lnav: !values['no-lnav'],
-    redactMs: count('redact-ms', values['redact-ms'], 1),
-    searches: count('searches', values.searches, 1),
-    pg: values.pg ?? null,
-    consoles: !values['no-consoles'],
-  };
-}
-
 function size(file: string): number {
   return existsSync(file) ? statSync(file).size : 0;
 }
@@ -96,7 +52,7 @@ function perSecond(timeline: [number, number][]): [number, number][] {
 }
 
 export async function runBench(argv: string[]): Promise<BenchResult> {
-  const o = options(argv);
+  const o = benchOptions(argv);
   const load0 = os.loadavg()[0]!;
   const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
   const root = o.dir ? path.resolve(o.dir) : mkdtempSync(path.join(os.tmpdir(), 'tellwang-bench-'));
