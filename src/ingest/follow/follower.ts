@@ -15,17 +15,13 @@
  * `poll()` and `commit()` are the two halves of a cycle, apart so tests can
  * stop (crash) a follower between reading and committing.
  */
-import { readSync } from 'node:fs';
-import type { StreamInfo } from '../../model/stream.js';
 import { LeaseLost, StoreError, type Store } from '../../store/store.js';
-import { StreamIngester } from '../stream-ingester.js';
 import { DEFAULT_FOLLOW, type FollowHooks, type FollowOptions, type FollowTotals } from './follow-options.js';
-import { readTail } from '../readers/file-identity.js';
 import { closeQuietly, openIfSame } from './file-reads.js';
-import { newEntry, observeEntry, tailOf, tally, type Entry } from './follow-entry.js';
-import { advanced, decide, identified, observed, released, restarted, type Observation } from './follow-state.js';
+import { newEntry, observeEntry, tally, type Entry } from './follow-entry.js';
+import { attachStream, readNew } from './follow-reads.js';
+import { decide, observed, released, restarted, type Observation } from './follow-state.js';
 import { TargetScanner, type Hit, type Scan } from './follow-targets.js';
-import { resolveStream } from '../readers/stream-identity.js';
 import { FollowLeases } from './follow-leases.js';
 import type { LeaseGate } from './lease-keeper.js';
 
@@ -198,37 +194,11 @@ export class Follower {
     if (e.fd === null && !this.open(e, e.hit)) return;
     const store = this.leases ? this.leases.open(e.s.id, fp, this.store) : this.store;
     if (!store) return;
-    const choice = await resolveStream(this.store, fp, { dev: e.s.dev, ino: e.s.ino, size: obs.size, tailAt: tailOf(e) }, exclude);
-    const info: StreamInfo = {
-      key: choice.key,
-      kind: e.hit.kind,
-      path: obs.path ?? e.hit.path,
-      container: e.hit.container,
-      source: e.hit.source,
-    };
-    const ing = await StreamIngester.open(store, info, this.opts, { dev: e.s.dev, ino: e.s.ino, size: obs.size });
-    e.ing = ing;
-    e.info = info;
-    e.committedLines = 0;
-    e.statsBase = { lines: 0, bytes: 0, stored: 0, unparsed: 0, duplicates: 0 };
-    e.s = identified(e.s, info.key, choice.gen, fp, ing.offset, this.now());
-    e.tail = readTail(e.fd!, ing.offset);
-    // A new generation is registered at once, so a restart finds it by this inode even before its first line.
-    if (!choice.resume && choice.gen > 0) await ing.flush(false);
+    await attachStream(e, { fingerprint: fp, size: obs.size, path: obs.path }, this.store, store, this.opts, exclude, this.now);
   }
 
   private async read(e: Entry): Promise<void> {
-    if (!e.ing || e.fd === null) return;
-    let budget = this.opts.cycleBytes;
-    while (budget > 0) {
-      const n = readSync(e.fd, this.buf, 0, Math.min(this.buf.length, budget), e.s.readPos);
-      if (n === 0) break;
-      e.s = advanced(e.s, n, this.now());
-      budget -= n;
-      await e.ing.push(this.buf.subarray(0, n));
-      tally(this.totals, e);
-    }
-    e.tail = readTail(e.fd, e.s.readPos);
+    await readNew(e, this.buf, this.opts.cycleBytes, this.now, this.totals);
   }
 
   private async flush(e: Entry, final: boolean): Promise<void> {
