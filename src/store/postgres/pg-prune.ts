@@ -27,12 +27,27 @@ import { dayLabel, dayNumber, dayOfPartition, partitionLock, PARTITIONED, RETAIN
 
 export const PG_PRUNE_CHUNK = 5000;
 /**
- * How long a detach waits for the tables' lock (it locks the parent: readers
- * arriving meanwhile queue behind it), and how often it
- * tries again after that much idle time before prune fails as busy.
+ * How long a detach of the health history's day waits for its table's lock
+ * (readers arriving meanwhile queue behind it), and how often a detach tries
+ * again, after a pause as long, before prune fails as busy.
  */
 const LOCK_TIMEOUT_MS = 2000;
 const ATTEMPTS = 3;
+/**
+ * The days of the event tables are detached under one LOCK TABLE of all of
+ * them (partitions included), waiting at most this share of the server's
+ * deadlock_timeout, then again after a pause, up to DETACH_ATTEMPTS times.
+ * Readers and writers take these tables in orders of their own (a ticket
+ * reads block_cids then blocks; a write inserts blocks then block_cids), so
+ * whatever order prune locks them in, one of them can end up waiting on
+ * prune while prune waits on it. Giving up before the deadlock detector
+ * runs makes prune the one that steps back, every time: it releases what it
+ * holds, the reader or writer goes on, and prune tries again — instead of
+ * a ticket lookup or an ingest batch failing as a deadlock's victim.
+ */
+const DEADLOCK_SHARE = 0.4;
+const DETACH_ATTEMPTS = 15;
+const DETACH_PAUSE_MS = 500;
 /** Days detached in one transaction when prune has a backlog of them. */
 const DAYS_PER_DETACH = 7;
 
@@ -67,8 +82,12 @@ async function partitionsBefore(q: Query, tables: readonly PartitionedTable[], b
 
 /** Detaches some days' partitions and takes their events from the counters, in the caller's transaction. */
 async function detachDays(c: Client, schema: string, days: [number, Partition[]][]): Promise<DroppedDay[]> {
-  await c.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT_MS}ms'`);
+  const [t] = (await c.query<{ ms: number }>("SELECT setting::int AS ms FROM pg_settings WHERE name = 'deadlock_timeout'")).rows;
+  await c.query(`SET LOCAL lock_timeout = '${Math.max(20, Math.floor((t?.ms ?? 1000) * DEADLOCK_SHARE))}ms'`);
   await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [partitionLock(schema)]);
+  // Every table a day is detached from, at once, before anything else is changed (names: constants of pg-partitions.ts).
+  const parents = RETAINED.filter((table) => days.some(([, parts]) => parts.some((p) => p.parent === table)));
+  await c.query(`LOCK TABLE ${parents.join(', ')} IN ACCESS EXCLUSIVE MODE`);
   const out: DroppedDay[] = [];
   for (const [day, parts] of days) out.push(await detachDay(c, day, parts));
   return out;
@@ -88,13 +107,13 @@ async function detachDay(c: Client, day: number, parts: Partition[]): Promise<Dr
 }
 
 /** Runs a drop, again after a pause when it could not get its lock in time (a long read held the table). */
-async function patiently<T>(run: () => Promise<T>): Promise<T> {
+async function patiently<T>(run: () => Promise<T>, attempts = ATTEMPTS, pauseMs = LOCK_TIMEOUT_MS): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await run();
     } catch (e) {
-      if (attempt >= ATTEMPTS || !(e instanceof StoreError) || e.reason !== 'busy') throw e;
-      await new Promise((r) => setTimeout(r, LOCK_TIMEOUT_MS));
+      if (attempt >= attempts || !(e instanceof StoreError) || e.reason !== 'busy') throw e;
+      await new Promise((r) => setTimeout(r, pauseMs));
     }
   }
 }
@@ -122,7 +141,7 @@ export async function dropDaysBefore(q: Query, tx: Tx, schema: string, before: n
   const dropped: DroppedDay[] = [];
   for (let i = 0; i < days.length; i += DAYS_PER_DETACH) {
     const some = days.slice(i, i + DAYS_PER_DETACH);
-    dropped.push(...(await patiently(() => tx((c) => detachDays(c, schema, some)))));
+    dropped.push(...(await patiently(() => tx((c) => detachDays(c, schema, some)), DETACH_ATTEMPTS, DETACH_PAUSE_MS)));
     await dropDetached(q);
   }
   return dropped;
