@@ -75,7 +75,7 @@ describe('npm run bench (small)', () => {
     const { stdout } = await run(
       process.execPath,
       [path.join(projectRoot(), 'dist/bench/bench.js'), '--lines', '3000', '--json', '--no-diag', '--lookups', '200', '--grep-ids', '2', '--redact-ms', '2', '--dir', dir, '--pg', PG_URL],
-      { maxBuffer: 16 * 1024 * 1024, timeout: 240_000 },
+      { maxBuffer: 16 * 1024 * 1024, timeout: 480_000 },
     );
     const r = JSON.parse(stdout) as BenchResult;
     expect(r.ingest.lines).toBe(r.corpus.lines);
@@ -162,5 +162,5 @@ describe('npm run bench (small)', () => {
     // --dir keeps the corpus and the database for a look afterwards.
     expect(r.corpus.dir).toBe(path.join(dir, 'corpus'));
     expect(existsSync(path.join(dir, 'bench.sqlite'))).toBe(true);
-  }, 300_000);
+  }, 540_000);
 });
