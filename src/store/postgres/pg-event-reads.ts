@@ -11,8 +11,8 @@ import type { Checkpoint, StreamState } from '../../model/stream.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { searchWhere, windowWhere } from '../sql-where.js';
 import { requestFromRow, streamFromRow, type RequestRow } from '../row-mappers.js';
-import { storedLines, windowEvents } from '../block-codec.js';
-import { decodeEvent, encodedCid } from '../event-codec.js';
+import { linesWithCids, storedLines, windowEvents } from '../block-codec.js';
+import { decodeEvent } from '../event-codec.js';
 import { compareEvents, NewestEvents } from '../event-order.js';
 import { BLOCK_SPAN_MS } from '../prepared-batch.js';
 import { BLOCK_READ } from './pg-blocks.js';
@@ -69,6 +69,7 @@ export class PgEventReads {
    */
   async eventsByCids(cids: readonly string[]): Promise<Map<string, Event[]>> {
     const out = new Map<string, Event[]>(cids.map((c) => [c, []]));
+    const wanted: ReadonlySet<string> = new Set(out.keys());
     if (cids.length === 0) return out;
     // The ids' blocks by the cid index, then each block by its key (a nested loop whatever the statistics say:
     // each probe reads one partition's key index, its day known from t0; OFFSET 0 keeps the planner from flattening it).
@@ -79,9 +80,7 @@ export class PgEventReads {
       [[...out.keys()]],
     );
     for (const row of rows) {
-      for (const line of storedLines(row.data)) {
-        const c = encodedCid(line);
-        if (c === null || !out.has(c)) continue;
+      for (const line of linesWithCids(row.data, wanted)) {
         const e = this.decode(line, row);
         if (e.cid !== null) out.get(e.cid)?.push(e);
       }
