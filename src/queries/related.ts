@@ -23,20 +23,19 @@ export interface Related {
   window: { from: number; to: number };
 }
 
-export async function relatedTo(store: RequestReads, t: Ticket): Promise<Related | null> {
+/** The two reads go out together (on PostgreSQL, on two pool connections). */
+export async function relatedTo(store: RequestReads, t: Pick<Ticket, 'cid' | 'error' | 'request'>): Promise<Related | null> {
   const code = t.error?.code;
   if (!code || !t.request) return null;
   const at = t.request.time;
-  let sameWok: RequestSummary[] = [];
-  let more = false;
-  if (t.request.wok) {
-    const page = await store.search({ code, wok: t.request.wok, from: at - SAME_WOK_MS, to: at + SAME_WOK_MS, limit: SAME_WOK_LIMIT + 1 });
-    const others = page.items.filter((r) => r.cid !== t.cid);
-    more = others.length > SAME_WOK_LIMIT || page.next !== null;
-    sameWok = others.slice(0, SAME_WOK_LIMIT);
-  }
+  const wok = t.request.wok;
   // To the end of the request, so that it counts itself (a request is stored by its start time).
   const window = { from: at - PLATFORM_MS, to: at };
-  const byOrg = await store.codeByOrg({ code, ...window });
-  return { code, sameWok, sameWokMore: more, byOrg, window };
+  const [page, byOrg] = await Promise.all([
+    wok ? store.search({ code, wok, from: at - SAME_WOK_MS, to: at + SAME_WOK_MS, limit: SAME_WOK_LIMIT + 1 }) : null,
+    store.codeByOrg({ code, ...window }),
+  ]);
+  const others = page ? page.items.filter((r) => r.cid !== t.cid) : [];
+  const more = page ? others.length > SAME_WOK_LIMIT || page.next !== null : false;
+  return { code, sameWok: others.slice(0, SAME_WOK_LIMIT), sameWokMore: more, byOrg, window };
 }

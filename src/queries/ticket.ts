@@ -11,7 +11,7 @@ import type { Ticket, TicketRequest } from '../model/ticket.js';
 import type { ActivityReads, HealthStore, InventoryStore, LineReads, RequestReads } from '../store/store.js';
 import { healthDuring } from '../diag/ticket-health.js';
 import { keyOwner } from '../store/key-owner.js';
-import { explainTicket } from './ticket-cause.js';
+import { explainWith, readActivity } from './ticket-cause.js';
 
 export interface TicketOptions {
   /** Context starts this long before the request (ms): a crash just before explains a failure. */
@@ -47,16 +47,17 @@ export async function buildTicket(store: LineReads & InventoryStore & ActivityRe
   // '' when the completion line did not log the request (quietResLogger): another line of it may name it.
   const path = http?.path || first(events, (e) => (e.source === 'cp' && typeof e.fields.url === 'string' ? e.fields.url : null));
   const keyPrefix = http?.keyPrefix ?? null;
-  const owner = keyPrefix ? keyOwner(await store.keysByPrefix(keyPrefix)) : null;
   const start = http?.durationMs != null && done ? Math.round(done.time - http.durationMs) : events[0]!.time;
+  const end = done ? done.time : events[events.length - 1]!.time;
+  const wok = done?.wok ?? first(events, (e) => e.wok) ?? (path ? wokFromPath(path) : null);
   const request: TicketRequest = {
     method: http?.method || first(events, (e) => (e.source === 'cp' && typeof e.fields.method === 'string' ? e.fields.method : null)),
     path,
     status: http?.status ?? null,
-    org: done?.org ?? first(events, (e) => e.org) ?? owner?.org ?? null,
-    user: http?.user ?? first(events, (e) => (e.source === 'audit' ? e.actor : null)) ?? owner?.user ?? null,
+    org: done?.org ?? first(events, (e) => e.org) ?? null,
+    user: http?.user ?? first(events, (e) => (e.source === 'audit' ? e.actor : null)) ?? null,
     keyPrefix,
-    wok: done?.wok ?? first(events, (e) => e.wok) ?? (path ? wokFromPath(path) : null),
+    wok,
     time: start,
     durationMs: http?.durationMs ?? null,
   };
@@ -73,14 +74,18 @@ export async function buildTicket(store: LineReads & InventoryStore & ActivityRe
   const error = code || failed ? { code, message: err?.message ?? (withCode ? withCode.message : null) ?? null, hint } : null;
   const remediation = catalog.remediation(code, { hint, message: error?.message ?? null, http: http?.status ?? null });
 
-  let context: Event[] = [];
-  let window: Ticket['window'] = null;
-  if (request.wok) {
-    const end = done ? done.time : events[events.length - 1]!.time;
-    window = { from: start - opts.contextBeforeMs, to: end + opts.contextAfterMs };
-    context = (await store.containerEvents({ wok: request.wok, ...window, limit: opts.contextLimit, notable: true })).filter((e) => e.cid !== cid);
-  }
-  const end = done ? done.time : events[events.length - 1]!.time;
-  const health = await healthDuring(store, start, Math.max(start, end));
-  return explainTicket(store, { cid, request: http || cpFirst ? request : { ...request, method: null, path: null }, error, remediation, events, context, window, health });
+  const window = wok ? { from: start - opts.contextBeforeMs, to: end + opts.contextAfterMs } : null;
+  const shown = http || cpFirst ? request : { ...request, method: null, path: null };
+  // Every read below needs only the events: they go out together (on PostgreSQL, each on a pool connection of its own).
+  const [keys, context, health, activity] = await Promise.all([
+    keyPrefix && (request.org === null || request.user === null) ? store.keysByPrefix(keyPrefix) : null,
+    wok && window ? store.containerEvents({ wok, ...window, limit: opts.contextLimit, notable: true }) : [],
+    healthDuring(store, start, Math.max(start, end)),
+    readActivity(store, { cid, request: shown, error, window, events }),
+  ]);
+  // A caller the lines do not name is the key's owner (inventory).
+  const owner = keys ? keyOwner(keys) : null;
+  const named = { ...shown, org: shown.org ?? owner?.org ?? null, user: shown.user ?? owner?.user ?? null };
+  const ticket: Ticket = { cid, request: named, error, remediation, events, context: context.filter((e) => e.cid !== cid), window, health };
+  return explainWith(ticket, activity);
 }

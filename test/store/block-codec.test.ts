@@ -2,8 +2,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { BLOCK_DICTIONARY } from '../../src/store/block-dictionary.js';
-import { DEFLATE_DICT_1, packLines, storedLines, unpackLines } from '../../src/store/block-codec.js';
-import { encodeForStore } from '../../src/store/event-codec.js';
+import { DEFLATE_DICT_1, linesWithCids, packLines, storedLines, unpackLines } from '../../src/store/block-codec.js';
+import { encodedCid, encodeForStore } from '../../src/store/event-codec.js';
 import { StoreError } from '../../src/store/store.js';
 import { DEFAULT_REDACTOR } from '../../src/redact/redactor.js';
 import { auditStream, cid, container, cpStream, dockerStream, StreamFixture, T0 } from '../fixtures/events.js';
@@ -84,6 +84,22 @@ describe('block codec', () => {
   it('inflates blocks packed by earlier releases: the dictionary of codec 1 is frozen', () => {
     expect(unpackLines(Buffer.from(FROZEN_HEX, 'hex'))).toBe(FROZEN_TEXT);
     expect(createHash('sha256').update(BLOCK_DICTIONARY).digest('hex')).toBe('9af982c2be5d82a127c121e079f9e0a027f502d61d61e9b980c234552cdb2be3');
+  });
+
+  it('finds the lines of a few ids by searching the unpacked bytes, the same lines a read of every line finds', () => {
+    const lines = encodedLines(30);
+    const [first, last] = [encodedCid(lines[0]!)!, encodedCid(lines[lines.length - 1]!)!];
+    // A line whose fields hold a "c" reads as that id (encodedCid's caveat, which readers check by decoding); one of non-ASCII text.
+    lines.splice(7, 0, `{"o":1,"t":5,"l":2,"m":"x","f":{"a":1,"c":"${first}"}}`, encodeForStore(new StreamFixture(cpStream('u')).cpLine({ cid: last, time: T0, msg: 'Zürich → 東京 \u{1F600}' }), DEFAULT_REDACTOR));
+    const data = lines.join('\n');
+    const byLine = (ids: Set<string>) => lines.filter((l) => ids.has(encodedCid(l) ?? ''));
+    for (const ids of [new Set([first]), new Set([last]), new Set([first, last, cid('codec-9'), 'no-such-id']), new Set(lines.slice(0, 40).map((l) => encodedCid(l)!))]) {
+      const want = byLine(ids);
+      expect(want.length).toBeGreaterThan(1);
+      expect(linesWithCids(packLines(data), ids)).toEqual(want);
+      expect(linesWithCids(data, ids)).toEqual(want);
+    }
+    expect(linesWithCids(packLines(data), new Set(['no-such-id']))).toEqual([]);
   });
 });
 

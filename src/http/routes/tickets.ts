@@ -27,6 +27,20 @@ export const CUSTOMER_TICKET_FLOOR_MS = 25;
 
 const TICKET_QUERY = queryShape({ include: text(includeParam) });
 
+/**
+ * The lookup's audit row goes in while its ticket is built (on PostgreSQL, on
+ * another pool connection: the insert's round trip no longer comes first);
+ * nothing is answered, found or not, before the row is in. recordLookup
+ * never rejects: a row that failed is logged there.
+ */
+async function afterRecord<T>(work: Promise<T>, recorded: Promise<void>): Promise<T> {
+  try {
+    return await work;
+  } finally {
+    await recorded;
+  }
+}
+
 export function ticketRoutes(deps: AppDeps): Router {
   const r = Router();
   const floorMs = deps.config.customerTicketFloorMs ?? CUSTOMER_TICKET_FLOOR_MS;
@@ -50,21 +64,21 @@ export function ticketRoutes(deps: AppDeps): Router {
     .get(requireCustomerOrOperator, async (req, res) => {
       const q = readQuery(TICKET_QUERY, req.query);
       const p = req.principal;
-      await recordLookup(deps, req, 'ticket', cidParam(req.params.cid));
+      const recorded = recordLookup(deps, req, 'ticket', cidParam(req.params.cid));
       if (p.kind === 'customer') {
         // The floor holds the very end of the answer (after the body or the error envelope is rendered), found or not.
         answerNoSooner(res, performance.now(), floorMs);
-        return void res.json(await loadForCustomer(req.params.cid, p.org));
+        return void res.json(await afterRecord(loadForCustomer(req.params.cid, p.org), recorded));
       }
-      res.json(ticketJson(await load(req.params.cid), q.include));
+      res.json(ticketJson(await afterRecord(load(req.params.cid), recorded), q.include));
     })
     .all(methodNotAllowed(['GET']));
 
   r.route('/tickets/:cid')
     .get(requireOperator, async (req, res) => {
       readQuery(NO_QUERY, req.query);
-      await recordLookup(deps, req, 'ticket', cidParam(req.params.cid));
-      const t = await load(req.params.cid);
+      const recorded = recordLookup(deps, req, 'ticket', cidParam(req.params.cid));
+      const t = await afterRecord(load(req.params.cid), recorded);
       res.render('ticket', { ...ticketPage(t, deps.clock.now()), reply: customerReply(t) });
     })
     .all(methodNotAllowed(['GET']));

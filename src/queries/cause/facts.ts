@@ -30,7 +30,7 @@ export interface Cause {
 export type CauseRule = (facts: CauseFacts) => Cause | null;
 
 /** When the request failed: the completion line's time, else its last event's. */
-export function failedAt(t: Ticket): number {
+export function failedAt(t: Pick<Ticket, 'events'>): number {
   const done = [...t.events].reverse().find((e) => e.source === 'cp' && e.http);
   return done ? done.time : t.events[t.events.length - 1]!.time;
 }

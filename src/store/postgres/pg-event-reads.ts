@@ -11,16 +11,20 @@ import type { Checkpoint, StreamState } from '../../model/stream.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { searchWhere, windowWhere } from '../sql-where.js';
 import { requestFromRow, streamFromRow, type RequestRow } from '../row-mappers.js';
-import { storedLines, windowEvents } from '../block-codec.js';
-import { decodeEvent, encodedCid } from '../event-codec.js';
+import { linesWithCids, storedLines, windowEvents } from '../block-codec.js';
+import { decodeEvent } from '../event-codec.js';
 import { compareEvents, NewestEvents } from '../event-order.js';
 import { BLOCK_SPAN_MS } from '../prepared-batch.js';
 import { BLOCK_READ } from './pg-blocks.js';
 import type { CodeCount, ContextFilter, Page, SearchFilter, Stats } from '../store.js';
 import type { RefCache } from './pg-refs.js';
 
-/** How the store runs one statement: after migrations, errors mapped. */
-export type Query = <T extends object>(sql: string, params?: unknown[]) => Promise<T[]>;
+/**
+ * How the store runs one statement: after migrations, errors mapped. A
+ * statement given a name is prepared once on each pool connection and then
+ * only bound and run (for the few of constant text run on every lookup).
+ */
+export type Query = <T extends object>(sql: string, params?: unknown[], name?: string) => Promise<T[]>;
 
 /** A block as reads decode it: its stream's key, source, container ref (JSON) and packed lines. */
 export interface BlockRow {
@@ -69,19 +73,20 @@ export class PgEventReads {
    */
   async eventsByCids(cids: readonly string[]): Promise<Map<string, Event[]>> {
     const out = new Map<string, Event[]>(cids.map((c) => [c, []]));
+    const wanted: ReadonlySet<string> = new Set(out.keys());
     if (cids.length === 0) return out;
     // The ids' blocks by the cid index, then each block by its key (a nested loop whatever the statistics say:
     // each probe reads one partition's key index, its day known from t0; OFFSET 0 keeps the planner from flattening it).
+    // Named: every ticket starts here, and its plan would otherwise be made again each time, over every day's partitions.
     const rows = await this.q<BlockRow>(
       `SELECT s.key, b.source, r.ref, b.data FROM (SELECT DISTINCT stream, off0, t0 FROM block_cids WHERE cid = ANY($1::text[])) k
        CROSS JOIN LATERAL (SELECT * FROM blocks b WHERE b.stream = k.stream AND b.off0 = k.off0 AND b.t0 = k.t0 OFFSET 0) b
        JOIN streams s ON s.id = b.stream LEFT JOIN container_refs r ON r.id = b.ref`,
       [[...out.keys()]],
+      'events_by_cids',
     );
     for (const row of rows) {
-      for (const line of storedLines(row.data)) {
-        const c = encodedCid(line);
-        if (c === null || !out.has(c)) continue;
+      for (const line of linesWithCids(row.data, wanted)) {
         const e = this.decode(line, row);
         if (e.cid !== null) out.get(e.cid)?.push(e);
       }

@@ -205,10 +205,10 @@ export class PostgresStore {
     }
   }
 
-  private async query<T extends object>(sql: string, params?: unknown[]): Promise<T[]> {
+  private async query<T extends object>(sql: string, params?: unknown[], name?: string): Promise<T[]> {
     await this.migrated();
     try {
-      return (await this.pool.query<T>(sql, params)).rows;
+      return (await this.pool.query<T>(name ? { name, text: sql, values: params } : { text: sql, values: params })).rows;
     } catch (e) {
       throw this.fail(e, 'querying');
     }

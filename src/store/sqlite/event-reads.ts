@@ -10,8 +10,8 @@ import { SOURCES } from '../../model/event.js';
 import type { Checkpoint, StreamState } from '../../model/stream.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { streamFromRow } from '../row-mappers.js';
-import { storedLines, windowEvents, type StoredLines } from '../block-codec.js';
-import { decodeEvent, encodedCid } from '../event-codec.js';
+import { linesWithCids, storedLines, windowEvents, type StoredLines } from '../block-codec.js';
+import { decodeEvent } from '../event-codec.js';
 import { compareEvents, newestEvents } from '../event-order.js';
 import type { ContextFilter, Page, Stats } from '../store.js';
 import type { CidIndex } from './cid-index.js';
@@ -60,15 +60,14 @@ export class EventReads {
    */
   eventsByCids(cids: readonly string[]): Map<string, Event[]> {
     const out = new Map<string, Event[]>(cids.map((c) => [c, []]));
+    const wanted: ReadonlySet<string> = new Set(out.keys());
     const blocks = new Set<number>();
     for (const cid of out.keys()) for (const blk of this.cids.blocksFor(cid)) blocks.add(blk);
     const byId = this.st.stmt(BLOCK_BY_ID);
     for (const blk of [...blocks].sort((a, b) => a - b)) {
       const row = byId.get(blk) as BlockRow | undefined;
       if (!row) continue;
-      for (const line of storedLines(row.data)) {
-        const c = encodedCid(line);
-        if (c === null || !out.has(c)) continue;
+      for (const line of linesWithCids(row.data, wanted)) {
         const e = this.decode(line, row);
         if (e.cid !== null) out.get(e.cid)?.push(e);
       }
