@@ -121,6 +121,12 @@ describe('ingest --threads into PostgreSQL', () => {
         `SELECT count(*) AS n FROM "${schema}".blocks a JOIN "${schema}".blocks b ON a.stream = b.stream AND a.off0 < b.off0 AND b.off0 <= a.off1`,
       );
       expect(overlap.rows[0]).toEqual({ n: '0' });
+      // The days it wrote were analysed at its end (the server's autovacuum may never get there): those days' partitions
+      // of the tables it fills, and no other day's.
+      const days = await client.query<{ d: string }>(`SELECT DISTINCT substring(tableoid::regclass::text from '_d([0-9]{8})$') AS d FROM "${schema}".blocks`);
+      const want = days.rows.flatMap(({ d }) => ['audits', 'block_cids', 'blocks', 'lifecycle', 'requests', 'unparsed'].map((t) => `${t}_d${d}`)).sort();
+      const analysed = await client.query<{ relname: string }>(`SELECT relname FROM pg_stat_user_tables WHERE schemaname = $1 AND last_analyze IS NOT NULL AND relname ~ '_d[0-9]{8}$'`, [schema]);
+      expect(analysed.rows.map((r) => r.relname).sort()).toEqual(want);
       // Rows of one transaction share its xmin: none holds more lines than the store's bound.
       const tx = await client.query<{ n: string }>(`SELECT sum(n) AS n FROM "${schema}".blocks GROUP BY xmin::text ORDER BY 1 DESC`);
       expect(tx.rows.length).toBeGreaterThanOrEqual(Math.ceil(FILLER / PG_BULK_LIMITS.commitLines));

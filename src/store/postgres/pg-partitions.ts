@@ -63,6 +63,21 @@ export function partitionName(table: PartitionedTable, day: number): string {
   return `${table}_d${dayLabel(day).replaceAll('-', '')}`;
 }
 
+/** The tables a write fills, whose partitions of the days a bulk ingest wrote are analysed at its end. */
+const WRITTEN: readonly PartitionedTable[] = ['blocks', 'block_cids', 'requests', 'unparsed', 'audits', 'lifecycle'];
+
+/**
+ * Analyses the written tables' partitions of these days, those that still
+ * exist (another store may have dropped a day meanwhile), in one ANALYZE.
+ */
+export async function analyzeDays(q: <T extends object>(sql: string, params?: unknown[]) => Promise<T[]>, days: Iterable<number>): Promise<void> {
+  const names = [...days].sort((a, b) => a - b).flatMap((d) => WRITTEN.map((t) => partitionName(t, d)));
+  if (!names.length) return;
+  const have = await q<{ n: string }>('SELECT n FROM unnest($1::text[]) n WHERE to_regclass(n) IS NOT NULL', [names]);
+  // Names made here from constants and day numbers, never input.
+  if (have.length) await q(`ANALYZE ${have.map((r) => r.n).join(', ')}`);
+}
+
 /** The day a partition's name stands for, or null for DEFAULT (or anything else). */
 export function dayOfPartition(name: string): number | null {
   const m = /_d(\d{4})(\d{2})(\d{2})$/.exec(name);

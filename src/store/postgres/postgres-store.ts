@@ -30,7 +30,7 @@ import { pgLookups, pgRecordLookup } from './pg-lookups.js';
 import { pgIngestNotes, pgNoteIngest } from './pg-ingest-notes.js';
 import type { IngestNote } from '../../model/ingest-note.js';
 import { migrate } from './pg-migrations.js';
-import { createDays, dayNumber, DAY_MS, daysAhead, daysOf, isMissingPartition, KnownDays } from './pg-partitions.js';
+import { analyzeDays, createDays, dayNumber, DAY_MS, daysAhead, daysOf, isMissingPartition, KnownDays } from './pg-partitions.js';
 import { deleteBefore, dropDaysBefore, pruneChecksBefore, type Tx } from './pg-prune.js';
 import { RefCache } from './pg-refs.js';
 import { PgTransfer } from './pg-transfer.js';
@@ -75,6 +75,8 @@ export class PostgresStore {
   private ready: Promise<void> | null = null;
   private closed = false;
   private readonly known = new KnownDays();
+  /** The days written by the bulk session running now (analysed when it ends), or null outside one. */
+  private bulkDays: Set<number> | null = null;
 
   constructor(opts: PostgresStoreOptions) {
     const redactor = opts.redactor ?? DEFAULT_REDACTOR;
@@ -106,15 +108,25 @@ export class PostgresStore {
           if (batch.fence) await pgCheckFence(c, batch.fence);
           return writer.write(c, batch);
         })),
-      writePrepared: (batch: PreparedBatch) => this.onDays(preparedDays(batch), () => this.tx('writing a batch', async (c) => {
+      writePrepared: (batch: PreparedBatch) => this.onDays(this.noteBulkDays(preparedDays(batch)), () => this.tx('writing a batch', async (c) => {
           if (batch.fence) await pgCheckFence(c, batch.fence);
           // Bulk ingest of files only: its commit need not wait for the WAL flush. A server crash can lose the last
           // few commits, rows and checkpoints together, and the next ingest reads those lines again from the files.
           await c.query('SET LOCAL synchronous_commit = off');
           return writer.writePrepared(c, batch);
         })),
-      // Nothing to set for a bulk run: its pieces go through the pool as any batch does.
-      bulkSession: <T>(fn: () => Promise<T>) => fn(),
+      // A bulk run's pieces go through the pool as any batch does; at its end, the days it wrote are analysed: its rows
+      // arrive far faster than autovacuum (where it runs at all) samples them, and the lookups after it plan on those counts.
+      bulkSession: async <T>(fn: () => Promise<T>) => {
+        this.bulkDays = new Set();
+        try {
+          const r = await fn();
+          await analyzeDays((sql, params) => this.query(sql, params), this.bulkDays);
+          return r;
+        } finally {
+          this.bulkDays = null;
+        }
+      },
       bulkLimits: () => PG_BULK_LIMITS,
       putInventory: (i: Inventory) => this.tx('importing the inventory', (c) => inv.put(c, i)),
       prune: async (before: number): Promise<PruneResult> => {
@@ -166,6 +178,12 @@ export class PostgresStore {
         throw e;
       });
     return this.ready;
+  }
+
+  /** Notes a bulk session's days (before onDays adds today's and those ahead to the set); returns the set. */
+  private noteBulkDays(days: Set<number>): Set<number> {
+    for (const d of days) this.bulkDays?.add(d);
+    return days;
   }
 
   /** Creates the partitions of these days not known to exist, in a transaction of their own (pg-partitions.ts). */
