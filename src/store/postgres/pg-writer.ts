@@ -8,9 +8,10 @@
  * What is kept and what a stream's row becomes follow write-rules.ts. Stream
  * rows are locked (in key order) for the transaction, so concurrent writers
  * of one stream queue instead of racing, and the values the rules compute
- * from the rows read are still theirs when written. Blocks and request
- * summaries go in by COPY (pg-copy-text.ts); the few other rows as multi-row
- * INSERTs over unnest() arrays: never a round trip per line.
+ * from the rows read are still theirs when written. Correlation ids,
+ * request summaries, audit and lifecycle records go in by COPY
+ * (pg-copy-text.ts); blocks and the few other rows as multi-row INSERTs over
+ * unnest() arrays: never a round trip per line.
  */
 import { SOURCES } from '../../model/event.js';
 import { prepareBatch, type PreparedBatch, type PreparedStream } from '../prepared-batch.js';
