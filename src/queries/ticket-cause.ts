@@ -84,10 +84,6 @@ export function explainWith(t: Ticket, a: TicketActivity): Ticket {
   return { ...t, audits: audits.filter((x) => x.time >= from || cited.has(x.eventId)), related, cause };
 }
 
-export async function explainTicket(store: ActivityReads & RequestReads, t: Ticket): Promise<Ticket> {
-  return explainWith(t, await readActivity(store, t));
-}
-
 /** Both lists as one, each entry once, oldest first. */
 function union(a: readonly AuditRecord[], b: readonly AuditRecord[]): AuditRecord[] {
   const byId = new Map<string, AuditRecord>();
