@@ -8,14 +8,13 @@
  */
 import type { AuditRecord, LifecycleRecord } from '../../model/activity.js';
 import type { ContainerRef } from '../../model/event.js';
-import type { InventoryKey } from '../../model/inventory.js';
 import type { RequestSummary } from '../../model/request.js';
 import { unpackLines } from '../block-codec.js';
-import { keyOwner } from '../key-owner.js';
 import { auditsFrom, requestsFrom } from '../summary-codec.js';
 import type { BlockItem } from './pg-blocks.js';
 import type { Client } from './pg-connect.js';
 import { copyInto } from './pg-copy-text.js';
+import { pgKeyOwners } from './pg-inventory.js';
 
 /** Log text for a derived text column: PostgreSQL text cannot hold NUL, so it becomes U+FFFD. */
 export function pgText(s: string | null): string | null {
@@ -26,39 +25,15 @@ export function pgText(s: string | null): string | null {
 const REQUEST_COLUMNS = ['cid', 'time', 'method', 'path', 'status', 'code', 'org', 'user_name', 'key_prefix', 'wok', 'duration_ms', 'message', 'event_time'] as const;
 
 /**
- * The owners of the key prefixes of requests whose line named no org or no
- * user, read in one query and chosen by the rule of key-owner.ts (the same
- * rule SQLite's ingest applies in SQL), inside the write's transaction.
- */
-async function keyOwners(c: Client, rows: readonly { r: RequestSummary }[]): Promise<Map<string, { org: string; user: string }>> {
-  const prefixes = new Set<string>();
-  for (const { r } of rows) if (r.keyPrefix !== null && (r.org === null || r.user === null)) prefixes.add(r.keyPrefix);
-  const owners = new Map<string, { org: string; user: string }>();
-  if (!prefixes.size) return owners;
-  const found = await c.query<{ prefix: string; sha256: string; org: string; user_name: string; kind: 'skl' | 'sllm'; revoked_at: number | null }>(
-    'SELECT prefix, sha256, org, user_name, kind, revoked_at FROM inv_keys WHERE prefix = ANY($1::text[])',
-    [[...prefixes]],
-  );
-  const byPrefix = new Map<string, InventoryKey[]>();
-  for (const k of found.rows) {
-    const list = byPrefix.get(k.prefix) ?? [];
-    list.push({ prefix: k.prefix, sha256: k.sha256, org: k.org, user: k.user_name, kind: k.kind, revokedAt: k.revoked_at });
-    byPrefix.set(k.prefix, list);
-  }
-  for (const [prefix, keys] of byPrefix) {
-    const o = keyOwner(keys)!;
-    owners.set(prefix, { org: o.org, user: o.user });
-  }
-  return owners;
-}
-
-/**
  * Request summaries by COPY straight into requests, in the order given (their
- * ids follow it), a caller named only by key prefix given the key's owner.
+ * ids follow it), a caller named only by key prefix given the key's owner
+ * (pg-inventory.ts, by the rule of key-owner.ts, as SQLite's ingest does).
  */
 async function insertRequests(c: Client, rows: { r: RequestSummary; eventTime: number }[]): Promise<void> {
   if (!rows.length) return;
-  const owners = await keyOwners(c, rows);
+  const unnamed = new Set<string>();
+  for (const { r } of rows) if (r.keyPrefix !== null && (r.org === null || r.user === null)) unnamed.add(r.keyPrefix);
+  const owners = await pgKeyOwners(c, [...unnamed]);
   await copyInto(
     c,
     'requests',

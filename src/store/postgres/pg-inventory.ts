@@ -17,6 +17,18 @@ function lastBy<T>(items: T[], key: (t: T) => string): T[] {
   return [...new Map(items.map((t) => [key(t), t])).values()];
 }
 
+/** The owner of each key prefix of inv_keys that `where` keeps, by the rule of key-owner.ts: prefix, org, user_name. */
+function ownersSql(where: string): string {
+  return `SELECT DISTINCT ON (prefix) prefix, org, user_name FROM inv_keys WHERE ${where} ORDER BY prefix, ${keyOwnerOrder()}`;
+}
+
+/** The owners of these key prefixes (those the inventory knows), in the caller's transaction: one query. */
+export async function pgKeyOwners(c: Client, prefixes: readonly string[]): Promise<Map<string, { org: string; user: string }>> {
+  if (!prefixes.length) return new Map();
+  const r = await c.query<{ prefix: string; org: string; user_name: string }>(ownersSql('prefix = ANY($1::text[])'), [prefixes]);
+  return new Map(r.rows.map((k) => [k.prefix, { org: k.org, user: k.user_name }]));
+}
+
 export class PgInventory {
   constructor(private readonly q: Query) {}
 
@@ -40,7 +52,7 @@ export class PgInventory {
     // Requests logged before the inventory was known get their caller now (the owner chosen as at ingest).
     await c.query(
       `UPDATE requests r SET org = COALESCE(r.org, k.org), user_name = COALESCE(r.user_name, k.user_name)
-       FROM (SELECT DISTINCT ON (prefix) prefix, org, user_name FROM inv_keys ORDER BY prefix, ${keyOwnerOrder()}) k
+       FROM (${ownersSql('true')}) k
        WHERE (r.org IS NULL OR r.user_name IS NULL) AND r.key_prefix IS NOT NULL AND k.prefix = r.key_prefix`,
     );
     return { orgs: inv.orgs.length, woks: inv.woks.length, keys: inv.keys.length };
